@@ -1,0 +1,158 @@
+package energyhub.standard;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Reads and writes one canonical record per JSON line. Parsing checks the shape only (an object whose
+ * known fields are strings); {@link RecordValidator} checks the values. Immutable and thread-safe.
+ */
+public final class RecordCodec {
+
+    public static final int DEFAULT_MAX_LINE_CHARS = 8192;
+    /** A record is depth 1; anything deeper is either an unknown field or an attack. */
+    static final int MAX_NESTING_DEPTH = 8;
+    static final int MAX_NUMBER_CHARS = 64;
+    static final int MAX_NAME_CHARS = 256;
+
+    private final int maxLineChars;
+    private final ObjectMapper mapper;
+    private final ObjectWriter writer;
+
+    public RecordCodec() {
+        this(DEFAULT_MAX_LINE_CHARS);
+    }
+
+    public RecordCodec(int maxLineChars) {
+        if (maxLineChars < 1) {
+            throw new IllegalArgumentException("maxLineChars must be positive: " + maxLineChars);
+        }
+        this.maxLineChars = maxLineChars;
+        // Jackson's defaults allow 500-deep nesting and 20 M-char strings; a record needs neither.
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxStringLength(maxLineChars)
+                        .maxNumberLength(MAX_NUMBER_CHARS)
+                        .maxNameLength(MAX_NAME_CHARS)
+                        .build())
+                // two values for one field would let two readers disagree on the record
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        this.mapper = JsonMapper.builder(factory)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        this.writer = mapper.writerFor(EnergyRecord.class);
+    }
+
+    public int maxLineChars() {
+        return maxLineChars;
+    }
+
+    /** Parses one line; never throws for bad input, it returns the errors instead. */
+    public ParsedLine parse(String jsonLine) {
+        if (jsonLine == null) {
+            return failed(new RecordError("", "BAD_JSON", "line is absent"));
+        }
+        if (jsonLine.length() > maxLineChars) {
+            return failed(new RecordError("", "LINE_TOO_LONG", "line " + RecordError.shown(jsonLine) + " has "
+                    + jsonLine.length() + " characters, the limit is " + maxLineChars));
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(jsonLine);
+        } catch (JacksonException e) {
+            return failed(new RecordError("", "BAD_JSON", "line " + RecordError.shown(jsonLine)
+                    + " is not valid JSON: " + jacksonReason(e)));
+        }
+        if (node == null || node.isMissingNode()) {
+            return failed(new RecordError("", "BAD_JSON", "line is empty, expected one JSON object"));
+        }
+        if (!node.isObject()) {
+            return failed(new RecordError("", "BAD_JSON", "line " + RecordError.shown(jsonLine) + " is a JSON "
+                    + typeName(node) + ", expected one JSON object"));
+        }
+        List<RecordError> errors = new ArrayList<>();
+        String[] values = new String[EnergyRecord.FIELDS.size()];
+        for (int i = 0; i < values.length; i++) {
+            String field = EnergyRecord.FIELDS.get(i);
+            JsonNode value = node.get(field);
+            if (value == null) {
+                continue; // absent: the validator decides whether that is allowed
+            }
+            if (value.isTextual()) {
+                values[i] = value.textValue();
+            } else {
+                // JSON null is not a string either: the contract says every value is a string
+                errors.add(new RecordError(field, "NOT_A_STRING", field + " " + RecordError.shown(value.toString())
+                        + " is a JSON " + typeName(value) + ", every value must be a JSON string"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            return new ParsedLine(null, errors);
+        }
+        return new ParsedLine(new EnergyRecord(values[0], values[1], values[2], values[3], values[4], values[5],
+                values[6], values[7], values[8], values[9], values[10], values[11]), List.of());
+    }
+
+    /** Compact JSON, fields in contract order, absent (null) fields omitted. */
+    public String write(EnergyRecord record) {
+        Objects.requireNonNull(record, "record");
+        try {
+            return writer.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a record", e); // only strings: cannot happen
+        }
+    }
+
+    /**
+     * A copy of the configured mapper, for writing records inside larger documents (records come out
+     * exactly as {@link #write} writes them). Reading through it applies the same limits. A copy, so that
+     * a caller's configuration changes cannot affect this codec or other callers; keep it rather than
+     * calling this per message.
+     */
+    public ObjectMapper mapper() {
+        return mapper.copy();
+    }
+
+    private static ParsedLine failed(RecordError error) {
+        return new ParsedLine(null, List.of(error));
+    }
+
+    private static String typeName(JsonNode node) {
+        return node.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Jackson's own reason, without its source excerpt, cut short and free of control characters. */
+    private static String jacksonReason(JacksonException e) {
+        String reason = Objects.requireNonNullElse(e.getOriginalMessage(), e.getClass().getSimpleName());
+        for (String noise : new String[] {"\n", " (start marker", " (bound as", " at [Source"}) {
+            int at = reason.indexOf(noise); // Jackson's internals mean nothing to a sender
+            if (at > 0) {
+                reason = reason.substring(0, at);
+            }
+        }
+        if (reason.length() > 160) {
+            reason = reason.substring(0, 160) + "…";
+        }
+        reason = reason.replaceAll("\\p{Cntrl}", "?");
+        if (e.getLocation() != null && e.getLocation().getColumnNr() > 0) {
+            reason += " (column " + e.getLocation().getColumnNr() + ")";
+        }
+        return reason;
+    }
+}

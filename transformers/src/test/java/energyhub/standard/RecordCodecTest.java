@@ -1,0 +1,186 @@
+package energyhub.standard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static energyhub.standard.Fixtures.CONTRACT_EXAMPLE;
+import static energyhub.standard.Fixtures.CONTRACT_EXAMPLE_JSON;
+import static energyhub.standard.Fixtures.codes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RecordCodecTest {
+
+    private final RecordCodec codec = new RecordCodec();
+
+    @Test
+    void parsesTheContractExample() {
+        ParsedLine parsed = codec.parse(CONTRACT_EXAMPLE_JSON);
+        assertThat(parsed.errors()).isEmpty();
+        assertThat(parsed.record()).isEqualTo(CONTRACT_EXAMPLE);
+    }
+
+    @Test
+    void roundTripKeepsSpellingAndFieldOrder() {
+        String written = codec.write(codec.parse(CONTRACT_EXAMPLE_JSON).record());
+        assertThat(written).isEqualTo(CONTRACT_EXAMPLE_JSON);
+        assertThat(written).contains("\"convertRation\":\"1.229\"").doesNotContain("convertRatio\"");
+    }
+
+    @Test
+    void writesNoNullsAndKeepsOrderOfTheRest() {
+        EnergyRecord sparse = new EnergyRecord("91530100MA6NX4QW2G", null, null, "0000000002330001", "1", null,
+                null, null, null, "1", null, "2026-11-24 01:10:05");
+        assertThat(codec.write(sparse)).isEqualTo("{\"enterpriseCode\":\"91530100MA6NX4QW2G\","
+                + "\"dataCode\":\"0000000002330001\",\"dataValue\":\"1\",\"statType\":\"1\","
+                + "\"uploadDate\":\"2026-11-24 01:10:05\"}");
+        assertThat(codec.parse(codec.write(sparse)).record()).isEqualTo(sparse);
+    }
+
+    @Test
+    void mapperWritesRecordsIdenticallyInsideLargerDocuments() throws Exception {
+        ObjectMapper mapper = codec.mapper();
+        assertThat(mapper.writeValueAsString(CONTRACT_EXAMPLE)).isEqualTo(codec.write(CONTRACT_EXAMPLE));
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("records", List.of(CONTRACT_EXAMPLE));
+        assertThat(mapper.writeValueAsString(envelope)).isEqualTo("{\"records\":[" + CONTRACT_EXAMPLE_JSON + "]}");
+        // key() and withConvertRation() are methods, not properties
+        assertThat(mapper.writeValueAsString(CONTRACT_EXAMPLE)).doesNotContain("key");
+    }
+
+    @Test
+    void mapperIsACopySoCallersCannotReconfigureTheCodec() {
+        codec.mapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        assertThat(codec.write(CONTRACT_EXAMPLE)).isEqualTo(CONTRACT_EXAMPLE_JSON);
+        assertThat(codec.mapper().getFactory().streamReadConstraints().getMaxNestingDepth())
+                .isEqualTo(RecordCodec.MAX_NESTING_DEPTH);
+    }
+
+    @Test
+    void ignoresUnknownFieldsAndLeavesAbsentFieldsNull() {
+        ParsedLine parsed = codec.parse("{\"dataValue\":\"7\",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"n\":3}");
+        assertThat(parsed.errors()).isEmpty();
+        assertThat(parsed.record()).isEqualTo(new EnergyRecord(null, null, null, null, "7", null, null, null, null,
+                null, null, null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{",
+            "not json",
+            "{\"dataValue\":\"1\"",
+            "{\"dataValue\":'1'}",
+            "{\"dataValue\":\"1\"} {}",              // trailing content
+            "{\"dataValue\":\"1\",\"dataValue\":\"2\"}", // duplicate field: readers could disagree
+            "{\"dataValue\":\"1\",}",
+            "",
+            "   "})
+    void rejectsBadJson(String line) {
+        ParsedLine parsed = codec.parse(line);
+        assertThat(parsed.record()).isNull();
+        assertThat(codes(parsed.errors())).containsExactly(":BAD_JSON");
+        assertThat(parsed.errors().get(0).message()).startsWith("line ")
+                .doesNotContain("com.fasterxml", "[Source", "\n");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "[]                 | array",
+            "[{}]               | array",
+            "\"text\"           | string",
+            "42                 | number",
+            "null               | null",
+            "true               | boolean"})
+    void rejectsNonObjects(String line, String type) {
+        ParsedLine parsed = codec.parse(line);
+        assertThat(parsed.record()).isNull();
+        assertThat(codes(parsed.errors())).containsExactly(":BAD_JSON");
+        assertThat(parsed.errors().get(0).message()).contains("is a JSON " + type + ", expected one JSON object");
+    }
+
+    @Test
+    void rejectsDeepNestingEvenInUnknownFields() {
+        String deep = "[".repeat(RecordCodec.MAX_NESTING_DEPTH + 1) + "]".repeat(RecordCodec.MAX_NESTING_DEPTH + 1);
+        ParsedLine parsed = codec.parse("{\"x\":" + deep + "}");
+        assertThat(codes(parsed.errors())).containsExactly(":BAD_JSON");
+        assertThat(parsed.errors().get(0).message()).contains("nesting depth");
+    }
+
+    @Test
+    void badJsonMessageEscapesControlCharacters() {
+        ParsedLine parsed = codec.parse("{\n\"a\":x}");
+        assertThat(parsed.errors().get(0).message()).doesNotContain("\n").contains("\\u000a");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"dataValue\":12345.6}                  | dataValue     | 12345.6 | number",
+            "{\"dataValue\":12}                       | dataValue     | 12      | number",
+            "{\"statType\":1}                         | statType      | 1       | number",
+            "{\"valid\":true}                         | valid         | true    | boolean",
+            "{\"convertRation\":null}                 | convertRation | null    | null",
+            "{\"scope\":[\"1\"]}                      | scope         | [\"1\"] | array",
+            "{\"enterpriseCode\":{\"v\":\"x\"}}       | enterpriseCode | {\"v\":\"x\"} | object"})
+    void rejectsValuesThatAreNotStrings(String line, String field, String shown, String type) {
+        ParsedLine parsed = codec.parse(line);
+        assertThat(parsed.record()).isNull();
+        assertThat(parsed.errors()).containsExactly(new RecordError(field, "NOT_A_STRING",
+                field + " \"" + shown + "\" is a JSON " + type + ", every value must be a JSON string"));
+    }
+
+    @Test
+    void reportsEveryNonStringField() {
+        ParsedLine parsed = codec.parse("{\"dataValue\":1,\"valid\":\"1\",\"statType\":1,\"uploadDate\":false}");
+        assertThat(codes(parsed.errors()))
+                .containsExactly("dataValue:NOT_A_STRING", "statType:NOT_A_STRING", "uploadDate:NOT_A_STRING");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"100, 100, true", "100, 101, false", "8192, 8192, true", "8192, 8193, false"})
+    void limitsLineLength(int limit, int length, boolean accepted) {
+        RecordCodec limited = limit == RecordCodec.DEFAULT_MAX_LINE_CHARS ? new RecordCodec() : new RecordCodec(limit);
+        String prefix = "{\"dataValue\":\"1\",\"pad\":\"";
+        String line = prefix + "x".repeat(length - prefix.length() - 2) + "\"}";
+        assertThat(line).hasSize(length);
+        ParsedLine parsed = limited.parse(line);
+        if (accepted) {
+            assertThat(parsed.errors()).isEmpty();
+        } else {
+            assertThat(codes(parsed.errors())).containsExactly(":LINE_TOO_LONG");
+            assertThat(parsed.errors().get(0).message()).contains(length + " characters, the limit is " + limit);
+        }
+    }
+
+    @Test
+    void isSafeToShareBetweenThreads() {
+        List<EnergyRecord> parsed = IntStream.range(0, 2000).parallel()
+                .mapToObj(i -> codec.parse(codec.write(Fixtures.with("dataValue", Integer.toString(i)))).record())
+                .toList();
+        assertThat(parsed).extracting(EnergyRecord::dataValue)
+                .containsExactlyElementsOf(IntStream.range(0, 2000).mapToObj(Integer::toString).toList());
+    }
+
+    @Test
+    void keyIsTheDeduplicationIdentity() {
+        assertThat(CONTRACT_EXAMPLE.key())
+                .isEqualTo(new RecordKey("91530100MA6NX4QW2G", "0000000002330001", "1", "2026-11-23 00:00:00"));
+        // uploadDate and value are the version, not the identity
+        assertThat(Fixtures.with("uploadDate", "2026-11-24 02:00:00").key()).isEqualTo(CONTRACT_EXAMPLE.key());
+        assertThat(Fixtures.with("dataValue", "1").key()).isEqualTo(CONTRACT_EXAMPLE.key());
+        assertThat(Fixtures.with("statType", "0").key()).isNotEqualTo(CONTRACT_EXAMPLE.key());
+    }
+
+    @Test
+    void withConvertRationChangesOnlyThatField() {
+        EnergyRecord changed = CONTRACT_EXAMPLE.withConvertRation("4.04");
+        assertThat(changed).isEqualTo(Fixtures.with("convertRation", "4.04"));
+        assertThat(CONTRACT_EXAMPLE.convertRation()).isEqualTo("1.229");
+    }
+}
