@@ -1,0 +1,50 @@
+package energyhub.ferry;
+
+import java.time.Duration;
+
+/** {@code hub.ferry.*}: the local ferry inbox the gate (网闸) fills, and what comes back out. */
+
+public class FerryProperties {
+
+    /** Directory the gate drops packages into. */
+    private String inbox;
+    /** Directory ACK files are written to, for the gate to carry back. */
+    private String outbox;
+    /** Processed packages, in dated folders yyyy/MM/dd. */
+    private String archive;
+    /** Rejected packages, each with a NAME.reason.txt. */
+    private String quarantine;
+    /** How often the inbox is looked at. */
+    private Duration pollInterval = Duration.ofSeconds(1);
+    /** A data file this long without its manifest (or a manifest without its data) is reported. */
+    private Duration staleAfter = Duration.ofMinutes(30);
+    /** A data file shorter than its manifest says, changed within this time, is still arriving: wait. */
+    private Duration settleTime = Duration.ofSeconds(10);
+    /** Largest data file accepted, as transferred. */
+    private long maxPackageBytes = 512L * 1024 * 1024;
+    /** Largest data after gunzip (guards against gzip bombs). */
+    private long maxUncompressedBytes = 4L * 1024 * 1024 * 1024;
+    /** Longest line (one record) accepted. */
+    private int maxLineChars = 16 * 1024;
+
+    public String getInbox() { return inbox; }
+    public void setInbox(String v) { this.inbox = v; }
+    public String getOutbox() { return outbox; }
+    public void setOutbox(String v) { this.outbox = v; }
+    public String getArchive() { return archive; }
+    public void setArchive(String v) { this.archive = v; }
+    public String getQuarantine() { return quarantine; }
+    public void setQuarantine(String v) { this.quarantine = v; }
+    public Duration getPollInterval() { return pollInterval; }
+    public void setPollInterval(Duration v) { this.pollInterval = v; }
+    public Duration getStaleAfter() { return staleAfter; }
+    public void setStaleAfter(Duration v) { this.staleAfter = v; }
+    public Duration getSettleTime() { return settleTime; }
+    public void setSettleTime(Duration v) { this.settleTime = v; }
+    public long getMaxPackageBytes() { return maxPackageBytes; }
+    public void setMaxPackageBytes(long v) { this.maxPackageBytes = v; }
+    public long getMaxUncompressedBytes() { return maxUncompressedBytes; }
+    public void setMaxUncompressedBytes(long v) { this.maxUncompressedBytes = v; }
+    public int getMaxLineChars() { return maxLineChars; }
+    public void setMaxLineChars(int v) { this.maxLineChars = v; }
+}

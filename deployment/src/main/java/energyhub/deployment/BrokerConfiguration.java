@@ -1,0 +1,157 @@
+package energyhub.deployment;
+
+import energyhub.routing.RoutingProperties;
+import jakarta.jms.ConnectionFactory;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * The broker: Artemis embedded in the hub (the default) with an in-VM acceptor for the hub and a
+ * TCP acceptor for the platforms' consumers, or an external one ({@code hub.broker.embedded=false}).
+ * Security is on: the hub, the national and the provincial platform each have their own account,
+ * and a platform may only consume and browse its own queue.
+ */
+@org.springframework.context.annotation.Configuration
+@EnableConfigurationProperties(BrokerProperties.class)
+public class BrokerConfiguration {
+
+    static final String HUB_ROLE = "hub";
+    static final String NATIONAL_ROLE = "national-platform";
+    static final String PROVINCIAL_ROLE = "provincial-platform";
+    /** Large-message threshold of the hub's connection: chunks (≤ hub.routing.chunk-max-chars) stay below it. */
+    static final int MIN_LARGE_MESSAGE_BYTES = 512 * 1024;
+
+    private final BrokerProperties broker;
+
+    public BrokerConfiguration(BrokerProperties broker) {
+        this.broker = broker;
+        if (broker.getPassword() == null || broker.getPassword().isBlank()) {
+            if (!broker.isEmbedded()) {
+                throw new IllegalStateException("hub.broker.password (HUB_BROKER_PASSWORD) must be set "
+                        + "to connect to the external broker at " + broker.getUrl());
+            }
+            // only the hub itself uses this account, in-VM: a fresh secret per start keeps it out of any file
+            byte[] secret = new byte[24];
+            new SecureRandom().nextBytes(secret);
+            broker.setPassword(HexFormat.of().formatHex(secret));
+        }
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    @ConditionalOnProperty(name = "hub.broker.embedded", havingValue = "true", matchIfMissing = true)
+    EmbeddedActiveMQ embeddedBroker(RoutingProperties routing, @Value("${hub.data-dir:./data}") String hubDataDir)
+            throws Exception {
+        Path dir = broker.getDataDir().isBlank() ? Path.of(hubDataDir, "broker") : Path.of(broker.getDataDir());
+        dir = dir.toAbsolutePath().normalize();
+        Configuration config = new ConfigurationImpl()
+                .setName("exchange-hub")
+                .setPersistenceEnabled(true)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
+                .setNodeManagerLockDirectory(dir.toString())
+                .setMaxDiskUsage(broker.getMaxDiskUsage())
+                .setIDCacheSize(broker.getIdCacheSize())
+                .setPersistIDCache(true)
+                .setSecurityEnabled(true)
+                .setJMXManagementEnabled(true)
+                .setGracefulShutdownEnabled(true);
+        config.addAcceptorConfiguration("in-vm", "vm://0");
+        config.addAcceptorConfiguration("tcp", "tcp://" + broker.getHost() + ":" + broker.getPort()
+                + "?protocols=CORE");
+
+        for (String queue : new String[] {routing.getNationalQueue(), routing.getProvincialQueue()}) {
+            config.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue)
+                    .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
+        // Never drop silently: unroutable sends and poison messages go to dead-letter queues
+        // (DLQ.<queue> on address DLA), expired ones to EXP.<queue>; full addresses page to disk.
+        config.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLA"))
+                .setAutoCreateDeadLetterResources(true)
+                .setDeadLetterQueuePrefix(SimpleString.of("DLQ."))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue"))
+                .setAutoCreateExpiryResources(true)
+                .setExpiryQueuePrefix(SimpleString.of("EXP."))
+                .setSendToDLAOnNoRoute(true)
+                .setMaxDeliveryAttempts(broker.getMaxDeliveryAttempts())
+                .setRedeliveryDelay(5000)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setMaxSizeBytes(64L * 1024 * 1024)
+                .setAutoCreateQueues(false)
+                .setAutoCreateAddresses(false));
+
+        // send, consume, createDurableQueue, deleteDurableQueue, createNonDurableQueue,
+        // deleteNonDurableQueue, manage, browse, createAddress, deleteAddress, view, edit
+        Role hub = new Role(HUB_ROLE, true, true, true, true, true, true, true, true, true, true, true, true);
+        config.putSecurityRoles("#", Set.of(hub));
+        config.putSecurityRoles(routing.getNationalQueue(), Set.of(hub, consumer(NATIONAL_ROLE)));
+        config.putSecurityRoles(routing.getProvincialQueue(), Set.of(hub, consumer(PROVINCIAL_ROLE)));
+
+        SecurityConfiguration users = new SecurityConfiguration();
+        users.addUser(broker.getUser(), broker.getPassword());
+        users.addRole(broker.getUser(), HUB_ROLE);
+        addPlatform(users, "national", broker.getNational(), NATIONAL_ROLE);
+        addPlatform(users, "provincial", broker.getProvincial(), PROVINCIAL_ROLE);
+
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+        server.setConfiguration(config);
+        server.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
+        return server;
+    }
+
+    private static Role consumer(String role) {
+        return new Role(role, false, true, false, false, false, false, false, true, false, false, false, false);
+    }
+
+    private static void addPlatform(SecurityConfiguration users, String name, BrokerProperties.Account account,
+            String role) {
+        if (isBlank(account.getUser()) || isBlank(account.getPassword())) {
+            throw new IllegalStateException("hub.broker." + name + ".user and hub.broker." + name + ".password "
+                    + "(HUB_BROKER_" + name.toUpperCase() + "_USER / _PASSWORD) must be set: the " + name
+                    + " platform consumes its queue with them. The 'dev' profile has development values.");
+        }
+        users.addUser(account.getUser(), account.getPassword());
+        users.addRole(account.getUser(), role);
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** The hub's own connection, shared by all its producers. */
+    @Bean
+    ConnectionFactory connectionFactory(Optional<EmbeddedActiveMQ> embedded) {
+        String url = broker.getUrl().isBlank() ? "vm://0" : broker.getUrl();
+        url += (url.contains("?") ? "&" : "?") + "minLargeMessageSize=" + MIN_LARGE_MESSAGE_BYTES;
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, broker.getUser(), broker.getPassword());
+        CachingConnectionFactory caching = new CachingConnectionFactory(artemis);
+        caching.setSessionCacheSize(10);
+        caching.setCacheConsumers(false);
+        return caching;
+    }
+}

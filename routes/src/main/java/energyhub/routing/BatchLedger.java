@@ -1,0 +1,237 @@
+package energyhub.routing;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The batch ledger in PostgreSQL (see {@code V1__batch_ledger.sql}): audit trail of every batch
+ * and outbox of its chunks. All state a restart needs lives here.
+ */
+@Component
+public class BatchLedger {
+
+    static final DateTimeFormatter ACK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    private static final int CHUNK_PAGE = 16;
+
+    private final JdbcTemplate jdbc;
+    private final RoutingProperties properties;
+    private final Clock clock;
+
+    public BatchLedger(JdbcTemplate jdbc, RoutingProperties properties, Clock clock) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** A batch row that counts as processed (not a duplicate, not a rejected transfer). */
+    public record ProcessedBatch(long pk, String source, String fileName, String digest) {
+    }
+
+    /** A delivery that is due: never tried, failed and due again, or left claimed by a crashed run. */
+    public record DueDelivery(long batchPk, String target) {
+    }
+
+    /** An ACK ready to hand to its intake. */
+    public record PendingAck(long batchPk, String endpoint, String ref, BatchAck ack) {
+    }
+
+    public Optional<ProcessedBatch> findProcessed(String batchId) {
+        return jdbc.query("select id, source, file_name, digest from batch where batch_id = ? "
+                        + "and status not in ('DUPLICATE', 'REJECTED')",
+                (rs, i) -> new ProcessedBatch(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                batchId).stream().findFirst();
+    }
+
+    public long insertBatch(BatchSubmission s, String status, String reason) {
+        boolean settled = !"DELIVERING".equals(status);
+        return jdbc.queryForObject("insert into batch (batch_id, source, file_name, digest_alg, digest, byte_size, "
+                        + "declared_count, status, reason, ack_endpoint, ack_ref, received_at, settled_at) "
+                        + "values (?,?,?,?,?,?,?,?,?,?,?,?,?) returning id", Long.class,
+                s.batchId(), s.source(), s.fileName(), s.digestAlgorithm(), s.digest(), s.byteSize(),
+                s.declaredCount(), status, reason, s.ackEndpoint(), s.ackRef(), now(), settled ? now() : null);
+    }
+
+    public void updateCounts(long pk, int received, int accepted, int rejected) {
+        jdbc.update("update batch set received = ?, accepted = ?, rejected = ? where id = ?",
+                received, accepted, rejected, pk);
+    }
+
+    public void insertErrors(long pk, List<LineError> errors) {
+        jdbc.batchUpdate("insert into record_error (batch_pk, line, field, code, message) values (?,?,?,?,?)",
+                errors, 500, (ps, e) -> {
+                    ps.setLong(1, pk);
+                    ps.setInt(2, e.line());
+                    ps.setString(3, e.field());
+                    ps.setString(4, e.code());
+                    ps.setString(5, e.message());
+                });
+    }
+
+    public void insertChunk(long pk, StagedChunk chunk) {
+        jdbc.update("insert into chunk (batch_pk, seq, message_id, enterprise_code, record_count, body) "
+                + "values (?,?,?,?,?,?)", pk, chunk.seq(), chunk.messageId(), chunk.enterpriseCode(),
+                chunk.recordCount(), chunk.body());
+    }
+
+    public void insertDeliveries(long pk) {
+        for (Target t : Target.values()) {
+            jdbc.update("insert into delivery (batch_pk, target, status, next_attempt_at) values (?,?,'PENDING',?)",
+                    pk, t.id(), now());
+        }
+    }
+
+    /** Takes a delivery for this run; false when it is delivered already or another run has it. */
+    public boolean claim(long pk, String target) {
+        return jdbc.update("update delivery set status = 'SENDING', claimed_at = ?, attempts = attempts + 1 "
+                + "where batch_pk = ? and target = ? and status in ('PENDING', 'FAILED')", now(), pk, target) == 1;
+    }
+
+    public void delivered(long pk, String target) {
+        jdbc.update("update delivery set status = 'DELIVERED', delivered_at = ?, last_error = null "
+                + "where batch_pk = ? and target = ?", now(), pk, target);
+    }
+
+    public void failed(long pk, String target, String error) {
+        Integer attempts = jdbc.queryForObject("select attempts from delivery where batch_pk = ? and target = ?",
+                Integer.class, pk, target);
+        Duration wait = backoff(attempts == null ? 1 : attempts);
+        jdbc.update("update delivery set status = 'FAILED', last_error = ?, next_attempt_at = ? "
+                + "where batch_pk = ? and target = ?", truncate(error, 2000),
+                Timestamp.from(clock.instant().plus(wait)), pk, target);
+    }
+
+    Duration backoff(int attempts) {
+        Duration wait = properties.getRetryInitialDelay();
+        for (int i = 1; i < attempts && wait.compareTo(properties.getRetryMaxDelay()) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(properties.getRetryMaxDelay()) > 0 ? properties.getRetryMaxDelay() : wait;
+    }
+
+    /**
+     * A claim outlives only the process that made it: at start-up every SENDING row was left by a
+     * run that died mid-send. Resending is safe, the broker drops what it already stored.
+     */
+    public int releaseAbandonedClaims() {
+        return jdbc.update("update delivery set status = 'FAILED', next_attempt_at = ?, "
+                + "last_error = coalesce(last_error, 'interrupted by a restart') where status = 'SENDING'", now());
+    }
+
+    public List<DueDelivery> dueDeliveries(int limit) {
+        return jdbc.query("select batch_pk, target from delivery where status in ('PENDING', 'FAILED') "
+                        + "and next_attempt_at <= ? order by next_attempt_at limit ?",
+                (rs, i) -> new DueDelivery(rs.getLong(1), rs.getString(2)), now(), limit);
+    }
+
+    /** Batches whose ACK has not been handed over yet: still delivering or settled but unsent. */
+    public List<Long> unacknowledged(int limit) {
+        return jdbc.queryForList("select id from batch where acked_at is null "
+                + "and (status <> 'DELIVERING' or not exists (select 1 from delivery d where d.batch_pk = batch.id "
+                + "and d.status <> 'DELIVERED')) order by id limit ?", Long.class, limit);
+    }
+
+    /**
+     * Settles a batch once both targets hold their copies, and returns its ACK while it has not
+     * been handed over. Empty while a target is still outstanding.
+     */
+    @Transactional
+    public Optional<PendingAck> settle(long pk) {
+        var row = jdbc.queryForMap("select batch_id, status, received, accepted, rejected, reason, ack_endpoint, "
+                + "ack_ref, settled_at, acked_at from batch where id = ? for update", pk);
+        if (row.get("acked_at") != null) {
+            return Optional.empty();
+        }
+        String status = (String) row.get("status");
+        int received = (Integer) row.get("received");
+        int accepted = (Integer) row.get("accepted");
+        int rejected = (Integer) row.get("rejected");
+        Instant settledAt;
+        if ("DELIVERING".equals(status)) {
+            Integer open = jdbc.queryForObject("select count(*) from delivery where batch_pk = ? "
+                    + "and status <> 'DELIVERED'", Integer.class, pk);
+            if (open != null && open > 0) {
+                return Optional.empty();
+            }
+            status = rejected == 0 ? "ACCEPTED" : accepted == 0 ? "REJECTED" : "PARTIAL";
+            settledAt = clock.instant();
+            jdbc.update("update batch set status = ?, settled_at = ? where id = ?", status, Timestamp.from(settledAt), pk);
+        } else {
+            settledAt = ((Timestamp) row.get("settled_at")).toInstant();
+        }
+        BatchAck ack = new BatchAck((String) row.get("batch_id"), status, received, accepted, rejected,
+                errorsOf(pk), ACK_TIME.format(settledAt.atOffset(ZoneOffset.ofHours(8))));
+        return Optional.of(new PendingAck(pk, (String) row.get("ack_endpoint"), (String) row.get("ack_ref"), ack));
+    }
+
+    public void reopenAck(long pk) {
+        jdbc.update("update batch set acked_at = null where id = ?", pk);
+    }
+
+    public void markAcked(long pk) {
+        jdbc.update("update batch set acked_at = ? where id = ?", now(), pk);
+    }
+
+    public List<LineError> errorsOf(long pk) {
+        return jdbc.query("select line, field, code, message from record_error where batch_pk = ? order by line, field",
+                (rs, i) -> new LineError(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4)), pk);
+    }
+
+    /** The chunks of a batch in order, read a page at a time so a large batch never sits in memory. */
+    public Iterator<StagedChunk> chunks(long pk) {
+        return new Iterator<>() {
+            private final List<StagedChunk> page = new ArrayList<>();
+            private int lastSeq = 0;
+            private boolean exhausted;
+
+            @Override
+            public boolean hasNext() {
+                if (page.isEmpty() && !exhausted) {
+                    page.addAll(jdbc.query("select seq, message_id, enterprise_code, record_count, body from chunk "
+                                    + "where batch_pk = ? and seq > ? order by seq limit ?",
+                            (rs, i) -> new StagedChunk(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                                    rs.getString(5)), pk, lastSeq, CHUNK_PAGE));
+                    exhausted = page.size() < CHUNK_PAGE;
+                }
+                return !page.isEmpty();
+            }
+
+            @Override
+            public StagedChunk next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                StagedChunk c = page.remove(0);
+                lastSeq = c.seq();
+                return c;
+            }
+        };
+    }
+
+    public String sourceOf(long pk) {
+        return jdbc.queryForObject("select source from batch where id = ?", String.class, pk);
+    }
+
+    public String batchIdOf(long pk) {
+        return jdbc.queryForObject("select batch_id from batch where id = ?", String.class, pk);
+    }
+
+    private Timestamp now() {
+        return Timestamp.from(clock.instant());
+    }
+
+    static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,110 @@
+package energyhub.routing;
+
+import energyhub.routing.IntakeOutcome.Disposition;
+import energyhub.standard.RecordCodec;
+import energyhub.standard.RecordError;
+import energyhub.standard.RecordValidator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Validates a batch and stages it in the ledger in one database transaction: the batch row,
+ * its record errors, its chunks and one pending delivery per target. Either all of it is
+ * committed or none, so a crash before the commit leaves the package to be read again, and
+ * a crash after it leaves the deliveries to be finished.
+ */
+@Component
+public class BatchStager {
+
+    /** Open per-enterprise chunks kept at once; bounds memory for packages of many enterprises. */
+    private static final int MAX_OPEN_CHUNKS = 256;
+
+    private final BatchLedger ledger;
+    private final RecordCodec codec;
+    private final RecordValidator validator;
+    private final RoutingProperties properties;
+    private final TransactionTemplate tx;
+
+    public BatchStager(BatchLedger ledger, RecordCodec codec, RecordValidator validator,
+            RoutingProperties properties, TransactionTemplate tx) {
+        this.ledger = ledger;
+        this.codec = codec;
+        this.validator = validator;
+        this.properties = properties;
+        this.tx = tx;
+    }
+
+    public IntakeOutcome stage(BatchSubmission submission) {
+        return tx.execute(status -> stageInTransaction(submission));
+    }
+
+    private IntakeOutcome stageInTransaction(BatchSubmission s) {
+        if (s.rejection() != null) {
+            long pk = ledger.insertBatch(s, "REJECTED", s.rejection().code() + ": " + s.rejection().message());
+            ledger.insertErrors(pk, List.of(s.rejection()));
+            return new IntakeOutcome(pk, Disposition.REJECTED, s.rejection().message());
+        }
+        var earlier = ledger.findProcessed(s.batchId());
+        if (earlier.isPresent()) {
+            var e = earlier.get();
+            if (Objects.equals(e.source(), s.source()) && Objects.equals(e.fileName(), s.fileName())
+                    && Objects.equals(e.digest(), s.digest())) {
+                // a restart re-reading its package, or the gate sending the same file again: nothing is
+                // staged twice, and the original answer is given again
+                ledger.reopenAck(e.pk());
+                return new IntakeOutcome(e.pk(), Disposition.RESUMED, "staged before as batch #" + e.pk());
+            }
+            String reason = "batchId " + s.batchId() + " was processed before as batch #" + e.pk()
+                    + (e.fileName() == null ? "" : " (" + e.fileName() + ")");
+            long pk = ledger.insertBatch(s, "DUPLICATE", reason);
+            return new IntakeOutcome(pk, Disposition.DUPLICATE, reason);
+        }
+        long pk = ledger.insertBatch(s, "DELIVERING", null);
+        Chunker chunker = new Chunker(codec.mapper(), s.batchId(), s.source(), properties.getChunkMaxRecords(),
+                properties.getChunkMaxChars(), MAX_OPEN_CHUNKS, chunk -> ledger.insertChunk(pk, chunk));
+        List<LineError> errors = new ArrayList<>();
+        int[] counts = new int[3]; // received, accepted, rejected
+        try (Stream<NumberedLine> lines = s.lines().open()) {
+            lines.forEach(line -> {
+                counts[0]++;
+                List<RecordError> problems = check(line, chunker);
+                if (problems.isEmpty()) {
+                    counts[1]++;
+                } else {
+                    counts[2]++;
+                    for (RecordError p : problems) {
+                        if (errors.size() < properties.getMaxErrorsPerBatch()) {
+                            errors.add(new LineError(line.number(), p.field(), p.code(), p.message()));
+                        }
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading batch " + s.batchId() + ": " + e.getMessage(), e);
+        }
+        chunker.finish();
+        ledger.updateCounts(pk, counts[0], counts[1], counts[2]);
+        ledger.insertErrors(pk, errors);
+        ledger.insertDeliveries(pk);
+        return new IntakeOutcome(pk, Disposition.STAGED, null);
+    }
+
+    private List<RecordError> check(NumberedLine line, Chunker chunker) {
+        var parsed = codec.parse(line.json());
+        if (!parsed.errors().isEmpty()) {
+            return parsed.errors();
+        }
+        var validation = validator.validate(parsed.record());
+        if (!validation.isValid()) {
+            return validation.errors();
+        }
+        chunker.add(validation.record().enterpriseCode(), codec.write(validation.record()));
+        return List.of();
+    }
+}

@@ -1,0 +1,27 @@
+package energyhub.routing;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * 一端双发: one staged batch goes to both platform queues. Each target is its own route with its
+ * own claim, errors and retries, run in parallel, so a target that is down or slow never holds
+ * back or loses the other's copy.
+ */
+@Component
+public class DualDeliveryRoute extends RouteBuilder {
+
+    public static final String ENDPOINT = "direct:dual-delivery";
+
+    static String targetEndpoint(Target target) {
+        return "direct:deliver-" + target.id();
+    }
+
+    @Override
+    public void configure() {
+        from(ENDPOINT).routeId("dual-delivery")
+                .multicast().parallelProcessing().id("fan-out")
+                    .to(targetEndpoint(Target.NATIONAL), targetEndpoint(Target.PROVINCIAL))
+                .end();
+    }
+}

@@ -1,0 +1,47 @@
+package energyhub.routing;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** {@code hub.routing.*}: how batches are chunked, delivered and retried. */
+@ConfigurationProperties("hub.routing")
+public class RoutingProperties {
+
+    /** At most this many records in one queue message (contracts section 3). */
+    private int chunkMaxRecords = 500;
+    /** At most this many characters of records in one queue message, to stay off Artemis's large-message path. */
+    private int chunkMaxChars = 200_000;
+    /** Record errors kept in the ledger and listed in the ACK per batch; the counts stay exact beyond it. */
+    private int maxErrorsPerBatch = 1000;
+    /** Queue of the national platform. */
+    private String nationalQueue = "energy.national";
+    /** Queue of the provincial platform. */
+    private String provincialQueue = "energy.provincial";
+    /** How often pending and failed deliveries and unsent ACKs are looked for. */
+    private Duration sweepInterval = Duration.ofSeconds(5);
+    /** Wait before the first retry of a failed delivery; doubles per attempt. */
+    private Duration retryInitialDelay = Duration.ofSeconds(5);
+    /** Longest wait between two retries of a failed delivery. */
+    private Duration retryMaxDelay = Duration.ofMinutes(5);
+
+    public int getChunkMaxRecords() { return chunkMaxRecords; }
+    public void setChunkMaxRecords(int v) { this.chunkMaxRecords = v; }
+    public int getChunkMaxChars() { return chunkMaxChars; }
+    public void setChunkMaxChars(int v) { this.chunkMaxChars = v; }
+    public int getMaxErrorsPerBatch() { return maxErrorsPerBatch; }
+    public void setMaxErrorsPerBatch(int v) { this.maxErrorsPerBatch = v; }
+    public String getNationalQueue() { return nationalQueue; }
+    public void setNationalQueue(String v) { this.nationalQueue = v; }
+    public String getProvincialQueue() { return provincialQueue; }
+    public void setProvincialQueue(String v) { this.provincialQueue = v; }
+    public Duration getSweepInterval() { return sweepInterval; }
+    public void setSweepInterval(Duration v) { this.sweepInterval = v; }
+    public Duration getRetryInitialDelay() { return retryInitialDelay; }
+    public void setRetryInitialDelay(Duration v) { this.retryInitialDelay = v; }
+    public Duration getRetryMaxDelay() { return retryMaxDelay; }
+    public void setRetryMaxDelay(Duration v) { this.retryMaxDelay = v; }
+
+    public String queueOf(Target target) {
+        return target == Target.NATIONAL ? nationalQueue : provincialQueue;
+    }
+}
