@@ -36,7 +36,8 @@ public class FerryInboxRoute extends RouteBuilder {
         // next poll; a finished one is gone from the inbox (archived or quarantined) by then.
         // readLock=changed with a minimum age: a manifest still being written is not read.
         from("file:" + properties.getInbox() + "?include=.*\\.manifest&noop=true&idempotent=false"
-                + "&readLock=changed&readLockMinAge=1000&readLockCheckInterval=250&readLockTimeout=5000"
+                + "&readLock=changed&readLockMinAge=" + properties.getManifestMinAge().toMillis()
+                + "&readLockCheckInterval=250&readLockTimeout=5000"
                 + "&sortBy=file:modified&delay=" + properties.getPollInterval().toMillis())
                 .routeId(ROUTE_ID)
                 .process(this::prepare).id("ferry-inbox-read")

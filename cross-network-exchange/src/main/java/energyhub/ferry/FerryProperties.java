@@ -16,6 +16,8 @@ public class FerryProperties {
     private String quarantine;
     /** How often the inbox is looked at. */
     private Duration pollInterval = Duration.ofSeconds(1);
+    /** A manifest is read only once it has not changed for this long (it may still be being written). */
+    private Duration manifestMinAge = Duration.ofSeconds(1);
     /** A data file this long without its manifest (or a manifest without its data) is reported. */
     private Duration staleAfter = Duration.ofMinutes(30);
     /** A data file shorter than its manifest says, changed within this time, is still arriving: wait. */
@@ -37,6 +39,8 @@ public class FerryProperties {
     public void setQuarantine(String v) { this.quarantine = v; }
     public Duration getPollInterval() { return pollInterval; }
     public void setPollInterval(Duration v) { this.pollInterval = v; }
+    public Duration getManifestMinAge() { return manifestMinAge; }
+    public void setManifestMinAge(Duration v) { this.manifestMinAge = v; }
     public Duration getStaleAfter() { return staleAfter; }
     public void setStaleAfter(Duration v) { this.staleAfter = v; }
     public Duration getSettleTime() { return settleTime; }

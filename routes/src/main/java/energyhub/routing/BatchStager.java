@@ -46,9 +46,10 @@ public class BatchStager {
 
     private IntakeOutcome stageInTransaction(BatchSubmission s) {
         if (s.rejection() != null) {
-            long pk = ledger.insertBatch(s, "REJECTED", s.rejection().code() + ": " + s.rejection().message());
+            String reason = s.rejection().code() + ": " + s.rejection().message();
+            long pk = ledger.insertBatch(s, "REJECTED", reason);
             ledger.insertErrors(pk, List.of(s.rejection()));
-            return new IntakeOutcome(pk, Disposition.REJECTED, s.rejection().message());
+            return new IntakeOutcome(pk, Disposition.REJECTED, reason);
         }
         var earlier = ledger.findProcessed(s.batchId());
         if (earlier.isPresent()) {

@@ -1,0 +1,103 @@
+package energyhub.e2e.support;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import energyhub.HubApplication;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole hub in this JVM, on its real parts: the embedded Artemis with its TCP acceptor on a
+ * free port, PostgreSQL (the local server, or the embedded one), and a data directory of its own.
+ * The platforms are separate JMS clients over TCP. One hub serves all test classes extending this.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
+public abstract class HubTest {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    protected static final Path DATA_DIR = tempDir();
+    protected static final int BROKER_PORT = FreePort.next();
+
+    @Autowired
+    protected CamelContext camel;
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    protected PlatformClient national;
+    protected PlatformClient provincial;
+    protected Ledger ledger;
+
+    @DynamicPropertySource
+    static void hubProperties(DynamicPropertyRegistry registry) {
+        hubProperties(DATA_DIR, BROKER_PORT).forEach((k, v) -> registry.add(k, () -> v));
+        TestDatabase.create().ifPresent(url -> registry.add("spring.datasource.url", () -> url));
+    }
+
+    /** The settings every test hub runs with; the crash test passes the same to its separate process. */
+    public static java.util.Map<String, String> hubProperties(Path dataDir, int brokerPort) {
+        return java.util.Map.of(
+                "hub.data-dir", dataDir.toString(),
+                "hub.broker.port", String.valueOf(brokerPort),
+                "hub.broker.national.user", "national",
+                "hub.broker.national.password", "national-test",
+                "hub.broker.provincial.user", "provincial",
+                "hub.broker.provincial.password", "provincial-test",
+                "hub.ferry.poll-interval", "200ms",
+                "hub.routing.sweep-interval", "1s",
+                "hub.routing.retry-initial-delay", "1s");
+    }
+
+    @BeforeEach
+    void connectPlatforms() throws Exception {
+        national = PlatformClient.national(BROKER_PORT);
+        provincial = PlatformClient.provincial(BROKER_PORT);
+        ledger = new Ledger(jdbc);
+    }
+
+    @AfterEach
+    void disconnectPlatforms() throws Exception {
+        national.close();
+        provincial.close();
+    }
+
+    protected static Path inbox() {
+        return DATA_DIR.resolve("ferry/inbox");
+    }
+
+    protected static Path outbox() {
+        return DATA_DIR.resolve("ferry/outbox");
+    }
+
+    protected static Path quarantine() {
+        return DATA_DIR.resolve("ferry/quarantine");
+    }
+
+    /** Waits for the ACK file of a package and reads it. */
+    protected static JsonNode awaitAck(FerryPackage pkg) throws IOException {
+        Path ack = outbox().resolve(pkg.dataFileName() + ".ack.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ack));
+        return JSON.readTree(Files.readString(ack));
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("hub-e2e");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package energyhub.e2e.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * A platform's consumer, as the national or provincial platform runs it: a separate JMS client
+ * connecting to the hub's broker over TCP with its own account.
+ */
+public final class PlatformClient implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Connection connection;
+    private final Session session;
+    private final String queue;
+
+    public PlatformClient(int port, String user, String password, String queue) throws JMSException {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, user, password);
+        this.connection = factory.createConnection();
+        this.session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        this.queue = queue;
+        connection.start();
+    }
+
+    public static PlatformClient national(int port) throws JMSException {
+        return new PlatformClient(port, "national", "national-test", "energy.national");
+    }
+
+    public static PlatformClient provincial(int port) throws JMSException {
+        return new PlatformClient(port, "provincial", "provincial-test", "energy.provincial");
+    }
+
+    /** One queue message as the platform sees it. */
+    public record Received(String body, JsonNode json, String batchId, int chunk, String target, String enterpriseCode,
+            int recordCount, String source, String duplicateId) {
+
+        public int records() {
+            return json.get("records").size();
+        }
+    }
+
+    /** Looks at the messages of one batch without taking them. */
+    public List<Received> browse(String batchId) throws JMSException {
+        List<Received> out = new ArrayList<>();
+        QueueBrowser browser = session.createBrowser(session.createQueue(queue), "hubBatchId = '" + batchId + "'");
+        for (Message m : Collections.list((java.util.Enumeration<Message>) browser.getEnumeration())) {
+            out.add(toReceived(m));
+        }
+        browser.close();
+        return out;
+    }
+
+    /** Takes every message now on the queue (waiting up to idleMillis for the next one). */
+    public List<Received> drain(long idleMillis) throws JMSException {
+        List<Received> out = new ArrayList<>();
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            Message m;
+            while ((m = consumer.receive(idleMillis)) != null) {
+                out.add(toReceived(m));
+            }
+        }
+        return out;
+    }
+
+    /** Tries to read a queue that is not this account's; throws a JMSSecurityException when refused. */
+    public void consumeFrom(String otherQueue) throws JMSException {
+        session.createConsumer(session.createQueue(otherQueue)).close();
+    }
+
+    private static Received toReceived(Message m) throws JMSException {
+        String body = ((TextMessage) m).getText();
+        try {
+            return new Received(body, JSON.readTree(body), m.getStringProperty("hubBatchId"), m.getIntProperty("hubChunk"),
+                    m.getStringProperty("hubTarget"), m.getStringProperty("enterpriseCode"),
+                    m.getIntProperty("recordCount"), m.getStringProperty("hubSource"),
+                    m.getStringProperty("_AMQ_DUPL_ID"));
+        } catch (Exception e) {
+            throw new IllegalStateException("not a queue message of contracts section 3: " + body, e);
+        }
+    }
+
+    @Override
+    public void close() throws JMSException {
+        connection.close();
+    }
+}
