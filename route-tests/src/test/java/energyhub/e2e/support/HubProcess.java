@@ -1,0 +1,81 @@
+package energyhub.e2e.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged hub ({@code deployment/target/exchange-hub.jar}) as a process of its own, as it
+ * runs in production, so a test can kill it with SIGKILL and start it again on the same data.
+ */
+public final class HubProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int httpPort;
+
+    private HubProcess(Process process, int httpPort) {
+        this.process = process;
+        this.httpPort = httpPort;
+    }
+
+    public static HubProcess start(Map<String, String> properties, Path log) throws Exception {
+        Path jar = Path.of(System.getProperty("hub.jar", "../deployment/target/exchange-hub.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: the crash test runs the packaged hub, "
+                    + "so run it with `mvn verify` (which packages deployment first)");
+        }
+        int httpPort = FreePort.next();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
+                jar.toAbsolutePath().toString(), "--server.port=" + httpPort));
+        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        HubProcess hub = new HubProcess(p, httpPort);
+        hub.awaitReady();
+        return hub;
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the hub process ended with " + process.exitValue());
+                    }
+                    return http.send(ready, HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\"");
+                });
+    }
+
+    /** kill -9: no shutdown hook, no graceful stop of Camel, Artemis or the database. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    public static File logFile(String name) throws Exception {
+        Path dir = Path.of("target", "hub-process-logs");
+        Files.createDirectories(dir);
+        return dir.resolve(name + ".log").toFile();
+    }
+}
