@@ -8,7 +8,10 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,52 +77,84 @@ final class PackageReader {
     }
 
     private long countLines(InputStream raw) throws IOException, PackageProblem {
-        Reader reader = decoder(uncompressed(raw));
-        char[] buf = new char[8192];
-        long records = 0;
-        int line = 1;
-        int length = 0;
-        boolean blank = true;
-        boolean first = true;
-        int n;
+        // decoded by hand rather than through a Reader, so that bad UTF-8 is reported at its own line
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        LineCounter counter = new LineCounter(limits.getMaxLineChars());
+        ByteBuffer bytes = ByteBuffer.allocate(8192);
+        CharBuffer chars = CharBuffer.allocate(8192);
         try {
-            while ((n = reader.read(buf)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    char c = buf[i];
-                    if (first) {
-                        first = false;
-                        if (c == '\uFEFF') {
-                            continue;
-                        }
-                    }
-                    if (c == '\n') {
-                        if (!blank) {
-                            records++;
-                        }
-                        line++;
-                        length = 0;
-                        blank = true;
-                    } else {
-                        if (++length > limits.getMaxLineChars()) {
-                            throw new PackageProblem("line", "LINE_TOO_LONG", "line " + line + " is longer than "
-                                    + limits.getMaxLineChars() + " characters");
-                        }
-                        if (!Character.isWhitespace(c)) {
-                            blank = false;
-                        }
-                    }
+            InputStream in = uncompressed(raw); // not closed here: the caller drains and closes raw
+            boolean end = false;
+            while (!end) {
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                end = n < 0;
+                if (n > 0) {
+                    bytes.position(bytes.position() + n);
                 }
+                bytes.flip();
+                CoderResult result = decoder.decode(bytes, chars, end);
+                counter.accept(chars.flip());
+                chars.clear();
+                if (result.isError()) {
+                    throw new PackageProblem("line", "BAD_ENCODING", "line " + counter.line + " is not valid UTF-8");
+                }
+                bytes.compact();
             }
         } catch (TooLarge e) {
             throw new PackageProblem("file", "TOO_LARGE", "the data file is " + e.getMessage());
-        } catch (CharacterCodingException e) {
-            throw new PackageProblem("line", "BAD_ENCODING", "line " + line + " is not valid UTF-8");
         } catch (java.util.zip.ZipException e) {
             throw new PackageProblem("file", "BAD_GZIP", "the data file is not valid gzip: " + e.getMessage());
         } catch (java.io.EOFException e) {
             throw new PackageProblem("file", "BAD_GZIP", "the gzip data ends early");
         }
-        return blank ? records : records + 1;
+        return counter.records();
+    }
+
+    /** Counts non-blank lines and enforces the line length, one decoded block at a time. */
+    private static final class LineCounter {
+        private final int maxLineChars;
+        private long records;
+        private int line = 1;
+        private int length;
+        private boolean blank = true;
+        private boolean first = true;
+
+        LineCounter(int maxLineChars) {
+            this.maxLineChars = maxLineChars;
+        }
+
+        void accept(CharBuffer chars) throws PackageProblem {
+            while (chars.hasRemaining()) {
+                char c = chars.get();
+                if (first) {
+                    first = false;
+                    if (c == '\uFEFF') {
+                        continue;
+                    }
+                }
+                if (c == '\n') {
+                    if (!blank) {
+                        records++;
+                    }
+                    line++;
+                    length = 0;
+                    blank = true;
+                } else {
+                    if (++length > maxLineChars) {
+                        throw new PackageProblem("line", "LINE_TOO_LONG", "line " + line + " is longer than "
+                                + maxLineChars + " characters");
+                    }
+                    if (!Character.isWhitespace(c)) {
+                        blank = false;
+                    }
+                }
+            }
+        }
+
+        long records() {
+            return blank ? records : records + 1;
+        }
     }
 
     /** The records, numbered by their line in the file; blank lines are skipped, a BOM and CR are removed. */

@@ -1,0 +1,118 @@
+package energyhub.ferry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energyhub.routing.NumberedLine;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackageReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final FerryProperties limits = new FerryProperties();
+
+    @Test
+    void countsRecordsSkippingBlankLinesWithBomAndCrlf() throws Exception {
+        byte[] data = "\uFEFF{\"a\":\"1\"}\r\n\r\n{\"a\":\"2\"}\r\n   \r\n{\"a\":\"3\"}".getBytes(StandardCharsets.UTF_8);
+        Path file = write("p.jsonl", data);
+
+        assertThat(new PackageReader(file, limits).inspect(manifest(data, 3))).isEqualTo(3);
+        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines()) {
+            assertThat(lines.toList()).containsExactly(new NumberedLine(1, "{\"a\":\"1\"}"),
+                    new NumberedLine(3, "{\"a\":\"2\"}"), new NumberedLine(5, "{\"a\":\"3\"}"));
+        }
+    }
+
+    @Test
+    void gzipIsDigestedAsTransferredAndReadUncompressed() throws Exception {
+        byte[] data = gzip("{\"a\":\"1\"}\n{\"a\":\"2\"}\n".getBytes(StandardCharsets.UTF_8));
+        Path file = write("p.jsonl.gz", data);
+
+        assertThat(new PackageReader(file, limits).inspect(manifest(data, 2))).isEqualTo(2);
+        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines()) {
+            assertThat(lines.map(NumberedLine::json).toList()).containsExactly("{\"a\":\"1\"}", "{\"a\":\"2\"}");
+        }
+    }
+
+    @Test
+    void sizeDigestAndCountMismatchesAreNamed() throws Exception {
+        byte[] data = "{\"a\":\"1\"}\n".getBytes(StandardCharsets.UTF_8);
+        Path file = write("p.jsonl", data);
+        FerryManifest good = manifest(data, 1);
+
+        assertProblem(file, new FerryManifest("b", null, null, null, 1L, 99L, good.sha256(), null, null),
+                "byteSize", "SIZE_MISMATCH");
+        assertProblem(file, new FerryManifest("b", null, null, null, 1L, (long) data.length, "ab".repeat(32), null, null),
+                "sha256", "DIGEST_MISMATCH");
+        assertProblem(file, new FerryManifest("b", null, null, null, 2L, (long) data.length, good.sha256(), null, null),
+                "recordCount", "TRUNCATED");
+    }
+
+    @Test
+    void invalidUtf8IsRejectedWithItsLine() throws Exception {
+        byte[] data = "{\"a\":\"1\"}\n{\"a\":\"\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertProblemMessage(write("p.jsonl", data), manifest(data, 2), "BAD_ENCODING", "line 2");
+    }
+
+    @Test
+    void overlongLineIsRejectedBeforeItIsHeldInMemory() throws Exception {
+        limits.setMaxLineChars(20);
+        byte[] data = ("{\"a\":\"1\"}\n{\"a\":\"" + "x".repeat(50) + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        assertProblemMessage(write("p.jsonl", data), manifest(data, 2), "LINE_TOO_LONG", "line 2");
+    }
+
+    @Test
+    void gzipBombIsStoppedAtTheUncompressedLimit() throws Exception {
+        limits.setMaxUncompressedBytes(10_000);
+        byte[] data = gzip(("{\"a\":\"1\"}\n").repeat(5_000).getBytes(StandardCharsets.UTF_8));
+        assertProblemMessage(write("p.jsonl.gz", data), manifest(data, 5_000), "TOO_LARGE", "after decompression");
+    }
+
+    @Test
+    void brokenGzipIsRejected() throws Exception {
+        byte[] data = "not gzip at all".getBytes(StandardCharsets.UTF_8);
+        assertProblemMessage(write("p.jsonl.gz", data), manifest(data, 1), "BAD_GZIP", "gzip");
+    }
+
+    private void assertProblem(Path file, FerryManifest m, String field, String code) {
+        assertThatThrownBy(() -> new PackageReader(file, limits).inspect(m)).isInstanceOf(PackageProblem.class)
+                .satisfies(e -> {
+                    assertThat(((PackageProblem) e).field()).isEqualTo(field);
+                    assertThat(((PackageProblem) e).code()).isEqualTo(code);
+                });
+    }
+
+    private void assertProblemMessage(Path file, FerryManifest m, String code, String text) {
+        assertThatThrownBy(() -> new PackageReader(file, limits).inspect(m)).isInstanceOf(PackageProblem.class)
+                .hasMessageContaining(text).satisfies(e -> assertThat(((PackageProblem) e).code()).isEqualTo(code));
+    }
+
+    private Path write(String name, byte[] data) throws Exception {
+        return Files.write(dir.resolve(name), data);
+    }
+
+    private static FerryManifest manifest(byte[] data, long count) throws Exception {
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        return new FerryManifest("b", "s", "DATA", null, count, (long) data.length, sha, null, "1.0");
+    }
+
+    private static byte[] gzip(byte[] plain) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(plain);
+        }
+        return out.toByteArray();
+    }
+}
