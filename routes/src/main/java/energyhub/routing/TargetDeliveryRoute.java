@@ -1,6 +1,7 @@
 package energyhub.routing;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -43,6 +44,9 @@ public class TargetDeliveryRoute extends RouteBuilder {
                             .split(method(ledger, "chunks(" + pk + ")")).streaming().stopOnException()
                                 .id(t + "-chunks")
                                 .process(exchange -> toQueueMessage(exchange, t)).id(t + "-message")
+                                // fire-and-forget whatever the caller's pattern: an InOut exchange would make
+                                // the JMS producer wait for a reply no platform sends
+                                .setExchangePattern(ExchangePattern.InOnly).id(t + "-in-only")
                                 .to("jms:queue:" + properties.queueOf(target)
                                         + "?jmsMessageType=Text&deliveryPersistent=true").id(t + "-send")
                             .endDoTry()
