@@ -1,6 +1,7 @@
 package energyhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import energyhub.e2e.support.FerryPackage;
@@ -8,6 +9,7 @@ import energyhub.e2e.support.HubTest;
 import energyhub.e2e.support.PlatformClient.Received;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -56,7 +58,8 @@ class FerryInboxTest extends HubTest {
                 .extracting(d -> d.get("target") + ":" + d.get("status"))
                 .containsExactly("national:DELIVERED", "provincial:DELIVERED");
 
-        assertThat(inbox().resolve(pkg.dataFileName())).doesNotExist();
+        // the package is filed right after its answer
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(inbox().resolve(pkg.dataFileName())));
         try (Stream<Path> archived = Files.walk(DATA_DIR.resolve("ferry/archive"))) {
             assertThat(archived.map(p -> p.getFileName().toString()))
                     .contains(pkg.dataFileName(), pkg.dataFileName() + ".manifest");
@@ -90,7 +93,7 @@ class FerryInboxTest extends HubTest {
 
         partial.writeManifest(inbox()); // the manifest arrives: now it is processed
         assertThat(awaitAck(partial).get("status").asText()).isEqualTo("ACCEPTED");
-        assertThat(data).doesNotExist();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(data));
     }
 
     @Test
@@ -103,6 +106,7 @@ class FerryInboxTest extends HubTest {
         assertThat(ack.get("errors").get(0).get("code").asText()).isEqualTo("DIGEST_MISMATCH");
         assertThat(ack.get("errors").get(0).get("field").asText()).isEqualTo("sha256");
         assertThat(ack.get("errors").get(0).get("line").asInt()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(quarantine().resolve(pkg.dataFileName() + ".reason.txt")));
         assertThat(quarantine().resolve(pkg.dataFileName())).exists();
         assertThat(quarantine().resolve(pkg.dataFileName() + ".manifest")).exists();
         assertThat(Files.readString(quarantine().resolve(pkg.dataFileName() + ".reason.txt")))
@@ -124,7 +128,7 @@ class FerryInboxTest extends HubTest {
         assertThat(ack.get("status").asText()).isEqualTo("REJECTED");
         assertThat(ack.get("errors").get(0).get("code").asText()).isEqualTo("TRUNCATED");
         assertThat(national.browse(pkg.batchId())).isEmpty();
-        assertThat(quarantine().resolve(pkg.dataFileName())).exists();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(quarantine().resolve(pkg.dataFileName())));
     }
 
     @Test
