@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -208,8 +210,19 @@ public class SupplierIntake {
         jdbc.update("update supplier_unmatched set status = 'ROUTED', routed_at = now() where routed_batch_id = ?", batchId);
     }
 
+    /**
+     * In-only on purpose: the core sends to the platform queues with the exchange's pattern, and an
+     * in-out exchange would make those JMS sends wait for replies that never come. The outcome is the
+     * body the core leaves on the exchange.
+     */
     private IntakeOutcome submit(BatchSubmission submission) {
-        return producer.requestBody(BatchIntakeRoute.ENDPOINT, submission, IntakeOutcome.class);
+        Exchange done = producer.send(BatchIntakeRoute.ENDPOINT, ExchangePattern.InOnly,
+                e -> e.getMessage().setBody(submission));
+        if (done.getException() != null) {
+            throw new IllegalStateException("batch " + submission.batchId() + " was not taken by the routing core: "
+                    + done.getException().getMessage(), done.getException());
+        }
+        return done.getMessage().getBody(IntakeOutcome.class);
     }
 
     private static BatchSubmission withLines(BatchSubmission b, List<NumberedLine> records) {
