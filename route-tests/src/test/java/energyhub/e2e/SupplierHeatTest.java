@@ -67,7 +67,7 @@ class SupplierHeatTest extends SupplierHubTest {
     }
 
     @Test
-    void aCompletedWindowIsNotFetchedAgainAfterARestart() throws Exception {
+    void aCompletedWindowIsNotFetchedAgainWhenItsRouteRestarts() throws Exception {
         awaitCompleted("2026-11-20");
         awaitCompleted("2026-11-21");
         int requests = HEAT.requests.size();
