@@ -43,7 +43,11 @@ public class BrokerConfiguration {
     /** Large-message threshold of the hub's connection: chunks (≤ hub.routing.chunk-max-chars) stay below it. */
     static final int MIN_LARGE_MESSAGE_BYTES = 512 * 1024;
 
+    /** In-VM acceptor ids are global to the JVM: each hub in it (test suites run several) needs its own. */
+    private static final java.util.concurrent.atomic.AtomicInteger IN_VM_IDS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final BrokerProperties broker;
+    private final int inVmId = IN_VM_IDS.getAndIncrement();
 
     public BrokerConfiguration(BrokerProperties broker) {
         this.broker = broker;
@@ -80,7 +84,7 @@ public class BrokerConfiguration {
                 .setSecurityEnabled(true)
                 .setJMXManagementEnabled(true)
                 .setGracefulShutdownEnabled(true);
-        config.addAcceptorConfiguration("in-vm", "vm://0");
+        config.addAcceptorConfiguration("in-vm", "vm://" + inVmId);
         config.addAcceptorConfiguration("tcp", "tcp://" + broker.getHost() + ":" + broker.getPort()
                 + "?protocols=CORE");
 
@@ -146,7 +150,7 @@ public class BrokerConfiguration {
     /** The hub's own connection, shared by all its producers. */
     @Bean
     ConnectionFactory connectionFactory(Optional<EmbeddedActiveMQ> embedded) {
-        String url = broker.getUrl().isBlank() ? "vm://0" : broker.getUrl();
+        String url = broker.getUrl().isBlank() ? "vm://" + inVmId : broker.getUrl();
         url += (url.contains("?") ? "&" : "?") + "minLargeMessageSize=" + MIN_LARGE_MESSAGE_BYTES;
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, broker.getUser(), broker.getPassword());
         CachingConnectionFactory caching = new CachingConnectionFactory(artemis);
