@@ -82,4 +82,22 @@ class SupplierHeatTest extends SupplierHubTest {
         assertThat(jdbc.queryForList("select status || ':' || attempts from supplier_pull_window where supplier = 'heat1' "
                 + "order by window_from", String.class)).containsExactly("COMPLETED:1", "COMPLETED:1");
     }
+
+    @Test
+    void aWindowStillFailingAfterItsRetriesIsReportedAndPulledAgainNextTime() throws Exception {
+        // heat2 retries once: the 500s of the first pull exhaust it, the next scheduled pull succeeds
+        java.nio.file.Path failed = supplierDir("heat2").resolve("reports/HEAT_KMRL_2026-11-05_2026-11-05.json.failed.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> java.nio.file.Files.exists(failed));
+        JsonNode report = JSON.readTree(java.nio.file.Files.readString(failed));
+        assertThat(report.get("status").asText()).isEqualTo("FAILED");
+        assertThat(report.get("error").asText()).contains("HTTP 500");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> "COMPLETED".equals(jdbc.queryForList("select status from "
+                + "supplier_pull_window where supplier = 'heat2'", String.class).stream().findFirst().orElse(null)));
+        assertThat(HEAT.requestsFor("2026-11-05")).extracting(HeatRequest::status).containsExactly(500, 500, 200);
+        assertThat(jdbc.queryForObject("select attempts from supplier_pull_window where supplier = 'heat2'", Integer.class))
+                .isEqualTo(2);
+        String batchId = jdbc.queryForObject("select batch_id from supplier_pull_window where supplier = 'heat2'", String.class);
+        assertThat(records(national, batchId)).extracting(r -> r.get("dataValue").asText()).containsExactly("2.5");
+    }
 }

@@ -48,7 +48,11 @@ public abstract class SupplierHubTest {
             // window 2026-11-21: the first request fails with HTTP 500
             .serve("2026-11-21", List.of(
                     "[{\"accountNo\":\"HT-000123\",\"date\":\"2026-11-21\",\"heatGJ\":\"11.00\",\"meterId\":\"H7\"}]"))
-            .failFirst("2026-11-21", 1);
+            .failFirst("2026-11-21", 1)
+            // window 2026-11-05 of a second heat entry (heat2): fails more often than it is retried in one pull
+            .serve("2026-11-05", List.of(
+                    "[{\"accountNo\":\"HT-000456\",\"date\":\"2026-11-05\",\"heatGJ\":\"2.5\",\"meterId\":\"H9\"}]"))
+            .failFirst("2026-11-05", 2);
 
     @Autowired
     protected CamelContext camel;
@@ -98,7 +102,17 @@ public abstract class SupplierHubTest {
                 Map.entry("hub.suppliers.heat1.page-size", "2"),
                 Map.entry("hub.suppliers.heat1.timeout", "5s"),
                 Map.entry("hub.suppliers.heat1.retries", "2"),
-                Map.entry("hub.suppliers.heat1.retry-delay", "200ms"))
+                Map.entry("hub.suppliers.heat1.retry-delay", "200ms"),
+
+                Map.entry("hub.suppliers.heat2.type", "heat-api"),
+                Map.entry("hub.suppliers.heat2.supplier-code", "KMRL"),
+                Map.entry("hub.suppliers.heat2.source", "http://127.0.0.1:" + HEAT.port()),
+                Map.entry("hub.suppliers.heat2.schedule", "0/3 * * * * ?"),
+                Map.entry("hub.suppliers.heat2.token-env", "HUB_TEST_HEAT1_TOKEN"),
+                Map.entry("hub.suppliers.heat2.start-date", "2026-11-05"),
+                Map.entry("hub.suppliers.heat2.end-date", "2026-11-05"),
+                Map.entry("hub.suppliers.heat2.retries", "1"),
+                Map.entry("hub.suppliers.heat2.retry-delay", "100ms"))
                 .forEach((k, v) -> registry.add(k, () -> v));
     }
 
