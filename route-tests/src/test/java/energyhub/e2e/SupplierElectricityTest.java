@@ -152,4 +152,20 @@ class SupplierElectricityTest extends SupplierHubTest {
         assertThat(jdbc.queryForObject("select count(*) from supplier_file where sha256 = (select sha256 from supplier_file "
                 + "where batch_id = ?)", Integer.class, batchId)).isEqualTo(1);
     }
+
+    @Test
+    void aCsvIsAlsoPulledFromTheGridCompanysSftpServer() throws Exception {
+        String name = "ELEC_YNDW_20261122_006.csv";
+        SFTP.put("grid", name, csv(Charset.forName("GBK"), false,
+                "0531000004,某某化工有限公司,MP04,日,2026-11-22,2026-11-22,110,112.5,10,25,,,,,",
+                "合计,1,,,,,,,,25,,,,,"));
+
+        JsonNode report = awaitReport("grid3", name);
+
+        assertThat(report.get("status").asText()).isEqualTo("ACCEPTED");
+        String batchId = batchIdOf("grid3", name);
+        assertThat(records(national, batchId)).extracting(r -> r.get("dataValue").asText()).containsExactly("0.0025");
+        assertThat(records(provincial, batchId)).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(SFTP.root().resolve("grid/.done").resolve(name)));
+    }
 }

@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The whole hub with four suppliers configured, each against a real server on loopback: two grid
  * companies dropping CSV files into local folders ({@code grid1} YNDW, {@code grid2} KMGD, the second
- * one only an entry more in configuration), a gas company on SFTP ({@code gas1}) and a heat company's
+ * one only an entry more in configuration), YNDW's files also pulled from SFTP ({@code grid3}), a gas company on SFTP ({@code gas1}) and a heat company's
  * REST API ({@code heat1}). Schedules are every second or two. Its own data directory, broker port and
  * database, so it never meets the ferry tests' hub; the supplier test classes share this one hub.
  * Accounts known from the start are a Flyway fixture (db/supplier-test).
@@ -83,6 +83,15 @@ public abstract class SupplierHubTest {
                 Map.entry("hub.suppliers.grid2.type", "electricity-csv"),
                 Map.entry("hub.suppliers.grid2.supplier-code", "KMGD"),
                 Map.entry("hub.suppliers.grid2.schedule", "0/1 * * * * ?"),
+
+                // the same grid company's files, pulled from its SFTP server instead
+                Map.entry("hub.suppliers.grid3.type", "electricity-csv"),
+                Map.entry("hub.suppliers.grid3.supplier-code", "YNDW"),
+                Map.entry("hub.suppliers.grid3.source", "sftp://127.0.0.1:" + SFTP.port() + "/grid"),
+                Map.entry("hub.suppliers.grid3.schedule", "0/1 * * * * ?"),
+                Map.entry("hub.suppliers.grid3.username", SupplierServers.SFTP_USER),
+                Map.entry("hub.suppliers.grid3.password-env", "HUB_TEST_GAS1_SFTP_PASSWORD"),
+                Map.entry("hub.suppliers.grid3.known-hosts-file", SFTP.knownHosts().toString()),
 
                 Map.entry("hub.suppliers.gas1.type", "gas-xml"),
                 Map.entry("hub.suppliers.gas1.supplier-code", "91530100MA6L2GA70M"),
