@@ -68,7 +68,7 @@ public class AccountRegistry {
     }
 
     public List<Account> list(String supplierCode) {
-        return jdbc.query("select * from supplier_account where (? is null or supplier_code = ?) "
+        return jdbc.query("select * from supplier_account where (cast(? as text) is null or supplier_code = ?) "
                         + "order by supplier_code, account_type, account_no",
                 (rs, i) -> new Account(rs.getString("supplier_code"), rs.getInt("account_type"), rs.getString("account_no"),
                         rs.getString("enterprise_code"), rs.getString("data_code"), rs.getBoolean("active")),

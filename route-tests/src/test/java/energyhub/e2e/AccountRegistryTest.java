@@ -12,10 +12,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 /** Rows of unknown or inactive accounts are kept as unmatched, and routed once the registry gains them. */
 class AccountRegistryTest extends SupplierHubTest {
+
+    @Autowired
+    ApplicationContext applicationContext;
 
     @Test
     void unknownAccountsAreKeptUnmatchedThenRoutedAfterTheRegistryGainsThem() throws Exception {
@@ -89,5 +99,45 @@ class AccountRegistryTest extends SupplierHubTest {
         assertThat(Files.readString(problems)).startsWith("line 3: enterpriseCode");
         assertThat(jdbc.queryForObject("select count(*) from supplier_account where account_no in ('0531000777', '0531000778')",
                 Integer.class)).isZero();
+    }
+
+    /**
+     * The operators' endpoint through Spring MVC (mapping, JSON, errors), on the hub's own controller and
+     * database. Authentication is the web security's part, not exercised here.
+     */
+    @Test
+    void anOperatorEditThroughTheEndpointRoutesTheWaitingRows() throws Exception {
+        var mvc = org.springframework.test.web.servlet.setup.MockMvcBuilders.standaloneSetup(
+                applicationContext.getBean(energyhub.supplier.AccountRegistryController.class)).build();
+        String name = "ELEC_YNDW_202609_011.csv";
+        drop("grid1", name, SupplierElectricityTest.csv(Charset.forName("GBK"), false,
+                "0531000093,某某新材料有限公司,MP93,月,2026-08-01,2026-08-31,,,,\"7,000\",,,,,", "合计,1,,,,,,,,\"7,000\",,,,,"));
+        JsonNode report = awaitReport("grid1", name);
+        assertThat(report.get("unmatched")).hasSize(1);
+
+        mvc.perform(put("/api/operator/accounts/YNDW/2/0531000093").contentType("application/json")
+                        .content("{\"enterpriseCode\":\"91530100MA6NX4QW2X\",\"dataCode\":\"12\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.problems.length()").value(2));
+        mvc.perform(put("/api/operator/accounts/YNDW/2/0531000093").contentType("application/json")
+                        .content("{\"enterpriseCode\":\"91530100MA6NX4QW2G\",\"dataCode\":\"0000000002330093\"}"))
+                .andExpect(status().isOk());
+
+        String fileBatch = batchIdOf("grid1", name);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ROUTED".equals(jdbc.queryForObject("select u.status from "
+                + "supplier_unmatched u join supplier_file f on f.id = u.file_pk where f.batch_id = ?", String.class, fileBatch)));
+        String rematchBatch = jdbc.queryForObject("select u.routed_batch_id from supplier_unmatched u join supplier_file f "
+                + "on f.id = u.file_pk where f.batch_id = ?", String.class, fileBatch);
+        await().atMost(Duration.ofSeconds(30)).until(() -> records(national, rematchBatch).size() == 1);
+        assertThat(records(provincial, rematchBatch)).extracting(r -> r.get("dataValue").asText()).containsExactly("0.7");
+        mvc.perform(get("/api/operator/accounts").param("supplierCode", "YNDW"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$[?(@.accountNo == '0531000093')].enterpriseCode").value("91530100MA6NX4QW2G"));
+        mvc.perform(get("/api/operator/accounts"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$[?(@.supplierCode == 'KMGD')].accountNo").value("0871000001"));
+        mvc.perform(get("/api/operator/accounts/unmatched").param("status", "ROUTED"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$[?(@.account_no == '0531000093')].routed_batch_id").value(rematchBatch));
     }
 }
