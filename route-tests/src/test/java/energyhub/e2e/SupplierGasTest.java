@@ -84,4 +84,19 @@ class SupplierGasTest extends SupplierHubTest {
         assertThat(national.browse(batchId)).isEmpty();
         assertThat(provincial.browse(batchId)).isEmpty();
     }
+
+    @Test
+    void aServerWhoseHostKeyIsNotThePinnedOneIsNeverLoggedInto() throws Exception {
+        String name = "GAS_202610_MITM.xml";
+        SFTP.put("mitm", name, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><GasSupplyReport supplier=\"91530100MA6L2GA70M\">"
+                + "<Account no=\"GA0001234\"><Reading meter=\"M1\" start=\"2026-07-01\" end=\"2026-07-31\" unit=\"m3\" "
+                + "volume=\"1\"/></Account></GasSupplyReport>").getBytes(StandardCharsets.UTF_8));
+        int refused = SFTP.closedUnauthenticated().get();
+
+        // the hub's client hangs up during the key exchange, before sending the password, at every poll
+        await().atMost(Duration.ofSeconds(30)).until(() -> SFTP.closedUnauthenticated().get() >= refused + 2);
+        assertThat(SFTP.root().resolve("mitm").resolve(name)).exists();
+        assertThat(reportPath("gas-mitm", name)).doesNotExist();
+        assertThat(jdbc.queryForObject("select count(*) from supplier_file where supplier = 'gas-mitm'", Integer.class)).isZero();
+    }
 }

@@ -101,6 +101,15 @@ public abstract class SupplierHubTest {
                 Map.entry("hub.suppliers.gas1.password-env", "HUB_TEST_GAS1_SFTP_PASSWORD"),
                 Map.entry("hub.suppliers.gas1.known-hosts-file", SFTP.knownHosts().toString()),
 
+                // the gas company's server as seen through a known_hosts that pins another key
+                Map.entry("hub.suppliers.gas-mitm.type", "gas-xml"),
+                Map.entry("hub.suppliers.gas-mitm.supplier-code", "91530100MA6L2GA70M"),
+                Map.entry("hub.suppliers.gas-mitm.source", "sftp://127.0.0.1:" + SFTP.port() + "/mitm"),
+                Map.entry("hub.suppliers.gas-mitm.schedule", "0/2 * * * * ?"),
+                Map.entry("hub.suppliers.gas-mitm.username", SupplierServers.SFTP_USER),
+                Map.entry("hub.suppliers.gas-mitm.password-env", "HUB_TEST_GAS1_SFTP_PASSWORD"),
+                Map.entry("hub.suppliers.gas-mitm.known-hosts-file", SFTP.wrongKnownHosts().toString()),
+
                 Map.entry("hub.suppliers.heat1.type", "heat-api"),
                 Map.entry("hub.suppliers.heat1.supplier-code", "KMRL"),
                 Map.entry("hub.suppliers.heat1.source", "http://127.0.0.1:" + HEAT.port()),

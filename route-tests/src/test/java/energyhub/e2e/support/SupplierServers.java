@@ -17,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
@@ -36,9 +38,14 @@ public final class SupplierServers {
     }
 
     /** A running SFTP server serving {@code root}; {@code knownHosts} pins its host key. */
-    public record Sftp(SshServer server, Path root, Path knownHosts) {
+    public record Sftp(SshServer server, Path root, Path knownHosts, AtomicInteger closedUnauthenticated) {
         public int port() {
             return server.getPort();
+        }
+
+        /** A known_hosts file that pins a different key for this server. */
+        public Path wrongKnownHosts() {
+            return knownHosts.resolveSibling("known_hosts.other");
         }
 
         /** Uploads a file as the supplier would: written under a temp name, then renamed. */
@@ -64,11 +71,27 @@ public final class SupplierServers {
             sshd.setPasswordAuthenticator((user, password, session) -> SFTP_USER.equals(user) && SFTP_PASSWORD.equals(password));
             sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
             sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
+            // sessions a client dropped before logging in (e.g. because it refused the host key)
+            AtomicInteger closedUnauthenticated = new AtomicInteger();
+            sshd.addSessionListener(new SessionListener() {
+                @Override
+                public void sessionClosed(Session session) {
+                    if (!session.isAuthenticated()) {
+                        closedUnauthenticated.incrementAndGet();
+                    }
+                }
+            });
             sshd.start();
             KeyPair key = keys.loadKeys(null).iterator().next();
             Path knownHosts = work.resolve("known_hosts");
             Files.writeString(knownHosts, "[127.0.0.1]:" + sshd.getPort() + " " + PublicKeyEntry.toString(key.getPublic()) + "\n");
-            return new Sftp(sshd, root, knownHosts);
+            // a known_hosts that pins another key for this server: what a man in the middle would look like
+            SimpleGeneratorHostKeyProvider other = new SimpleGeneratorHostKeyProvider(work.resolve("other-host-key"));
+            other.setAlgorithm("EC");
+            other.setKeySize(256);
+            Files.writeString(work.resolve("known_hosts.other"), "[127.0.0.1]:" + sshd.getPort() + " "
+                    + PublicKeyEntry.toString(other.loadKeys(null).iterator().next().getPublic()) + "\n");
+            return new Sftp(sshd, root, knownHosts, closedUnauthenticated);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the test SFTP server", e);
         }
