@@ -1,0 +1,176 @@
+package energyhub.supplier;
+
+import energyhub.supplier.SupplierProperties.Supplier;
+import energyhub.supplier.SupplierProperties.Type;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * One route template per kind of supplier, and one route per entry under {@code hub.suppliers}
+ * (route id {@code supplier-{name}}), so that a new grid company is a configuration change only.
+ * Every template is parameterised by {@code fromUri}, built here from the entry: a local drop
+ * folder or an SFTP directory polled on the entry's Quartz schedule, or a Quartz timer for the API.
+ */
+@Component
+public class SupplierRoutes extends RouteBuilder {
+
+    public static final String ELECTRICITY_TEMPLATE = "supplier-electricity-csv";
+    public static final String GAS_TEMPLATE = "supplier-gas-xml";
+    public static final String HEAT_TEMPLATE = "supplier-heat-api";
+    static final String ROUTE_PREFIX = "supplier-";
+
+    private final SupplierProperties properties;
+    private final SupplierFiles files;
+    private final HeatPull heat;
+    private final AccountRegistry registry;
+    private final SupplierIntake intake;
+    private final Environment environment;
+
+    public SupplierRoutes(SupplierProperties properties, SupplierFiles files, HeatPull heat, AccountRegistry registry,
+            SupplierIntake intake, Environment environment) {
+        this.properties = properties;
+        this.files = files;
+        this.heat = heat;
+        this.registry = registry;
+        this.intake = intake;
+        this.environment = environment;
+    }
+
+    /** The configured supplier a route belongs to, from its route id. */
+    static String supplierOf(Exchange exchange) {
+        String routeId = exchange.getFromRouteId();
+        return routeId.substring(ROUTE_PREFIX.length());
+    }
+
+    @Override
+    public void configure() {
+        routeTemplate(ELECTRICITY_TEMPLATE).templateParameter("fromUri")
+                .from("{{fromUri}}")
+                .process(files::receive).id("read-file");
+
+        routeTemplate(GAS_TEMPLATE).templateParameter("fromUri")
+                .from("{{fromUri}}")
+                .process(files::receive).id("read-file");
+
+        routeTemplate(HEAT_TEMPLATE).templateParameter("fromUri").templateParameter("retries")
+                .templateParameter("retryDelay")
+                .from("{{fromUri}}")
+                // a request that fails is retried with back-off; when retries are exhausted the window is
+                // marked FAILED and reported, and the next window is tried
+                .onException(Exception.class).maximumRedeliveries("{{retries}}").redeliveryDelay("{{retryDelay}}")
+                    .useExponentialBackOff().backOffMultiplier(2).retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
+                    .handled(true)
+                    .bean(heat, "failWindow").id("fail-window")
+                .end()
+                .bean(heat, "dueWindows").id("due-windows")
+                .split(body()).id("each-window")
+                    .bean(heat, "startWindow").id("start-window")
+                    .loopDoWhile(method(heat, "morePages")).id("each-page")
+                        .bean(heat, "fetchPage").id("fetch-page")
+                    .end()
+                    .bean(heat, "completeWindow").id("complete-window")
+                .end();
+
+        for (Map.Entry<String, Supplier> e : properties.getSuppliers().entrySet()) {
+            String name = e.getKey();
+            Supplier c = e.getValue();
+            if (c.getType() == null || c.getSupplierCode() == null) {
+                throw new IllegalStateException("hub.suppliers." + name + " needs a type and a supplier-code");
+            }
+            String template = switch (c.getType()) {
+                case ELECTRICITY_CSV -> ELECTRICITY_TEMPLATE;
+                case GAS_XML -> GAS_TEMPLATE;
+                case HEAT_API -> HEAT_TEMPLATE;
+            };
+            var route = templatedRoute(template).routeId(ROUTE_PREFIX + name).prefixId(name + "-")
+                    .parameter("fromUri", fromUri(name, c));
+            if (c.getType() == Type.HEAT_API) {
+                route.parameter("retries", String.valueOf(c.getRetries()))
+                        .parameter("retryDelay", String.valueOf(c.getRetryDelay().toMillis()));
+            }
+        }
+
+        from("file:" + properties.getRegistryImport() + "?include=(?i).*\\.csv&readLock=changed&readLockMinAge=500"
+                + "&readLockCheckInterval=200&readLockTimeout=10000&delay=" + properties.getRegistryPollInterval().toMillis()
+                + "&move=done/${date:now:yyyyMMddHHmmssSSS}-${file:name}&moveFailed=failed/${file:name}")
+                .routeId("supplier-registry-import")
+                .process(this::importAccounts).id("supplier-registry-import-read");
+
+        // unmatched rows marked for routing before a crash are sent once the hub is up again
+        from("timer:supplier-rematch?repeatCount=1&delay=5000").routeId("supplier-rematch-on-start")
+                .bean(intake, "rematch").id("supplier-rematch");
+    }
+
+    private void importAccounts(Exchange exchange) throws Exception {
+        var m = exchange.getMessage();
+        String name = m.getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        Long length = m.getHeader(Exchange.FILE_LENGTH, Long.class);
+        if (length != null && length > properties.getMaxFileBytes()) {
+            throw new IllegalArgumentException(name + " has " + length + " bytes, the limit is " + properties.getMaxFileBytes());
+        }
+        String csv = ElectricityCsv.decode(m.getBody(byte[].class));
+        try {
+            int n = registry.importCsv(csv, "import:" + name);
+            log.info("account registry: {} accounts imported from {}", n, name);
+        } catch (AccountRegistry.InvalidAccountException ex) {
+            // the operator finds why next to the refused file
+            Path failed = Path.of(properties.getRegistryImport(), "failed");
+            Files.createDirectories(failed);
+            StringBuilder text = new StringBuilder();
+            ex.problems().forEach(p -> text.append("line ").append(p.line()).append(": ").append(p.message()).append('\n'));
+            Files.writeString(failed.resolve(name + ".problems.txt"), text, StandardCharsets.UTF_8);
+            throw ex;
+        }
+    }
+
+    /** The consumer URI of a supplier entry; secrets are read from the environment variables it names. */
+    String fromUri(String name, Supplier c) {
+        String cron = c.getSchedule().trim().replaceAll("\\s+", "+");
+        if (c.getType() == Type.HEAT_API) {
+            if (c.getSource() == null || c.getStartDate() == null || c.getTokenEnv() == null) {
+                throw new IllegalStateException("hub.suppliers." + name + " (heat-api) needs source, start-date and token-env");
+            }
+            return "quartz://suppliers/" + name + "?cron=" + cron + "&stateful=true";
+        }
+        String include = c.getType() == Type.ELECTRICITY_CSV ? "(?i)ELEC_.*\\.csv" : "(?i).*\\.xml";
+        String source = c.getSource() == null || c.getSource().isBlank()
+                ? Path.of(properties.getDataDir(), name, "inbox").toString() : c.getSource();
+        String schedule = "&scheduler=quartz&scheduler.cron=" + cron + "&scheduler.triggerGroup=suppliers"
+                + "&scheduler.triggerId=" + name;
+        if (source.startsWith("sftp://")) {
+            if (c.getKnownHostsFile() == null) {
+                throw new IllegalStateException("hub.suppliers." + name + " pulls over SFTP and needs known-hosts-file: "
+                        + "the server's host key is always checked");
+            }
+            StringBuilder uri = new StringBuilder(source).append(source.contains("?") ? "&" : "?")
+                    .append("username=").append(c.getUsername())
+                    .append("&strictHostKeyChecking=yes&useUserKnownHostsFile=false&knownHostsFile=")
+                    .append(c.getKnownHostsFile())
+                    .append("&binary=true&disconnect=true&stepwise=false&throwExceptionOnConnectFailed=true")
+                    .append("&connectTimeout=15000&timeout=30000&include=").append(include)
+                    .append("&move=.done/${file:name}");
+            if (c.getPasswordEnv() != null) {
+                String password = environment.getProperty(c.getPasswordEnv());
+                if (password == null) {
+                    throw new IllegalStateException("hub.suppliers." + name + ": environment variable " + c.getPasswordEnv()
+                            + " (password-env) is not set");
+                }
+                uri.append("&password=").append(password.contains(")") ? "RAW{" + password + "}" : "RAW(" + password + ")");
+            }
+            if (c.getPrivateKeyFile() != null) {
+                uri.append("&privateKeyFile=").append(c.getPrivateKeyFile());
+            }
+            return uri.append(schedule).toString();
+        }
+        String dir = source.startsWith("file:") ? source.substring("file:".length()) : source;
+        String archive = Path.of(properties.getDataDir(), name, "archive").toAbsolutePath().toString();
+        return "file:" + dir + "?include=" + include + "&readLock=changed&readLockMinAge=1000&readLockCheckInterval=250"
+                + "&readLockTimeout=10000&move=" + archive + "/${date:now:yyyy/MM/dd}/${file:name}" + schedule;
+    }
+}
