@@ -77,7 +77,9 @@ public class TcpIntakeRoute extends RouteBuilder {
                 .end()
                 .process(this::readFrame).id("tcp-read-frame")
                 .filter(body().isInstanceOf(BatchSubmission.class))
-                    .to(BatchIntakeRoute.ENDPOINT).id("tcp-submit")
+                    // InOnly inside the core: the Netty exchange is request-reply, but the platform queues
+                    // must get fire-and-forget sends, not JMS request-reply waiting for an answer
+                    .to(org.apache.camel.ExchangePattern.InOnly, BatchIntakeRoute.ENDPOINT).id("tcp-submit")
                     .process(this::awaitAck).id("tcp-await-ack")
                 .end();
 
@@ -88,7 +90,8 @@ public class TcpIntakeRoute extends RouteBuilder {
     /** Answers LOGIN and HEARTBEAT, refuses what is not allowed, turns DATA into a submission. */
     private void readFrame(Exchange exchange) throws Exception {
         var m = exchange.getMessage();
-        Channel channel = m.getHeader(NettyConstants.NETTY_CHANNEL, Channel.class);
+        Channel channel = m.getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT,
+                io.netty.channel.ChannelHandlerContext.class).channel();
         Object body = m.getBody();
         if (body instanceof TcpFrames.FrameProblem p) {
             refuse(exchange, p.code(), p.message());
