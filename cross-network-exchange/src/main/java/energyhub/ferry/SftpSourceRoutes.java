@@ -104,11 +104,38 @@ public class SftpSourceRoutes extends RouteBuilder {
                 .end();
 
         from(ackEndpoint).routeId(routeId + "-ack")
+                // on the poll's own exchange the consumer's CamelFile* headers (its local work file above all)
+                // would steer the upload: put them aside, and back afterwards for the consumer's commit
+                .process(SftpSourceRoutes::setFileHeadersAside).id(routeId + "-ack-headers-aside")
                 .setHeader(Exchange.FILE_NAME, header("hubAckRef"))
                 // uploaded under a temporary name, then renamed: the sender never reads half an ACK
                 .to(server + s.getOutboundDir() + "?" + connection
                         + "&tempPrefix=.writing-&fileExist=Override&charset=utf-8").id(routeId + "-upload-ack")
-                .setProperty(ACK_UPLOADED, constant(true));
+                .setProperty(ACK_UPLOADED, constant(true))
+                .process(SftpSourceRoutes::restoreFileHeaders).id(routeId + "-ack-headers-back");
+    }
+
+    private static final String FILE_HEADERS = "ferryFileHeaders";
+
+    private static void setFileHeadersAside(Exchange exchange) {
+        java.util.Map<String, Object> saved = new java.util.HashMap<>();
+        exchange.getMessage().getHeaders().forEach((k, v) -> {
+            if (k.startsWith("CamelFile")) {
+                saved.put(k, v);
+            }
+        });
+        exchange.setProperty(FILE_HEADERS, saved);
+        exchange.getMessage().removeHeaders("CamelFile*");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void restoreFileHeaders(Exchange exchange) {
+        exchange.getMessage().removeHeaders("CamelFile*");
+        java.util.Map<String, Object> saved = exchange.getProperty(FILE_HEADERS, java.util.Map.class);
+        if (saved != null) {
+            exchange.getMessage().getHeaders().putAll(saved);
+        }
+        exchange.removeProperty(FILE_HEADERS);
     }
 
     private String connectionOptions(String id, FerrySource s) {

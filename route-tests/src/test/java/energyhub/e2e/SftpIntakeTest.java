@@ -51,9 +51,10 @@ class SftpIntakeTest extends ExchangeHubTest {
             assertThat(archived.map(p -> p.getFileName().toString()))
                     .contains(pkg.dataFileName(), pkg.dataFileName() + ".manifest");
         }
-        // no half-written ACK is ever left behind
+        // only ACK files go out, and no half-written one is left behind
         try (Stream<Path> out = Files.list(SERVER_A.outbound())) {
-            assertThat(out.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".writing-"));
+            assertThat(out.map(p -> p.getFileName().toString())).allMatch(n -> n.endsWith(".ack.json"))
+                    .noneMatch(n -> n.startsWith(".writing-"));
         }
     }
 
