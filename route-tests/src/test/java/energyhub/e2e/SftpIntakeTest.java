@@ -24,6 +24,8 @@ class SftpIntakeTest extends ExchangeHubTest {
 
     @Autowired
     FerrySourcesHealth health;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @Test
     void packageIsPickedUpDeliveredToBothQueuesAndItsAckUploadedBack() throws Exception {
@@ -110,5 +112,25 @@ class SftpIntakeTest extends ExchangeHubTest {
         assertThat(camel.getRoute("ferry-exchange-a")).isNotNull();
         assertThat(camel.getRoute("ferry-exchange-b")).isNotNull();
         assertThat(health.watchdog("exchange-b").lastSuccess()).isNotNull();
+        // the watchdog's gauge: seconds since the source's last successful poll
+        assertThat(meters.get("hub.ferry.source.poll.age").tag("source", "ferry-exchange-b").gauge().value())
+                .isLessThan(30);
+    }
+
+    @Test
+    void furtherLocalInboxFromTheSameListWorksToo() throws Exception {
+        Path inbox = DATA_DIR.resolve("gate-2/inbox");
+        FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 2).dropInto(inbox);
+
+        Path ack = DATA_DIR.resolve("gate-2/outbox").resolve(pkg.dataFileName() + ".ack.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ack));
+
+        assertThat(JSON.readTree(Files.readString(ack)).get("status").asText()).isEqualTo("ACCEPTED");
+        assertThat(national.browse(pkg.batchId()).get(0).source()).isEqualTo("ferry-gate-2");
+        assertThat(provincial.browse(pkg.batchId()).get(0).records()).isEqualTo(2);
+        assertThat(inbox.resolve(pkg.dataFileName())).doesNotExist();
+        try (Stream<Path> archived = Files.walk(DATA_DIR.resolve("ferry/archive/gate-2"))) {
+            assertThat(archived.map(p -> p.getFileName().toString())).contains(pkg.dataFileName());
+        }
     }
 }

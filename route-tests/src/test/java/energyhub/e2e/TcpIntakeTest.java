@@ -86,6 +86,16 @@ class TcpIntakeTest extends ExchangeHubTest {
     }
 
     @Test
+    void idleConnectionIsClosedAfterTheTimeout() throws Exception {
+        try (TcpClient client = new TcpClient(TCP_PORT)) { // the idle timeout of this hub is 6 s
+            client.login(TCP_CLIENT, TCP_SECRET);
+            JsonNode error = client.receive(); // blocks until the hub gives up on the silent client
+            assertThat(error.get("code").asText()).isEqualTo("IDLE_TIMEOUT");
+            assertThat(client.closedByHub()).isTrue();
+        }
+    }
+
+    @Test
     void unauthenticatedDataIsRefusedAndNothingIsStored() throws Exception {
         String batchId = UUID.randomUUID().toString();
         try (TcpClient client = new TcpClient(TCP_PORT)) {

@@ -55,7 +55,13 @@ public abstract class ExchangeHubTest {
             sftpSource("impostor", IMPOSTOR, Files.writeString(servers.resolve("known_hosts_impostor"),
                     SERVER_A.knownHostsLine(IMPOSTOR.port()) + "\n"));
             PROPERTIES.put("hub.ferry.sources.impostor.poll-interval", "5s"); // it fails every poll: fewer log lines
+            // a second local inbox next to the default one, declared the same way
+            PROPERTIES.put("hub.ferry.sources.gate-2.type", "local");
+            PROPERTIES.put("hub.ferry.sources.gate-2.inbox", DATA_DIR.resolve("gate-2/inbox").toString());
+            PROPERTIES.put("hub.ferry.sources.gate-2.outbox", DATA_DIR.resolve("gate-2/outbox").toString());
+            PROPERTIES.put("hub.ferry.sources.gate-2.poll-interval", "300ms");
             PROPERTIES.put("hub.tcp.host", "127.0.0.1");
+            PROPERTIES.put("hub.tcp.idle-timeout", "6s");
             PROPERTIES.put("hub.tcp.port", String.valueOf(TCP_PORT));
             PROPERTIES.put("hub.tcp.max-frame-bytes", "65536");
             PROPERTIES.put("hub.tcp.clients." + TCP_CLIENT, TCP_SECRET);
