@@ -89,8 +89,10 @@ public class SftpSourceRoutes extends RouteBuilder {
                 .pollEnrich(new org.apache.camel.support.ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange e) {
+                        // one endpoint per data file: disconnect after use, or every package would keep a session open
                         return server + s.getInboundDir() + "?" + connection + "&fileName="
-                                + e.getProperty(DATA_NAME, String.class) + "&localWorkDirectory=" + work + "&" + done;
+                                + e.getProperty(DATA_NAME, String.class) + "&localWorkDirectory=" + work + "&" + done
+                                + "&disconnect=true";
                     }
                 }, 0, keepDataFile(), false).id(routeId + "-fetch-data")
                 .process(e -> prepare(e, routeId, ackEndpoint)).id(routeId + "-read")

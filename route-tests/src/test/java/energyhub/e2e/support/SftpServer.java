@@ -70,6 +70,11 @@ public final class SftpServer implements AutoCloseable {
         return start(root, root.resolveSibling(root.getFileName() + "-hostkey.ser"));
     }
 
+    /** SSH sessions open right now (the hub should hold a bounded few, not one per package). */
+    public int activeSessions() {
+        return sshd.getActiveSessions().size();
+    }
+
     public int port() {
         return sshd.getPort();
     }
