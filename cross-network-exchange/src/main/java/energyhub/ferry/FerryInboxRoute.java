@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * Ferry packages from the local inbox the gate (网闸) fills ({@code ferry-inbox}), and their ACK
  * files back to the outbox ({@code ferry-inbox-ack}). Only manifests are picked up: a data file is
  * never read before its manifest exists. Files stay in the inbox until the routing core has
- * staged or refused the batch, so a crash at any point leaves them to be read again.
+ * staged or refused the batch, so a crash at any point leaves them to be read again. Further local
+ * inboxes declared under {@code hub.ferry.sources} (type local) get the same routes as {@code ferry-{id}}.
  */
 @Component
 public class FerryInboxRoute extends RouteBuilder {
