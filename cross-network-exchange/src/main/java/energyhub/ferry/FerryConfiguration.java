@@ -21,6 +21,7 @@ public class FerryConfiguration {
         p.setOutbox(ferry.resolve("outbox").toString());
         p.setArchive(ferry.resolve("archive").toString());
         p.setQuarantine(ferry.resolve("quarantine").toString());
+        p.setWork(ferry.resolve("work").toString());
         return p;
     }
 }

@@ -123,17 +123,24 @@ public class FerryPackages {
 
     /** Moves both files out of the inbox: to the dated archive when taken, to quarantine with a reason file when not. */
     public void file(Path manifestFile, IntakeOutcome outcome) throws IOException {
+        file(manifestFile, outcome, Path.of(properties.getArchive()), Path.of(properties.getQuarantine()));
+    }
+
+    /**
+     * The same for a source with folders of its own (an SFTP source files the local copies it
+     * downloaded under {@code archive/<id>} and {@code quarantine/<id>}).
+     */
+    public void file(Path manifestFile, IntakeOutcome outcome, Path archive, Path quarantine) throws IOException {
         String manifestName = manifestFile.getFileName().toString();
         String dataName = manifestName.substring(0, manifestName.length() - FerryManifest.SUFFIX.length());
         Path dataFile = manifestFile.resolveSibling(dataName);
         if (outcome.taken()) {
-            Path day = Path.of(properties.getArchive())
+            Path day = archive
                     .resolve(LocalDate.now(clock.withZone(CST)).format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
             Path archived = moveUnique(dataFile, day);
             moveUnique(manifestFile, day);
             log.info("{} {} (batch #{}), archived as {}", dataName, outcome.disposition(), outcome.batchPk(), archived);
         } else {
-            Path quarantine = Path.of(properties.getQuarantine());
             Path kept = moveUnique(dataFile, quarantine);
             Path keptManifest = moveUnique(manifestFile, quarantine);
             String base = (kept != null ? kept : keptManifest).getFileName().toString();

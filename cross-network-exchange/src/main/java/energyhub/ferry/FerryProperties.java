@@ -28,6 +28,10 @@ public class FerryProperties {
     private long maxUncompressedBytes = 4L * 1024 * 1024 * 1024;
     /** Longest line (one record) accepted. */
     private int maxLineChars = 16 * 1024;
+    /** Local work directory SFTP sources download packages into (one sub-folder per source). */
+    private String work;
+    /** Further sources by id: more local inboxes and SFTP exchange servers; each becomes route ferry-{id}. */
+    private java.util.Map<String, FerrySource> sources = new java.util.LinkedHashMap<>();
 
     public String getInbox() { return inbox; }
     public void setInbox(String v) { this.inbox = v; }
@@ -49,6 +53,10 @@ public class FerryProperties {
     public void setMaxPackageBytes(long v) { this.maxPackageBytes = v; }
     public long getMaxUncompressedBytes() { return maxUncompressedBytes; }
     public void setMaxUncompressedBytes(long v) { this.maxUncompressedBytes = v; }
+    public String getWork() { return work; }
+    public void setWork(String v) { this.work = v; }
+    public java.util.Map<String, FerrySource> getSources() { return sources; }
+    public void setSources(java.util.Map<String, FerrySource> v) { this.sources = v; }
     public int getMaxLineChars() { return maxLineChars; }
     public void setMaxLineChars(int v) { this.maxLineChars = v; }
 }

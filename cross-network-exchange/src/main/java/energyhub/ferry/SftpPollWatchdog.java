@@ -1,0 +1,110 @@
+package energyhub.ferry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one SFTP source's poller (Camel calls it around every poll): when the last successful
+ * poll is older than {@code max-poll-age} (SFTP clients are known to hang) or the server's host
+ * key is not the pinned one, the source is reported DOWN. A refused host key is logged once, loudly.
+ */
+public class SftpPollWatchdog implements PollingConsumerPollStrategy {
+
+    private static final Logger log = LoggerFactory.getLogger(SftpPollWatchdog.class);
+
+    private final String id;
+    private final FerrySource source;
+    private final Clock clock;
+    private final Instant started;
+    private volatile Instant lastSuccess;
+    private volatile String lastError;
+    private volatile String hostKeyProblem;
+
+    public SftpPollWatchdog(String id, FerrySource source, Clock clock) {
+        this.id = id;
+        this.source = source;
+        this.clock = clock;
+        this.started = clock.instant();
+    }
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        return true;
+    }
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        if (hostKeyProblem != null || lastError != null) {
+            log.info("SFTP source {} ({}:{}) polls again", id, source.getHost(), source.getPort());
+        }
+        lastSuccess = clock.instant();
+        lastError = null;
+        hostKeyProblem = null;
+    }
+
+    @Override
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        String hostKey = hostKeyMessage(cause);
+        if (hostKey != null) {
+            if (hostKeyProblem == null) {
+                log.error("SFTP source {}: HOST KEY REFUSED for {}:{} ({}); the server does not present the key pinned in "
+                        + "{}. Nothing is fetched from it until an operator verifies the server's key and pins it.",
+                        id, source.getHost(), source.getPort(), hostKey, source.getKnownHostsFile());
+            }
+            hostKeyProblem = hostKey;
+        }
+        lastError = rootMessage(cause);
+        return false; // try again at the next poll
+    }
+
+    /** The JSch host-key complaint in a poll failure, if that is what it was. */
+    static String hostKeyMessage(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof com.jcraft.jsch.JSchException && c.getMessage() != null
+                    && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("hostkey")) {
+                return c.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + ": " + c.getMessage();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public String hostKeyProblem() {
+        return hostKeyProblem;
+    }
+
+    /** Seconds since the last successful poll (since start while there was none). */
+    public double ageSeconds() {
+        Instant since = lastSuccess != null ? lastSuccess : started;
+        return Duration.between(since, clock.instant()).toMillis() / 1000.0;
+    }
+
+    public boolean healthy() {
+        return hostKeyProblem == null && ageSeconds() * 1000 <= source.getMaxPollAge().toMillis();
+    }
+}

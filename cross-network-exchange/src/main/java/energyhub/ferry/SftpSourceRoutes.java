@@ -1,0 +1,217 @@
+package energyhub.ferry;
+
+import energyhub.routing.BatchIntakeRoute;
+import energyhub.routing.BatchSubmission;
+import energyhub.routing.IntakeOutcome;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.regex.Pattern;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ferry packages polled over SFTP from exchange servers in the internet zone, one route per
+ * {@code hub.ferry.sources} entry of type SFTP ({@code ferry-{id}}, ACK upload {@code ferry-{id}-ack}).
+ * The manifest is listed first; only then is its data file fetched (both streamed into a local work
+ * folder) and checked by the same {@link FerryPackages} rules as the local inbox. The remote files
+ * are moved to the remote archive (or deleted) by Camel on commit, which happens only once the
+ * batch's ACK has been uploaded; until then they stay and are read again (a re-read is RESUMED by the
+ * core, never delivered twice). Host keys are checked strictly against a pinned known_hosts file.
+ */
+@Component
+public class SftpSourceRoutes extends RouteBuilder {
+
+    private static final Logger log = LoggerFactory.getLogger(SftpSourceRoutes.class);
+    /** Only plain names are fetched: they go into endpoint URIs and local paths. */
+    static final String MANIFEST_NAMES = "[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.jsonl(\\.gz)?\\.manifest";
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
+    private static final String MANIFEST_PATH = "ferryManifestPath";
+    private static final String DATA_NAME = "ferryDataName";
+    /** Set by the ACK route on the same exchange when the ACK is on the server. */
+    private static final String ACK_UPLOADED = "ferryAckUploaded";
+
+    private final FerryProperties properties;
+    private final FerryPackages packages;
+    private final FerrySourcesHealth health;
+
+    public SftpSourceRoutes(FerryProperties properties, FerryPackages packages, FerrySourcesHealth health) {
+        this.properties = properties;
+        this.packages = packages;
+        this.health = health;
+    }
+
+    public static String routeId(String sourceId) {
+        return "ferry-" + sourceId;
+    }
+
+    @Override
+    public void configure() {
+        properties.getSources().forEach((id, source) -> {
+            if (!ID.matcher(id).matches()) {
+                throw new IllegalStateException("hub.ferry.sources: id '" + id + "' is not 1-41 of [a-z0-9-]");
+            }
+            if (source.getType() == FerrySource.Type.SFTP && source.isEnabled()) {
+                sftpSource(id, source);
+            }
+        });
+    }
+
+    private void sftpSource(String id, FerrySource s) {
+        String routeId = routeId(id);
+        String ackEndpoint = "direct:" + routeId + "-ack";
+        String server = "sftp://" + FerryInboxRoute.required(id, "host", s.getHost()) + ":" + s.getPort() + "/";
+        String connection = connectionOptions(id, s);
+        Path work = Path.of(properties.getWork(), id).toAbsolutePath();
+        Path archive = Path.of(properties.getArchive(), id);
+        Path quarantine = Path.of(properties.getQuarantine(), id);
+        // what Camel does with a remote file once the exchange that read it completes successfully
+        String done = s.getArchiveDir() == null || s.getArchiveDir().isBlank() ? "delete=true"
+                : "move=" + s.getArchiveDir() + "/${date:now:yyyy/MM/dd}/${file:name}";
+        String watchdog = "ferryWatchdog-" + id;
+        getContext().getRegistry().bind(watchdog, health.watchdog(id));
+
+        from(server + s.getInboundDir() + "?" + connection + "&include=" + MANIFEST_NAMES
+                + "&localWorkDirectory=" + work + "&" + done
+                // a manifest still being uploaded is not read
+                + "&readLock=changed&readLockMinAge=" + properties.getManifestMinAge().toMillis()
+                + "&readLockCheckInterval=500&readLockTimeout=" + (properties.getManifestMinAge().toMillis() * 4 + 5000)
+                + "&sortBy=file:modified&maxMessagesPerPoll=100&delay=" + s.getPollInterval().toMillis()
+                + "&throwExceptionOnConnectFailed=true&pollStrategy=#" + watchdog)
+                .routeId(routeId)
+                .process(this::manifestArrived).id(routeId + "-manifest")
+                // the data file, only now that its manifest is here; fetched by name, once, without waiting
+                .pollEnrich(new org.apache.camel.support.ExpressionAdapter() {
+                    @Override
+                    public Object evaluate(Exchange e) {
+                        // one endpoint per data file: disconnect after use, or every package would keep a session open
+                        return server + s.getInboundDir() + "?" + connection + "&fileName="
+                                + e.getProperty(DATA_NAME, String.class) + "&localWorkDirectory=" + work + "&" + done
+                                + "&disconnect=true";
+                    }
+                }, 0, keepDataFile(), false).id(routeId + "-fetch-data")
+                .process(e -> prepare(e, routeId, ackEndpoint)).id(routeId + "-read")
+                .choice()
+                    .when(body().isNull())
+                        // not complete yet: leave both remote files where they are, look again next poll
+                        .process(e -> e.setRollbackOnly(true)).id(routeId + "-wait")
+                    .otherwise()
+                        .to(BatchIntakeRoute.ENDPOINT).id(routeId + "-submit")
+                        .process(e -> settled(e, archive, quarantine)).id(routeId + "-file")
+                .end();
+
+        from(ackEndpoint).routeId(routeId + "-ack")
+                // on the poll's own exchange the consumer's CamelFile* headers (its local work file above all)
+                // would steer the upload: put them aside, and back afterwards for the consumer's commit
+                .process(SftpSourceRoutes::setFileHeadersAside).id(routeId + "-ack-headers-aside")
+                .setHeader(Exchange.FILE_NAME, header("hubAckRef"))
+                // uploaded under a temporary name, then renamed: the sender never reads half an ACK
+                .to(server + s.getOutboundDir() + "?" + connection
+                        + "&tempPrefix=.writing-&fileExist=Override&charset=utf-8").id(routeId + "-upload-ack")
+                .setProperty(ACK_UPLOADED, constant(true))
+                .process(SftpSourceRoutes::restoreFileHeaders).id(routeId + "-ack-headers-back");
+    }
+
+    private static final String FILE_HEADERS = "ferryFileHeaders";
+
+    private static void setFileHeadersAside(Exchange exchange) {
+        java.util.Map<String, Object> saved = new java.util.HashMap<>();
+        exchange.getMessage().getHeaders().forEach((k, v) -> {
+            if (k.startsWith("CamelFile")) {
+                saved.put(k, v);
+            }
+        });
+        exchange.setProperty(FILE_HEADERS, saved);
+        exchange.getMessage().removeHeaders("CamelFile*");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void restoreFileHeaders(Exchange exchange) {
+        exchange.getMessage().removeHeaders("CamelFile*");
+        java.util.Map<String, Object> saved = exchange.getProperty(FILE_HEADERS, java.util.Map.class);
+        if (saved != null) {
+            exchange.getMessage().getHeaders().putAll(saved);
+        }
+        exchange.removeProperty(FILE_HEADERS);
+    }
+
+    private String connectionOptions(String id, FerrySource s) {
+        StringBuilder o = new StringBuilder("username=").append(FerryInboxRoute.required(id, "username", s.getUsername()));
+        if (s.getPassword() != null && !s.getPassword().isEmpty()) {
+            o.append("&password=").append(raw(s.getPassword()));
+        }
+        if (s.getPrivateKeyFile() != null && !s.getPrivateKeyFile().isBlank()) {
+            o.append("&privateKeyFile=").append(s.getPrivateKeyFile());
+            if (s.getPrivateKeyPassphrase() != null && !s.getPrivateKeyPassphrase().isEmpty()) {
+                o.append("&privateKeyPassphrase=").append(raw(s.getPrivateKeyPassphrase()));
+            }
+        }
+        // strict: only the key pinned in this file is trusted; never ~/.ssh/known_hosts, never "accept new"
+        o.append("&strictHostKeyChecking=yes&useUserKnownHostsFile=false&knownHostsFile=")
+                .append(FerryInboxRoute.required(id, "known-hosts-file", s.getKnownHostsFile()));
+        o.append("&connectTimeout=").append(s.getConnectTimeout().toMillis())
+                .append("&timeout=").append(s.getReadTimeout().toMillis())
+                .append("&serverAliveInterval=").append(s.getServerAliveInterval().toMillis())
+                .append("&serverAliveCountMax=3");
+        return o.toString();
+    }
+
+    /** Camel's RAW() keeps a secret's characters as they are (and Camel masks it in logs). */
+    private static String raw(String secret) {
+        return secret.contains(")") ? "RAW{" + secret + "}" : "RAW(" + secret + ")";
+    }
+
+    private void manifestArrived(Exchange exchange) throws Exception {
+        Path manifest = exchange.getMessage().getBody(File.class).toPath();
+        keepRemoteTime(manifest, exchange);
+        exchange.setProperty(MANIFEST_PATH, manifest);
+        String name = manifest.getFileName().toString();
+        exchange.setProperty(DATA_NAME, name.substring(0, name.length() - FerryManifest.SUFFIX.length()));
+    }
+
+    /** The fetched data file stays in the work folder next to its manifest; the manifest's exchange goes on. */
+    private static AggregationStrategy keepDataFile() {
+        return (original, fetched) -> {
+            if (fetched != null && fetched.getMessage().getBody() != null) {
+                try {
+                    keepRemoteTime(fetched.getMessage().getBody(File.class).toPath(), fetched);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return original;
+        };
+    }
+
+    /** The local copy gets the remote file's time, so "still arriving" and "stale" are judged by the server's clock. */
+    private static void keepRemoteTime(Path local, Exchange exchange) throws java.io.IOException {
+        Long modified = exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
+        if (modified != null && modified > 0 && Files.exists(local)) {
+            Files.setLastModifiedTime(local, FileTime.fromMillis(modified));
+        }
+    }
+
+    private void prepare(Exchange exchange, String routeId, String ackEndpoint) throws Exception {
+        BatchSubmission submission = packages.prepare(exchange.getProperty(MANIFEST_PATH, Path.class), routeId,
+                ackEndpoint).orElse(null);
+        exchange.getMessage().setBody(submission);
+    }
+
+    private void settled(Exchange exchange, Path archive, Path quarantine) throws Exception {
+        IntakeOutcome outcome = exchange.getMessage().getBody(IntakeOutcome.class);
+        if (!exchange.getProperty(ACK_UPLOADED, false, Boolean.class)) {
+            // staged, but a target is not done yet: the delivery sweep finishes it; the remote files
+            // stay (and are re-read as RESUMED) until the batch is settled and answered
+            log.info("{}: batch #{} is not settled yet; its remote files stay until it is",
+                    exchange.getFromRouteId(), outcome.batchPk());
+            exchange.setRollbackOnly(true);
+            return;
+        }
+        packages.file(exchange.getProperty(MANIFEST_PATH, Path.class), outcome, archive, quarantine);
+    }
+}

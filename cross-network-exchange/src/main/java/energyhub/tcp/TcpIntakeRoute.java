@@ -1,0 +1,218 @@
+package energyhub.tcp;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import energyhub.routing.BatchIntakeRoute;
+import energyhub.routing.BatchSubmission;
+import energyhub.routing.NumberedLine;
+import energyhub.standard.RecordCodec;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.netty.NettyConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * TCP push intake, contracts section 5 ({@code tcp-intake}): LOGIN, DATA, HEARTBEAT frames on a
+ * length-prefixed connection. A DATA frame is handed to the routing core like a ferry package and
+ * answered with its ACK only once the core has settled it (both targets hold their copies): the
+ * core sends the ACK to {@code direct:tcp-intake-ack}, which completes the waiting connection.
+ * The listener starts only when {@code hub.tcp.clients} names at least one client.
+ */
+@Component
+public class TcpIntakeRoute extends RouteBuilder {
+
+    public static final String ROUTE_ID = "tcp-intake";
+    public static final String ACK_ENDPOINT = "direct:" + ROUTE_ID + "-ack";
+    private static final Logger log = LoggerFactory.getLogger(TcpIntakeRoute.class);
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+    private static final AttributeKey<String> CLIENT = AttributeKey.valueOf("hubTcpClient");
+    private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final String ACK_REF = "hubTcpAckRef";
+
+    private final TcpProperties properties;
+    private final ObjectMapper mapper;
+    /** DATA frames waiting for their ACK, by ackRef. */
+    private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+
+    private record Waiting(CompletableFuture<String> ack, Channel channel) {
+    }
+
+    public TcpIntakeRoute(TcpProperties properties, RecordCodec codec) {
+        this.properties = properties;
+        this.mapper = codec.mapper();
+    }
+
+    @Override
+    public void configure() {
+        if (properties.getClients().isEmpty()) {
+            log.info("TCP intake off: hub.tcp.clients names no client");
+            return;
+        }
+        from("netty:tcp://" + properties.getHost() + ":" + properties.getPort()
+                + "?sync=true&serverInitializerFactory=#tcpFrames&disconnectOnNoReply=false")
+                .routeId(ROUTE_ID)
+                // whatever fails inside the hub, the client gets a frame, not a silent close
+                .onException(Exception.class).handled(true)
+                    .log(org.apache.camel.LoggingLevel.ERROR, "TCP intake: ${exception}")
+                    .setBody(constant(error("INTERNAL", "the hub could not take the frame; try again later")))
+                    .setHeader(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, constant(true))
+                .end()
+                .process(this::readFrame).id("tcp-read-frame")
+                .filter(body().isInstanceOf(BatchSubmission.class))
+                    // InOnly inside the core: the Netty exchange is request-reply, but the platform queues
+                    // must get fire-and-forget sends, not JMS request-reply waiting for an answer
+                    .to(org.apache.camel.ExchangePattern.InOnly, BatchIntakeRoute.ENDPOINT).id("tcp-submit")
+                    .process(this::awaitAck).id("tcp-await-ack")
+                .end();
+
+        from(ACK_ENDPOINT).routeId(ROUTE_ID + "-ack")
+                .process(this::ackArrived).id("tcp-hand-over-ack");
+    }
+
+    /** Answers LOGIN and HEARTBEAT, refuses what is not allowed, turns DATA into a submission. */
+    private void readFrame(Exchange exchange) throws Exception {
+        var m = exchange.getMessage();
+        Channel channel = m.getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT,
+                io.netty.channel.ChannelHandlerContext.class).channel();
+        Object body = m.getBody();
+        if (body instanceof TcpFrames.FrameProblem p) {
+            refuse(exchange, p.code(), p.message());
+            return;
+        }
+        JsonNode frame;
+        try {
+            frame = PLAIN.readTree((String) body);
+        } catch (JacksonException e) {
+            refuse(exchange, "BAD_JSON", "the frame is not JSON: " + e.getOriginalMessage());
+            return;
+        }
+        String type = frame != null && frame.isObject() ? frame.path("type").asText("") : "";
+        switch (type) {
+            case "LOGIN" -> login(exchange, channel, frame);
+            case "HEARTBEAT" -> m.setBody("{\"type\":\"HEARTBEAT\"}");
+            case "DATA" -> data(exchange, channel, frame, (String) body);
+            default -> refuse(exchange, "UNKNOWN_TYPE", "unknown frame type '" + type + "'");
+        }
+    }
+
+    private void login(Exchange exchange, Channel channel, JsonNode frame) {
+        String clientId = frame.path("clientId").asText("");
+        String secret = frame.path("secret").asText("");
+        String expected = properties.getClients().get(clientId);
+        // compared in constant time, and a made-up secret for an unknown client, so timing tells nothing
+        boolean ok = constantTimeEquals(expected == null ? "\u0000unknown-client" : expected, secret)
+                && expected != null && !expected.isEmpty();
+        if (!ok) {
+            log.warn("TCP intake: login refused for client '{}' from {}", clientId, channel.remoteAddress());
+            refuse(exchange, "LOGIN_FAILED", "unknown client or wrong secret");
+            return;
+        }
+        channel.attr(CLIENT).set(clientId);
+        log.info("TCP intake: client {} logged in from {}", clientId, channel.remoteAddress());
+        exchange.getMessage().setBody("{\"type\":\"LOGIN_OK\"}");
+    }
+
+    static boolean constantTimeEquals(String a, String b) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] x = sha.digest(a.getBytes(StandardCharsets.UTF_8));
+            byte[] y = sha.digest(b.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(x, y);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void data(Exchange exchange, Channel channel, JsonNode frame, String text) throws Exception {
+        String clientId = channel.attr(CLIENT).get();
+        if (clientId == null) {
+            refuse(exchange, "NOT_LOGGED_IN", "DATA before a successful LOGIN");
+            return;
+        }
+        String batchId = frame.path("batchId").asText("");
+        JsonNode records = frame.get("records");
+        if (!BATCH_ID.matcher(batchId).matches() || records == null || !records.isArray()) {
+            refuse(exchange, "BAD_FRAME", "DATA needs a batchId of 1-64 of [A-Za-z0-9._:-] and an array 'records'");
+            return;
+        }
+        List<NumberedLine> lines = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            lines.add(new NumberedLine(i + 1, mapper.writeValueAsString(records.get(i))));
+        }
+        String ackRef = UUID.randomUUID().toString();
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+        waiting.put(ackRef, new Waiting(new CompletableFuture<>(), channel));
+        channel.closeFuture().addListener(f -> waiting.remove(ackRef));
+        exchange.setProperty(ACK_REF, ackRef);
+        // a frame is never "the same file read again": its own name makes a replayed batchId a DUPLICATE
+        exchange.getMessage().setBody(new BatchSubmission(batchId, ROUTE_ID, "tcp/" + clientId + "/" + ackRef,
+                "SHA-256", digest, (long) text.length(), lines.size(), lines::stream, ACK_ENDPOINT, ackRef, null));
+    }
+
+    /** After the core returned: the ACK, which it sends only once both targets are durable, or a wait for it. */
+    private void awaitAck(Exchange exchange) throws Exception {
+        String ackRef = exchange.getProperty(ACK_REF, String.class);
+        Waiting w = waiting.get(ackRef);
+        try {
+            exchange.getMessage().setBody(w.ack().get(properties.getAckTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            waiting.remove(ackRef);
+        } catch (TimeoutException e) {
+            if (!w.ack().cancel(false)) { // it came just now after all
+                exchange.getMessage().setBody(w.ack().join());
+                waiting.remove(ackRef);
+                return;
+            }
+            // stored in the ledger and being delivered; the ACK follows on this connection if it is still open
+            exchange.getMessage().setBody(error("ACK_PENDING", "the batch is stored but not yet delivered to both "
+                    + "platforms; its ACK follows on this connection, or replay the batchId later (answered DUPLICATE)"));
+        }
+    }
+
+    /** The core's ACK of a DATA frame: to the connection waiting for it, or straight onto its channel when late. */
+    private void ackArrived(Exchange exchange) throws Exception {
+        String ackRef = exchange.getMessage().getHeader("hubAckRef", String.class);
+        ObjectNode frame = mapper.createObjectNode().put("type", "ACK");
+        frame.setAll((ObjectNode) mapper.readTree(exchange.getMessage().getBody(String.class)));
+        String text = mapper.writeValueAsString(frame);
+        Waiting w = ackRef == null ? null : waiting.get(ackRef);
+        if (w == null) {
+            // the connection is gone (or the hub restarted): the client learns the outcome by replaying the batchId
+            log.info("TCP intake: ACK {} has no connection left to go to; dropped", ackRef);
+            return;
+        }
+        if (!w.ack().complete(text) && w.channel().isActive()) {
+            w.channel().writeAndFlush(text);
+            waiting.remove(ackRef);
+        }
+    }
+
+    private static void refuse(Exchange exchange, String code, String message) {
+        log.warn("TCP intake: {} from {}: {}", code,
+                exchange.getMessage().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS), message);
+        exchange.getMessage().setBody(error(code, message));
+        exchange.getMessage().setHeader(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);
+    }
+
+    static String error(String code, String message) {
+        return PLAIN.createObjectNode().put("type", "ERROR").put("code", code).put("message", message).toString();
+    }
+}
