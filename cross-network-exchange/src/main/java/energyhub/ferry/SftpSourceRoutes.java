@@ -86,7 +86,7 @@ public class SftpSourceRoutes extends RouteBuilder {
                 .routeId(routeId)
                 .process(this::manifestArrived).id(routeId + "-manifest")
                 // the data file, only now that its manifest is here; fetched by name, once, without waiting
-                .pollEnrich(new org.apache.camel.support.ExpressionAdapter() {
+                .pollEnrich().expression(new org.apache.camel.support.ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange e) {
                         // one endpoint per data file: disconnect after use, or every package would keep a session open
@@ -94,7 +94,10 @@ public class SftpSourceRoutes extends RouteBuilder {
                                 + e.getProperty(DATA_NAME, String.class) + "&localWorkDirectory=" + work + "&" + done
                                 + "&disconnect=true";
                     }
-                }, 0, keepDataFile(), false).id(routeId + "-fetch-data")
+                })
+                .timeout(0).aggregationStrategy(keepDataFile()).aggregateOnException(false)
+                // no consumer cache: a cached consumer per data file would go on polling the server after use
+                .cacheSize(-1).id(routeId + "-fetch-data")
                 .process(e -> prepare(e, routeId, ackEndpoint)).id(routeId + "-read")
                 .choice()
                     .when(body().isNull())
