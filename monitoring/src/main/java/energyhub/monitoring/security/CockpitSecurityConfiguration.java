@@ -19,7 +19,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationEventPublisher;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.LockedException;
@@ -120,6 +122,7 @@ public class CockpitSecurityConfiguration {
     @Bean
     SecurityFilterChain cockpitFilterChain(HttpSecurity http, AuthenticationManager manager, AuditTrail audit)
             throws Exception {
+        AuthenticationEntryPoint entryPoint = entryPoint();
         String viewer = Roles.VIEWER;
         String operator = Roles.OPERATOR;
         http.authenticationManager(manager)
@@ -137,8 +140,15 @@ public class CockpitSecurityConfiguration {
                 .httpBasic(b -> b.realmName("exchange-hub"))
                 .logout(withDefaults())
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint(entryPoint())
+                        .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler((request, response, denied) -> {
+                            Authentication who = SecurityContextHolder.getContext().getAuthentication();
+                            if (who == null || who instanceof AnonymousAuthenticationToken) {
+                                // an anonymous POST fails the CSRF check first: it is still "log in first"
+                                entryPoint.commence(request, response,
+                                        new InsufficientAuthenticationException(denied.getMessage()));
+                                return;
+                            }
                             audit(audit, request, "ACCESS_DENIED", request.getMethod() + " " + request.getRequestURI());
                             new AccessDeniedHandlerImpl().handle(request, response, denied);
                         }))

@@ -18,7 +18,7 @@ class BrokerSecurityTest extends CockpitTest {
     }
 
     @Test
-    void platformsCannotBrowseOthersSendOrReachDeadLetters() throws Exception {
+    void platformsCannotBrowseOthersQueueNorSend() throws Exception {
         var factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + BROKER_PORT, "national", "national-test");
         try (var connection = factory.createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -27,8 +27,6 @@ class BrokerSecurityTest extends CockpitTest {
             // consume only: a platform cannot put messages on its own queue
             assertThatThrownBy(() -> session.createProducer(session.createQueue("energy.national"))
                     .send(session.createTextMessage("forged"))).isInstanceOf(JMSSecurityException.class);
-            assertThatThrownBy(() -> session.createConsumer(session.createQueue("DLQ.energy.provincial")))
-                    .isInstanceOf(JMSSecurityException.class);
         }
     }
 

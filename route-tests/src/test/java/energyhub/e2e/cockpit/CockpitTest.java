@@ -101,6 +101,11 @@ public abstract class CockpitTest {
         return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), user, password);
     }
 
+    /** GET with Accept: text/plain (the Prometheus scrape). */
+    protected HttpResponse<String> getText(String path, String user, String password) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET().header("Accept", "text/plain"), user, password);
+    }
+
     protected HttpResponse<String> post(String path, String json, String user, String password) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(url(path)))
                 .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json))
@@ -108,7 +113,10 @@ public abstract class CockpitTest {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request, String user, String password) throws Exception {
-        request.header("Accept", "application/json").timeout(Duration.ofSeconds(30));
+        if (request.build().headers().firstValue("Accept").isEmpty()) {
+            request.header("Accept", "application/json");
+        }
+        request.timeout(Duration.ofSeconds(30));
         if (user != null) {
             request.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));

@@ -17,7 +17,7 @@ class PrometheusMetricsTest extends CockpitTest {
         awaitAck(pkg, "PARTIAL");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            var scrape = get("/actuator/prometheus", VIEWER, VIEWER_PASSWORD);
+            var scrape = getText("/actuator/prometheus", VIEWER, VIEWER_PASSWORD);
             assertThat(scrape.statusCode()).isEqualTo(200);
             String text = scrape.body();
             assertThat(text)
@@ -33,7 +33,7 @@ class PrometheusMetricsTest extends CockpitTest {
                     .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"ferry-inbox\"");
         });
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                get("/actuator/prometheus", VIEWER, VIEWER_PASSWORD).body())
+                getText("/actuator/prometheus", VIEWER, VIEWER_PASSWORD).body())
                 .containsPattern("hub_queue_depth\\{queue=\"energy.national\"} [1-9]"));
 
         for (String group : new String[] {"broker", "database", "disk", "intakes"}) {
