@@ -136,7 +136,7 @@ public class CockpitSecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/actuator/**").hasRole(viewer)
                         .requestMatchers("/actuator/**").hasRole(operator)
                         .anyRequest().hasRole(viewer))
-                .formLogin(f -> f.defaultSuccessUrl("/actuator/hawtio/", false))
+                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/actuator/hawtio/", false).permitAll())
                 .httpBasic(b -> b.realmName("exchange-hub"))
                 .logout(withDefaults())
                 .exceptionHandling(e -> e

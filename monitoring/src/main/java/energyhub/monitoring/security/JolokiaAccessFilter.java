@@ -18,20 +18,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Read-only Jolokia for viewers: a viewer's request (GET path or POST body, single or bulk) may only
- * read, search, list and ask the version; exec is allowed only on Hawtio's own security MBeans (the
- * console asks them which operations the user may invoke). Writes and operations get 403, audited.
+ * read, search, list and ask the version, and exec only operations that report (dump..., get...,
+ * list..., browse..., count..., can..., is...) or Hawtio's own security MBeans (the console asks them
+ * which operations the user may invoke). Writes and other operations get 403, audited.
  * Operators pass unchanged.
  */
 public class JolokiaAccessFilter extends OncePerRequestFilter {
 
     static final String PATH = "/actuator/jolokia";
     private static final Set<String> READ_TYPES = Set.of("read", "search", "list", "version");
+    /**
+     * Operations that only report (by the JMX naming convention Camel and Artemis follow): the console
+     * needs them to show route diagrams, statistics and message lists.
+     */
+    private static final Pattern READ_ONLY_OPERATION =
+            Pattern.compile("(dump|get|list|browse|count|can)[A-Za-z0-9]*(\\(.*\\))?|is[A-Z][A-Za-z0-9]*(\\(.*\\))?");
     private static final int MAX_BODY = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,7 +66,7 @@ public class JolokiaAccessFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        List<String[]> calls = new ArrayList<>(); // {type, mbean}
+        List<String[]> calls = new ArrayList<>(); // {type, mbean, operation or attribute}
         HttpServletRequest forward = request;
         if ("POST".equalsIgnoreCase(request.getMethod())) {
             byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
@@ -74,7 +82,8 @@ public class JolokiaAccessFilter extends OncePerRequestFilter {
                 return;
             }
             for (JsonNode call : json != null && json.isArray() ? json : List.of(json == null ? JSON.nullNode() : json)) {
-                calls.add(new String[] {call.path("type").asText(""), call.path("mbean").asText("")});
+                calls.add(new String[] {call.path("type").asText(""), call.path("mbean").asText(""),
+                        call.path("operation").asText(call.path("attribute").asText(""))});
             }
             forward = new CachedBody(request, body);
         } else {
@@ -83,14 +92,16 @@ public class JolokiaAccessFilter extends OncePerRequestFilter {
                     + PATH.length());
             String[] parts = rest.replaceFirst("^/+", "").split("/", 3);
             String type = parts[0].isEmpty() ? "version" : parts[0];
+            String[] more = parts.length > 2 ? parts[2].split("/", 2) : new String[] {""};
             calls.add(new String[] {type, parts.length > 1 ? java.net.URLDecoder.decode(parts[1],
-                    StandardCharsets.UTF_8) : ""});
+                    StandardCharsets.UTF_8) : "", more[0]});
         }
         for (String[] call : calls) {
             String type = call[0].toLowerCase();
-            boolean allowed = READ_TYPES.contains(type) || ("exec".equals(type) && call[1].startsWith("hawtio:"));
+            boolean allowed = READ_TYPES.contains(type) || ("exec".equals(type)
+                    && (call[1].startsWith("hawtio:") || READ_ONLY_OPERATION.matcher(call[2]).matches()));
             if (!allowed) {
-                denied.accept(request, "jolokia " + type + " " + call[1]);
+                denied.accept(request, "jolokia " + type + " " + call[1] + " " + call[2]);
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "viewers may only read: " + type
                         + " needs the operator role");
                 return;
