@@ -75,11 +75,17 @@ class HawtioBrowserTest extends CockpitTest {
 
         browser.get(url("/actuator/hawtio/camel/routes"));
         awaitText(wait, "camel", List.of("ferry-inbox", "dual-delivery", "deliver-national", "deliver-provincial"));
+        // the routes table with each route's state and statistics (needs dumpRoutesAsXml, a reporting operation)
+        awaitText(wait, "camel-table", List.of("Started", "Completed"));
         screenshot("hawtio-camel.png");
 
         // hawtio-springboot has no Artemis plugin (that one ships with the Artemis distribution's own
         // console): the embedded broker is reached in the JMX view, under org.apache.activemq.artemis
-        browser.get(url("/actuator/hawtio/jmx"));
+        By jmxNav = By.xpath("//a[normalize-space()='JMX']");
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            d.findElement(jmxNav).click(); // navigate inside the loaded console, as an operator would
+            return true;
+        });
         wait.until(d -> !d.findElements(By.xpath("//*[normalize-space(text())='Expand all']")).isEmpty());
         browser.findElement(By.xpath("//*[normalize-space(text())='Expand all']")).click();
         awaitText(wait, "artemis", List.of("org.apache.activemq.artemis", "exchange-hub", "energy.national",
@@ -90,9 +96,14 @@ class HawtioBrowserTest extends CockpitTest {
         search.sendKeys("energy");
         search.sendKeys(org.openqa.selenium.Keys.ENTER);
         By queueNode = By.xpath("//*[normalize-space(text())='energy.national']");
-        wait.until(d -> d.findElements(queueNode).stream().anyMatch(e -> e.isDisplayed()));
-        List<org.openqa.selenium.WebElement> nodes = browser.findElements(queueNode);
-        nodes.get(nodes.size() - 1).click();
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            List<org.openqa.selenium.WebElement> nodes = d.findElements(queueNode);
+            if (nodes.isEmpty()) {
+                return false;
+            }
+            nodes.get(nodes.size() - 1).click(); // the tree re-renders while it filters: click what is there now
+            return true;
+        });
         awaitText(wait, "artemis-queue", List.of("MessageCount", "energy.provincial"));
         screenshot("hawtio-artemis.png");
         System.out.println("Jolokia calls refused to the viewer while browsing: " + jdbc.queryForList(
@@ -121,5 +132,6 @@ class HawtioBrowserTest extends CockpitTest {
         Path target = DOCS.resolve(name).normalize();
         Files.createDirectories(target.getParent());
         Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        target.toFile().setReadable(true, false);
     }
 }
