@@ -49,7 +49,11 @@ public class BrokerConfiguration {
     /** Large-message threshold of the hub's connection: chunks (≤ hub.routing.chunk-max-chars) stay below it. */
     static final int MIN_LARGE_MESSAGE_BYTES = 512 * 1024;
 
+    /** In-VM acceptor ids: one per broker in this JVM (tests run several hubs side by side). */
+    private static final java.util.concurrent.atomic.AtomicInteger IN_VM_IDS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final BrokerProperties broker;
+    private final String inVm = "vm://" + IN_VM_IDS.getAndIncrement();
 
     public BrokerConfiguration(BrokerProperties broker) {
         this.broker = broker;
@@ -84,9 +88,9 @@ public class BrokerConfiguration {
                 .setIDCacheSize(broker.getIdCacheSize())
                 .setPersistIDCache(true)
                 .setSecurityEnabled(true)
-                .setJMXManagementEnabled(true)
+                .setJMXManagementEnabled(broker.isJmxEnabled())
                 .setGracefulShutdownEnabled(true);
-        config.addAcceptorConfiguration("in-vm", "vm://0");
+        config.addAcceptorConfiguration("in-vm", inVm);
         config.addAcceptorConfiguration(tcpAcceptor());
 
         for (String queue : new String[] {routing.getNationalQueue(), routing.getProvincialQueue()}) {
@@ -171,7 +175,7 @@ public class BrokerConfiguration {
     /** The hub's own connection, shared by all its producers. */
     @Bean
     ConnectionFactory connectionFactory(Optional<EmbeddedActiveMQ> embedded) {
-        String url = broker.getUrl().isBlank() ? "vm://0" : broker.getUrl();
+        String url = broker.getUrl().isBlank() ? inVm : broker.getUrl();
         url += (url.contains("?") ? "&" : "?") + "minLargeMessageSize=" + MIN_LARGE_MESSAGE_BYTES;
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, broker.getUser(), broker.getPassword());
         CachingConnectionFactory caching = new CachingConnectionFactory(artemis);

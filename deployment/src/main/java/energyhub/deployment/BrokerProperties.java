@@ -24,6 +24,8 @@ public class BrokerProperties {
     private int maxDiskUsage = 90;
     /** Duplicate ids remembered per address (each chunk sent has one); a resend older than this is not caught. */
     private int idCacheSize = 100_000;
+    /** The embedded broker's MBeans on the platform MBean server, for Hawtio's JMX view. */
+    private boolean jmxEnabled = true;
     /** Deliveries of one message to a consumer before it goes to the dead-letter queue. */
     private int maxDeliveryAttempts = 10;
     private Account national = new Account();
@@ -84,6 +86,8 @@ public class BrokerProperties {
     public void setIdCacheSize(int v) { this.idCacheSize = v; }
     public int getMaxDeliveryAttempts() { return maxDeliveryAttempts; }
     public void setMaxDeliveryAttempts(int v) { this.maxDeliveryAttempts = v; }
+    public boolean isJmxEnabled() { return jmxEnabled; }
+    public void setJmxEnabled(boolean v) { this.jmxEnabled = v; }
     public Tls getTls() { return tls; }
     public void setTls(Tls v) { this.tls = v; }
     public Account getNational() { return national; }

@@ -96,14 +96,17 @@ class HawtioBrowserTest extends CockpitTest {
         search.sendKeys("energy");
         search.sendKeys(org.openqa.selenium.Keys.ENTER);
         By queueNode = By.xpath("//*[normalize-space(text())='energy.national']");
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
-            List<org.openqa.selenium.WebElement> nodes = d.findElements(queueNode);
-            if (nodes.isEmpty()) {
-                return false;
-            }
-            nodes.get(nodes.size() - 1).click(); // the tree re-renders while it filters: click what is there now
-            return true;
-        });
+        // the tree re-renders while it filters: click what is there now, until the broker's page is open
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.ElementClickInterceptedException.class).until(d -> {
+                    List<org.openqa.selenium.WebElement> nodes = d.findElements(queueNode);
+                    if (nodes.isEmpty()) {
+                        return false;
+                    }
+                    nodes.get(nodes.size() - 1).click();
+                    return d.getCurrentUrl().contains("activemq.artemis")
+                            && d.findElement(By.tagName("body")).getText().contains("MessageCount");
+                });
         awaitText(wait, "artemis-queue", List.of("MessageCount", "energy.provincial"));
         screenshot("hawtio-artemis.png");
         System.out.println("Jolokia calls refused to the viewer while browsing: " + jdbc.queryForList(

@@ -58,7 +58,9 @@ public abstract class HubTest {
                 "hub.broker.provincial.password", "provincial-test",
                 "hub.ferry.poll-interval", "200ms",
                 "hub.routing.sweep-interval", "1s",
-                "hub.routing.retry-initial-delay", "1s");
+                "hub.routing.retry-initial-delay", "1s",
+                // several test hubs live side by side in one JVM: only the cockpit's broker registers MBeans
+                "hub.broker.jmx-enabled", "false");
     }
 
     @BeforeEach
