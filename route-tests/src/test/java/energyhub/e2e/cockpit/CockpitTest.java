@@ -79,6 +79,7 @@ public abstract class CockpitTest {
         registry.add("hub.security.users.guesser.roles", () -> "viewer");
         registry.add("hub.audit.key", () -> "cockpit-test-audit-key");
         registry.add("hub.monitoring.queue-depth-interval", () -> "1s");
+        registry.add("hub.broker.max-delivery-attempts", () -> "2"); // a poison message is dead-lettered quickly
     }
 
     @BeforeEach
