@@ -49,11 +49,11 @@ public class BrokerConfiguration {
     /** Large-message threshold of the hub's connection: chunks (≤ hub.routing.chunk-max-chars) stay below it. */
     static final int MIN_LARGE_MESSAGE_BYTES = 512 * 1024;
 
-    /** In-VM acceptor ids: one per broker in this JVM (tests run several hubs side by side). */
+    /** In-VM server ids handed out in this JVM: each embedded broker (a test may run several) gets its own. */
     private static final java.util.concurrent.atomic.AtomicInteger IN_VM_IDS = new java.util.concurrent.atomic.AtomicInteger();
 
     private final BrokerProperties broker;
-    private final String inVm = "vm://" + IN_VM_IDS.getAndIncrement();
+    private final int inVmId = IN_VM_IDS.getAndIncrement();
 
     public BrokerConfiguration(BrokerProperties broker) {
         this.broker = broker;
@@ -76,7 +76,7 @@ public class BrokerConfiguration {
         Path dir = broker.getDataDir().isBlank() ? Path.of(hubDataDir, "broker") : Path.of(broker.getDataDir());
         dir = dir.toAbsolutePath().normalize();
         Configuration config = new ConfigurationImpl()
-                .setName("exchange-hub")
+                .setName(inVmId == 0 ? "exchange-hub" : "exchange-hub-" + inVmId)
                 .setPersistenceEnabled(true)
                 .setJournalType(JournalType.NIO)
                 .setJournalDirectory(dir.resolve("journal").toString())
@@ -90,7 +90,7 @@ public class BrokerConfiguration {
                 .setSecurityEnabled(true)
                 .setJMXManagementEnabled(broker.isJmxEnabled())
                 .setGracefulShutdownEnabled(true);
-        config.addAcceptorConfiguration("in-vm", inVm);
+        config.addAcceptorConfiguration("in-vm", "vm://" + inVmId);
         config.addAcceptorConfiguration(tcpAcceptor());
 
         for (String queue : new String[] {routing.getNationalQueue(), routing.getProvincialQueue()}) {
@@ -175,7 +175,7 @@ public class BrokerConfiguration {
     /** The hub's own connection, shared by all its producers. */
     @Bean
     ConnectionFactory connectionFactory(Optional<EmbeddedActiveMQ> embedded) {
-        String url = broker.getUrl().isBlank() ? inVm : broker.getUrl();
+        String url = broker.getUrl().isBlank() ? "vm://" + inVmId : broker.getUrl();
         url += (url.contains("?") ? "&" : "?") + "minLargeMessageSize=" + MIN_LARGE_MESSAGE_BYTES;
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, broker.getUser(), broker.getPassword());
         CachingConnectionFactory caching = new CachingConnectionFactory(artemis);

@@ -68,7 +68,6 @@ public abstract class CockpitTest {
     @DynamicPropertySource
     static void cockpitProperties(DynamicPropertyRegistry registry) {
         HubTest.hubProperties(DATA_DIR, BROKER_PORT).forEach((k, v) -> registry.add(k, () -> v));
-        registry.add("hub.broker.jmx-enabled", () -> "true"); // Hawtio shows this hub's broker
         TestDatabase.create().ifPresent(url -> registry.add("spring.datasource.url", () -> url));
         BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4); // cheap hashes: tests log in often
         registry.add("hub.security.users.viewer.password-hash", () -> bcrypt.encode(VIEWER_PASSWORD));

@@ -58,9 +58,7 @@ public abstract class HubTest {
                 "hub.broker.provincial.password", "provincial-test",
                 "hub.ferry.poll-interval", "200ms",
                 "hub.routing.sweep-interval", "1s",
-                "hub.routing.retry-initial-delay", "1s",
-                // several test hubs live side by side in one JVM: only the cockpit's broker registers MBeans
-                "hub.broker.jmx-enabled", "false");
+                "hub.routing.retry-initial-delay", "1s");
     }
 
     @BeforeEach
