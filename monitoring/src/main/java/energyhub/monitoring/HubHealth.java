@@ -99,9 +99,14 @@ public class HubHealth {
                 long[] seen = polls.get(route.getRouteId());
                 boolean started = camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted();
                 Instant last = seen == null ? null : Instant.ofEpochMilli(seen[1]);
-                boolean stale = seen == null || now - seen[1] > staleAfter.toMillis();
+                // a route polled every hour is not stale after five minutes; one on a cron (Quartz) scheduler
+                // has no fixed period here, so it is reported but judged by its own health check
+                boolean fixedPeriod = c.getScheduler() == null
+                        || c.getScheduler().getClass().getSimpleName().startsWith("Default");
+                long limit = Math.max(staleAfter.toMillis(), 3 * c.getTimeUnit().toMillis(Math.max(c.getDelay(), 0)));
+                boolean stale = fixedPeriod && (seen == null || now - seen[1] > limit);
                 b.withDetail(route.getRouteId(), Map.of("started", started, "lastSuccessfulPoll",
-                        String.valueOf(last), "failedPolls", c.getErrorCounter()));
+                        String.valueOf(last), "failedPolls", c.getErrorCounter(), "stale", stale));
                 if (!started || stale) {
                     b.down();
                 }
