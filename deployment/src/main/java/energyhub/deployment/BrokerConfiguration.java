@@ -2,7 +2,10 @@ package energyhub.deployment;
 
 import energyhub.routing.RoutingProperties;
 import jakarta.jms.ConnectionFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -10,6 +13,9 @@ import java.util.Set;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
@@ -82,11 +88,10 @@ public class BrokerConfiguration {
                 .setIDCacheSize(broker.getIdCacheSize())
                 .setPersistIDCache(true)
                 .setSecurityEnabled(true)
-                .setJMXManagementEnabled(true)
+                .setJMXManagementEnabled(broker.isJmxEnabled())
                 .setGracefulShutdownEnabled(true);
         config.addAcceptorConfiguration("in-vm", "vm://" + inVmId);
-        config.addAcceptorConfiguration("tcp", "tcp://" + broker.getHost() + ":" + broker.getPort()
-                + "?protocols=CORE");
+        config.addAcceptorConfiguration(tcpAcceptor());
 
         for (String queue : new String[] {routing.getNationalQueue(), routing.getProvincialQueue()}) {
             config.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue)
@@ -126,6 +131,26 @@ public class BrokerConfiguration {
         server.setConfiguration(config);
         server.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
         return server;
+    }
+
+    /** The platforms' acceptor: CORE over TCP, or over TLS when {@code hub.broker.tls.enabled}. */
+    TransportConfiguration tcpAcceptor() {
+        Map<String, Object> params = new HashMap<>();
+        params.put(TransportConstants.HOST_PROP_NAME, broker.getHost());
+        params.put(TransportConstants.PORT_PROP_NAME, broker.getPort());
+        params.put(TransportConstants.PROTOCOLS_PROP_NAME, "CORE");
+        BrokerProperties.Tls tls = broker.getTls();
+        if (tls.isEnabled()) {
+            if (isBlank(tls.getKeyStore()) || !Files.isReadable(Path.of(tls.getKeyStore()))) {
+                throw new IllegalStateException("hub.broker.tls.enabled is true but hub.broker.tls.key-store ("
+                        + tls.getKeyStore() + ") is not a readable key store; see docs/broker-tls.md");
+            }
+            params.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
+            params.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, tls.getKeyStore());
+            params.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, tls.getKeyStorePassword());
+            params.put(TransportConstants.KEYSTORE_TYPE_PROP_NAME, tls.getKeyStoreType());
+        }
+        return new TransportConfiguration(NettyAcceptorFactory.class.getName(), params, "tcp");
     }
 
     private static Role consumer(String role) {

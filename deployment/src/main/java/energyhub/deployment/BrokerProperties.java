@@ -24,10 +24,34 @@ public class BrokerProperties {
     private int maxDiskUsage = 90;
     /** Duplicate ids remembered per address (each chunk sent has one); a resend older than this is not caught. */
     private int idCacheSize = 100_000;
+    /** The embedded broker's MBeans on the platform MBean server, for Hawtio's JMX view. */
+    private boolean jmxEnabled = true;
     /** Deliveries of one message to a consumer before it goes to the dead-letter queue. */
     private int maxDeliveryAttempts = 10;
     private Account national = new Account();
     private Account provincial = new Account();
+    private Tls tls = new Tls();
+
+    /** TLS on the TCP acceptor (docs/broker-tls.md has a worked key-store example). */
+    public static class Tls {
+        /** One switch: the TCP acceptor speaks TLS only. */
+        private boolean enabled;
+        /** The broker's key store (its certificate and private key). */
+        private String keyStore = "";
+        /** Its password, from the environment. */
+        private String keyStorePassword = "";
+        /** PKCS12 (keytool's default) or JKS. */
+        private String keyStoreType = "PKCS12";
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean v) { this.enabled = v; }
+        public String getKeyStore() { return keyStore; }
+        public void setKeyStore(String v) { this.keyStore = v; }
+        public String getKeyStorePassword() { return keyStorePassword; }
+        public void setKeyStorePassword(String v) { this.keyStorePassword = v; }
+        public String getKeyStoreType() { return keyStoreType; }
+        public void setKeyStoreType(String v) { this.keyStoreType = v; }
+    }
 
     /** A platform's consumer account: may consume and browse its own queue only. */
     public static class Account {
@@ -62,6 +86,10 @@ public class BrokerProperties {
     public void setIdCacheSize(int v) { this.idCacheSize = v; }
     public int getMaxDeliveryAttempts() { return maxDeliveryAttempts; }
     public void setMaxDeliveryAttempts(int v) { this.maxDeliveryAttempts = v; }
+    public boolean isJmxEnabled() { return jmxEnabled; }
+    public void setJmxEnabled(boolean v) { this.jmxEnabled = v; }
+    public Tls getTls() { return tls; }
+    public void setTls(Tls v) { this.tls = v; }
     public Account getNational() { return national; }
     public void setNational(Account v) { this.national = v; }
     public Account getProvincial() { return provincial; }

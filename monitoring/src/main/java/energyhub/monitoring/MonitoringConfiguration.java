@@ -1,0 +1,9 @@
+package energyhub.monitoring;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration
+@EnableConfigurationProperties(AuditProperties.class)
+public class MonitoringConfiguration {
+}

@@ -1,0 +1,197 @@
+package energyhub.monitoring.api;
+
+import energyhub.monitoring.AuditTrail;
+import energyhub.monitoring.BrokerManagement;
+import energyhub.routing.RoutingProperties;
+import energyhub.routing.Target;
+import java.io.IOException;
+import java.security.Principal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The operator API (docs/operator-api.md): what the ledger knows about batches, the quarantine,
+ * the dead-letter queues and the audit trail (viewer), and the replays (operator), each audited
+ * with who, what and the result.
+ */
+@RestController
+@RequestMapping(path = "/api/operator", produces = "application/json")
+public class OperatorController {
+
+    private static final int MAX_LIMIT = 1000;
+
+    private final JdbcTemplate jdbc;
+    private final QuarantineFolder quarantine;
+    private final BrokerManagement broker;
+    private final RoutingProperties routing;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    public OperatorController(JdbcTemplate jdbc, QuarantineFolder quarantine, BrokerManagement broker,
+            RoutingProperties routing, AuditTrail audit, Clock clock) {
+        this.jdbc = jdbc;
+        this.quarantine = quarantine;
+        this.broker = broker;
+        this.routing = routing;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Batches, newest first, filtered by status, source, batchId and receipt time (ISO-8601 with offset). */
+    @GetMapping("/batches")
+    public List<Map<String, Object>> batches(@RequestParam(required = false) String status,
+            @RequestParam(required = false) String source, @RequestParam(required = false) String batchId,
+            @RequestParam(required = false) OffsetDateTime from, @RequestParam(required = false) OffsetDateTime to,
+            @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int offset) {
+        StringBuilder sql = new StringBuilder("select id, batch_id, source, file_name, status, reason, received, "
+                + "accepted, rejected, received_at, settled_at, acked_at from batch where true");
+        List<Object> args = new ArrayList<>();
+        if (status != null && !status.isBlank()) {
+            sql.append(" and status = ?");
+            args.add(status);
+        }
+        if (source != null && !source.isBlank()) {
+            sql.append(" and source = ?");
+            args.add(source);
+        }
+        if (batchId != null && !batchId.isBlank()) {
+            sql.append(" and batch_id = ?");
+            args.add(batchId);
+        }
+        if (from != null) {
+            sql.append(" and received_at >= ?");
+            args.add(Timestamp.from(from.toInstant()));
+        }
+        if (to != null) {
+            sql.append(" and received_at < ?");
+            args.add(Timestamp.from(to.toInstant()));
+        }
+        sql.append(" order by id desc limit ? offset ?");
+        args.add(Math.max(1, Math.min(limit, MAX_LIMIT)));
+        args.add(Math.max(0, offset));
+        return jdbc.queryForList(sql.toString(), args.toArray());
+    }
+
+    /** One batch with its per-target deliveries and its record errors. */
+    @GetMapping("/batches/{id}")
+    public ResponseEntity<Map<String, Object>> batch(@PathVariable long id) {
+        List<Map<String, Object>> rows = jdbc.queryForList("select id, batch_id, source, file_name, digest_alg, digest, "
+                + "byte_size, declared_count, received, accepted, rejected, status, reason, ack_ref, received_at, "
+                + "settled_at, acked_at from batch where id = ?", id);
+        if (rows.isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        Map<String, Object> batch = new LinkedHashMap<>(rows.get(0));
+        batch.put("deliveries", jdbc.queryForList("select target, status, attempts, last_error, next_attempt_at, "
+                + "delivered_at from delivery where batch_pk = ? order by target", id));
+        batch.put("errors", jdbc.queryForList("select line, field, code, message from record_error where batch_pk = ? "
+                + "order by line, field limit " + MAX_LIMIT, id));
+        batch.put("chunks", jdbc.queryForList("select seq, message_id, enterprise_code, record_count from chunk "
+                + "where batch_pk = ? order by seq limit " + MAX_LIMIT, id));
+        return ResponseEntity.ok(batch);
+    }
+
+    @GetMapping("/quarantine")
+    public List<QuarantineFolder.Package> quarantined() throws IOException {
+        return quarantine.list();
+    }
+
+    /** Moves a quarantined package back into the ferry inbox; the ferry route reads it again. */
+    @PostMapping("/quarantine/{name}/replay")
+    public Map<String, Object> replayQuarantined(@PathVariable String name, Principal who) throws IOException {
+        try {
+            String inboxName = quarantine.replay(name);
+            audit.append(who.getName(), "REPLAY_QUARANTINE", name, "OK", "moved back into the ferry inbox as "
+                    + inboxName);
+            return Map.of("replayed", name, "inboxFile", inboxName);
+        } catch (RuntimeException | IOException e) {
+            audit.append(who.getName(), "REPLAY_QUARANTINE", name, "FAILED", e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Makes a failed (or waiting) delivery due now, so delivery-sweep sends it on its next run. */
+    @PostMapping("/batches/{id}/deliveries/{target}/replay")
+    public Map<String, Object> replayDelivery(@PathVariable long id, @PathVariable String target, Principal who) {
+        String t = Target.of(target).id();
+        int n = jdbc.update("update delivery set status = 'PENDING', next_attempt_at = ? where batch_pk = ? "
+                + "and target = ? and status in ('FAILED', 'PENDING')", Timestamp.from(clock.instant()), id, t);
+        if (n == 0) {
+            audit.append(who.getName(), "REPLAY_DELIVERY", "#" + id + " " + t, "FAILED",
+                    "no failed or pending delivery of this batch to this target");
+            throw new IllegalStateException("batch #" + id + " has no failed or pending delivery to " + t);
+        }
+        audit.append(who.getName(), "REPLAY_DELIVERY", "#" + id + " " + t, "OK", "due now; delivery-sweep sends it");
+        return Map.of("batch", id, "target", t, "status", "PENDING");
+    }
+
+    /** The dead-letter queue of each platform queue and how many messages it holds. */
+    @GetMapping("/dead-letters")
+    public List<Map<String, Object>> deadLetters() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String queue : List.of(routing.getNationalQueue(), routing.getProvincialQueue())) {
+            out.add(Map.of("queue", queue, "deadLetterQueue", "DLQ." + queue,
+                    "messages", Math.max(0, broker.messageCount("DLQ." + queue))));
+        }
+        return out;
+    }
+
+    /** Moves every message of DLQ.&lt;queue&gt; back onto the queue it came from. */
+    @PostMapping("/dead-letters/{queue}/replay")
+    public Map<String, Object> replayDeadLetters(@PathVariable String queue, Principal who) {
+        if (!queue.equals(routing.getNationalQueue()) && !queue.equals(routing.getProvincialQueue())) {
+            throw new IllegalArgumentException("not a platform queue: " + queue);
+        }
+        try {
+            long moved = broker.retryAll("DLQ." + queue);
+            audit.append(who.getName(), "REPLAY_DEAD_LETTERS", "DLQ." + queue, "OK", moved + " messages back to " + queue);
+            return Map.of("queue", queue, "moved", moved);
+        } catch (RuntimeException e) {
+            audit.append(who.getName(), "REPLAY_DEAD_LETTERS", "DLQ." + queue, "FAILED", e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The audit trail, newest first. */
+    @GetMapping("/audit")
+    public List<AuditTrail.Entry> audit(@RequestParam(required = false) OffsetDateTime from,
+            @RequestParam(required = false) OffsetDateTime to, @RequestParam(required = false) String actor,
+            @RequestParam(required = false) String action, @RequestParam(defaultValue = "100") int limit) {
+        return audit.list(from == null ? null : from.toInstant(), to == null ? null : to.toInstant(), actor, action,
+                Math.max(1, Math.min(limit, MAX_LIMIT)));
+    }
+
+    /** Walks the audit chain; 200 with intact=true, or 409 listing every edited, deleted or inserted row. */
+    @GetMapping("/audit/verify")
+    public ResponseEntity<AuditTrail.Verification> verify(Principal who) {
+        AuditTrail.Verification v = audit.verify();
+        audit.append(who.getName(), "AUDIT_VERIFIED", "audit_event", v.intact() ? "OK" : "BROKEN",
+                v.checked() + " rows checked" + (v.intact() ? "" : ", " + v.problems().size() + " problems"));
+        return ResponseEntity.status(v.intact() ? HttpStatus.OK : HttpStatus.CONFLICT).body(v);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e) {
+        return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
+    }
+
+    @ExceptionHandler(IllegalStateException.class)
+    ResponseEntity<Map<String, String>> conflict(IllegalStateException e) {
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", String.valueOf(e.getMessage())));
+    }
+}

@@ -1,0 +1,163 @@
+package energyhub.e2e.cockpit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import energyhub.HubApplication;
+import energyhub.e2e.support.FerryPackage;
+import energyhub.e2e.support.FreePort;
+import energyhub.e2e.support.HubTest;
+import energyhub.e2e.support.Ledger;
+import energyhub.e2e.support.PlatformClient;
+import energyhub.e2e.support.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.apache.camel.CamelContext;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole hub with its web side on a free port (HubTest runs without one): the cockpit's
+ * security, operator API, Hawtio and metrics, with a viewer and an operator account. JMX stays on
+ * (camel-test would turn it off) so Jolokia and Hawtio see Camel's and Artemis's MBeans.
+ * All cockpit test classes share this one hub.
+ */
+@CamelSpringBootTest
+@DisableJmx(false)
+@SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class CockpitTest {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    protected static final Path DATA_DIR = tempDir();
+    protected static final int BROKER_PORT = FreePort.next();
+    protected static final String VIEWER = "viewer";
+    protected static final String VIEWER_PASSWORD = "viewer-test-pw";
+    protected static final String OPERATOR = "operator";
+    protected static final String OPERATOR_PASSWORD = "operator-test-pw";
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected CamelContext camel;
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    protected PlatformClient national;
+    protected PlatformClient provincial;
+    protected Ledger ledger;
+
+    @DynamicPropertySource
+    static void cockpitProperties(DynamicPropertyRegistry registry) {
+        HubTest.hubProperties(DATA_DIR, BROKER_PORT).forEach((k, v) -> registry.add(k, () -> v));
+        TestDatabase.create().ifPresent(url -> registry.add("spring.datasource.url", () -> url));
+        BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4); // cheap hashes: tests log in often
+        registry.add("hub.security.users.viewer.password-hash", () -> bcrypt.encode(VIEWER_PASSWORD));
+        registry.add("hub.security.users.viewer.roles", () -> "viewer");
+        registry.add("hub.security.users.operator.password-hash", () -> bcrypt.encode(OPERATOR_PASSWORD));
+        registry.add("hub.security.users.operator.roles", () -> "operator");
+        registry.add("hub.security.users.guesser.password-hash", () -> bcrypt.encode("guesser-right-pw"));
+        registry.add("hub.security.users.guesser.roles", () -> "viewer");
+        registry.add("hub.audit.key", () -> "cockpit-test-audit-key");
+        registry.add("hub.monitoring.queue-depth-interval", () -> "1s");
+        registry.add("hub.broker.max-delivery-attempts", () -> "2"); // a poison message is dead-lettered quickly
+    }
+
+    @BeforeEach
+    void connectPlatforms() throws Exception {
+        national = PlatformClient.national(BROKER_PORT);
+        provincial = PlatformClient.provincial(BROKER_PORT);
+        ledger = new Ledger(jdbc);
+    }
+
+    @AfterEach
+    void disconnectPlatforms() throws Exception {
+        national.close();
+        provincial.close();
+    }
+
+    protected String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    protected HttpResponse<String> get(String path, String user, String password) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), user, password);
+    }
+
+    /** GET with Accept: text/plain (the Prometheus scrape). */
+    protected HttpResponse<String> getText(String path, String user, String password) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET().header("Accept", "text/plain"), user, password);
+    }
+
+    protected HttpResponse<String> post(String path, String json, String user, String password) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url(path)))
+                .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json))
+                .header("Content-Type", "application/json"), user, password);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String user, String password) throws Exception {
+        if (request.build().headers().firstValue("Accept").isEmpty()) {
+            request.header("Accept", "application/json");
+        }
+        request.timeout(Duration.ofSeconds(30));
+        if (user != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    protected static Path inbox() {
+        return DATA_DIR.resolve("ferry/inbox");
+    }
+
+    protected static Path outbox() {
+        return DATA_DIR.resolve("ferry/outbox");
+    }
+
+    protected static Path quarantine() {
+        return DATA_DIR.resolve("ferry/quarantine");
+    }
+
+    /** Waits for the ACK file of a package to say the given status, and reads it. */
+    protected static JsonNode awaitAck(FerryPackage pkg, String status) {
+        Path ack = outbox().resolve(pkg.dataFileName() + ".ack.json");
+        return await().atMost(Duration.ofSeconds(60)).until(() -> {
+            if (!Files.exists(ack)) {
+                return null;
+            }
+            JsonNode node = JSON.readTree(Files.readString(ack));
+            return status.equals(node.path("status").asText()) ? node : null;
+        }, n -> n != null);
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("hub-cockpit");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package energyhub.e2e.cockpit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A real headless Chromium (Debian's chromium and chromium-driver) logs into Hawtio as a viewer,
+ * finds the intake and dual-routing routes in the Camel view and both platform queues in the
+ * JMX view (the broker's MBeans; hawtio-springboot has no Artemis plugin). Screenshots go to
+ * docs/hawtio-camel.png and docs/hawtio-artemis.png.
+ */
+class HawtioBrowserTest extends CockpitTest {
+
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String DRIVER = "/usr/bin/chromedriver";
+    private static final Path DOCS = Path.of(System.getProperty("user.dir")).resolve("../docs").normalize();
+
+    private WebDriver browser;
+    private Path profile;
+
+    @BeforeEach
+    void startBrowser() throws Exception {
+        boolean ci = System.getenv("CI") != null;
+        if (!ci) {
+            assumeTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(DRIVER)),
+                    "chromium and chromium-driver are not installed (.ci/run installs them)");
+        }
+        profile = Files.createTempDirectory("chromium-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        // without the networking flags Chromium floods the closed network with refused connections
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1440,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void viewerSeesRoutesAndQueuesInHawtio() throws Exception {
+        browser.get(url("/actuator/hawtio/"));
+        // not logged in: Spring Security's login form
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        // the console re-renders as data arrives: an element found a moment ago may be gone, so look again
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.ElementClickInterceptedException.class);
+        wait.until(d -> !d.findElements(By.name("username")).isEmpty());
+        browser.findElement(By.name("username")).sendKeys(VIEWER);
+        browser.findElement(By.name("password")).sendKeys(VIEWER_PASSWORD);
+        browser.findElement(By.cssSelector("button[type=submit], input[type=submit]")).click();
+        wait.until(d -> d.getCurrentUrl().contains("/actuator/hawtio"));
+
+        browser.get(url("/actuator/hawtio/camel/routes"));
+        awaitText(wait, "camel", List.of("ferry-inbox", "dual-delivery", "deliver-national", "deliver-provincial"));
+        // the routes table with each route's state and statistics (needs dumpRoutesAsXml, a reporting operation)
+        awaitText(wait, "camel-table", List.of("Started", "Completed"));
+        screenshot("hawtio-camel.png");
+
+        // hawtio-springboot has no Artemis plugin (that one ships with the Artemis distribution's own
+        // console): the embedded broker is reached in the JMX view, under org.apache.activemq.artemis
+        By jmxNav = By.xpath("//a[normalize-space()='JMX']");
+        wait.until(d -> {
+            d.findElement(jmxNav).click(); // navigate inside the loaded console, as an operator would
+            return true;
+        });
+        wait.until(d -> {
+            d.findElement(By.xpath("//*[normalize-space(text())='Expand all']")).click();
+            return true;
+        });
+        awaitText(wait, "artemis", List.of("org.apache.activemq.artemis", "exchange-hub", "energy.national",
+                "energy.provincial"));
+        // show the broker's part of the tree: its addresses and queues
+        wait.until(d -> {
+            ((org.openqa.selenium.JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView(true);",
+                    d.findElement(By.xpath("//*[normalize-space(text())='org.apache.activemq.artemis']")));
+            return true;
+        });
+        screenshot("hawtio-artemis.png");
+        System.out.println("Jolokia calls refused to the viewer while browsing: " + jdbc.queryForList(
+                "select subject from audit_event where action = 'ACCESS_DENIED' and actor = 'viewer'", String.class));
+    }
+
+    private void awaitText(WebDriverWait wait, String view, List<String> expected) throws Exception {
+        try {
+            wait.until(d -> {
+                String text = d.findElement(By.tagName("body")).getText();
+                return expected.stream().allMatch(text::contains);
+            });
+        } catch (RuntimeException e) {
+            Path dump = Path.of("target", "hawtio-" + view + "-failed.html");
+            Files.writeString(dump, browser.getPageSource());
+            screenshot("../route-tests/target/hawtio-" + view + "-failed.png");
+            throw new AssertionError("Hawtio's " + view + " view at " + browser.getCurrentUrl() + " does not show "
+                    + expected + "; page saved in " + dump.toAbsolutePath(), e);
+        }
+        String text = browser.findElement(By.tagName("body")).getText();
+        assertThat(text).contains(expected);
+    }
+
+    private void screenshot(String name) throws Exception {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Path target = DOCS.resolve(name).normalize();
+        Files.createDirectories(target.getParent());
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        target.toFile().setReadable(true, false);
+    }
+}

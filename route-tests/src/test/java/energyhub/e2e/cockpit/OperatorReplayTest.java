@@ -1,0 +1,82 @@
+package energyhub.e2e.cockpit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import energyhub.e2e.support.FerryPackage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+
+/** The operator's other replays: a failed delivery, and messages the platform dead-lettered. */
+class OperatorReplayTest extends CockpitTest {
+
+    @Test
+    void replayOfAFailedDeliveryMakesTheSweepSendItAgain() throws Exception {
+        FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 2).dropInto(inbox());
+        awaitAck(pkg, "ACCEPTED");
+        long pk = (Long) ledger.batch(pkg.batchId()).get("id");
+        // as a delivery looks after the broker refused it, with its next attempt far away
+        jdbc.update("update delivery set status = 'FAILED', last_error = 'AMQ219014: timed out', "
+                + "next_attempt_at = ? where batch_pk = ? and target = 'provincial'",
+                Timestamp.from(Instant.now().plus(Duration.ofHours(1))), pk);
+
+        var viewer = post("/api/operator/batches/" + pk + "/deliveries/provincial/replay", "", VIEWER, VIEWER_PASSWORD);
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        var replay = post("/api/operator/batches/" + pk + "/deliveries/provincial/replay", "", OPERATOR,
+                OPERATOR_PASSWORD);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(
+                ledger.deliveries(pk).get(1).get("status")));
+        // sent again, and dropped by the broker as a duplicate: the platform still has one copy
+        assertThat(provincial.browse(pkg.batchId())).hasSize(1);
+        assertThat(post("/api/operator/batches/" + pk + "/deliveries/provincial/replay", "", OPERATOR,
+                OPERATOR_PASSWORD).statusCode()).as("a delivered batch is not replayed").isEqualTo(409);
+        assertThat(jdbc.queryForList("select result from audit_event where action = 'REPLAY_DELIVERY' "
+                + "and subject = ? order by seq", String.class, "#" + pk + " provincial")).containsExactly("OK", "FAILED");
+    }
+
+    @Test
+    void deadLetteredMessagesGoBackToTheirQueue() throws Exception {
+        FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 3).dropInto(inbox());
+        awaitAck(pkg, "ACCEPTED");
+
+        // the national platform fails on this message twice (hub.broker.max-delivery-attempts=2 here)
+        var factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + BROKER_PORT, "national", "national-test");
+        try (var connection = factory.createConnection()) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = session.createConsumer(session.createQueue("energy.national"),
+                    "hubBatchId = '" + pkg.batchId() + "'");
+            connection.start();
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Message m = consumer.receive(30_000);
+                assertThat(m).as("delivery attempt " + (attempt + 1)).isNotNull();
+                session.rollback();
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode dl = json(get("/api/operator/dead-letters", VIEWER, VIEWER_PASSWORD));
+            assertThat(dl.toString()).contains("\"deadLetterQueue\":\"DLQ.energy.national\"");
+            assertThat(dl.get(0).path("messages").asLong()).isGreaterThanOrEqualTo(1);
+        });
+        assertThat(national.browse(pkg.batchId())).isEmpty();
+
+        assertThat(post("/api/operator/dead-letters/energy.national/replay", "", VIEWER, VIEWER_PASSWORD).statusCode())
+                .isEqualTo(403);
+        var replay = post("/api/operator/dead-letters/energy.national/replay", "", OPERATOR, OPERATOR_PASSWORD);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+        assertThat(json(replay).path("moved").asLong()).isGreaterThanOrEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(national.browse(pkg.batchId())).hasSize(1));
+        assertThat(jdbc.queryForList("select actor || ':' || result from audit_event "
+                + "where action = 'REPLAY_DEAD_LETTERS'", String.class)).contains("operator:OK");
+    }
+}

@@ -1,0 +1,48 @@
+package energyhub.e2e.cockpit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import energyhub.e2e.support.FerryPackage;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** /actuator/prometheus carries the hub's own metrics once a package has flowed; health groups answer. */
+class PrometheusMetricsTest extends CockpitTest {
+
+    @Test
+    void hubMetricsAfterAPackageFlowed() throws Exception {
+        FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 4)
+                .line(FerryPackage.record(FerryPackage.ENTERPRISE, 5, "1,5")).dropInto(inbox());
+        awaitAck(pkg, "PARTIAL");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var scrape = getText("/actuator/prometheus", VIEWER, VIEWER_PASSWORD);
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            String text = scrape.body();
+            assertThat(text)
+                    .containsPattern("hub_batches_in_total\\{[^}]*source=\"ferry-inbox\"[^}]*status=\"PARTIAL\"[^}]*} [1-9]")
+                    .containsPattern("hub_records_in_total\\{outcome=\"accepted\",source=\"ferry-inbox\"} [4-9]")
+                    .containsPattern("hub_rejections_total\\{reason=\"BAD_FORMAT\",source=\"ferry-inbox\"} [1-9]")
+                    .containsPattern("hub_records_out_total\\{source=\"ferry-inbox\",target=\"national\"} [4-9]")
+                    .containsPattern("hub_records_out_total\\{source=\"ferry-inbox\",target=\"provincial\"} [4-9]")
+                    .containsPattern("hub_delivery_latency_seconds_count\\{target=\"national\"} [1-9]")
+                    .contains("hub_queue_depth{queue=\"energy.national\"}")
+                    .contains("hub_queue_depth{queue=\"DLQ.energy.provincial\"}")
+                    .contains("hub_ferry_pickup_lag_seconds")
+                    .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"ferry-inbox\"");
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                getText("/actuator/prometheus", VIEWER, VIEWER_PASSWORD).body())
+                .containsPattern("hub_queue_depth\\{queue=\"energy.national\"} [1-9]"));
+
+        for (String group : new String[] {"broker", "database", "disk", "intakes"}) {
+            var health = get("/actuator/health/" + group, VIEWER, VIEWER_PASSWORD);
+            assertThat(health.statusCode()).as(group + ": " + health.body()).isEqualTo(200);
+            assertThat(json(health).path("status").asText()).as(group).isIn("UP", "WARNING");
+        }
+        assertThat(get("/actuator/health/disk", VIEWER, VIEWER_PASSWORD).body()).contains("dataDisk")
+                .contains("brokerJournalDisk").contains("brokerBlocksAtPercent");
+        assertThat(get("/actuator/health/intakes", VIEWER, VIEWER_PASSWORD).body()).contains("ferry-inbox");
+    }
+}
