@@ -76,6 +76,22 @@ class CockpitSecurityTest extends CockpitTest {
     }
 
     @Test
+    void onlyAnOperatorEditsTheAccountRegistry() throws Exception {
+        String path = "/api/operator/accounts/TESTGRID/2/SEC-0001";
+        String edit = "{\"enterpriseCode\":\"" + FerryPackage.ENTERPRISE + "\",\"dataCode\":\"0000000002330001\","
+                + "\"active\":true}";
+
+        assertThat(put(path, edit, null, null).statusCode()).isEqualTo(401);
+        assertThat(put(path, edit, VIEWER, VIEWER_PASSWORD).statusCode()).isEqualTo(403);
+        assertThat(jdbc.queryForList("select account_no from supplier_account where account_no = 'SEC-0001'")).isEmpty();
+
+        assertThat(put(path, edit, OPERATOR, OPERATOR_PASSWORD).statusCode()).isEqualTo(200);
+        var list = get("/api/operator/accounts?supplierCode=TESTGRID", VIEWER, VIEWER_PASSWORD);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(json(list).findValuesAsText("accountNo")).containsExactly("SEC-0001");
+    }
+
+    @Test
     void operatorReplaysAQuarantinedPackageWhichIsThenRoutedAndAudited() throws Exception {
         // the gate corrupted the transfer: digest mismatch, quarantined and REJECTED
         FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 3).wrongDigest().dropInto(inbox());

@@ -113,6 +113,11 @@ public abstract class CockpitTest {
                 .header("Content-Type", "application/json"), user, password);
     }
 
+    protected HttpResponse<String> put(String path, String json, String user, String password) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).PUT(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json"), user, password);
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request, String user, String password) throws Exception {
         if (request.build().headers().firstValue("Accept").isEmpty()) {
             request.header("Accept", "application/json");

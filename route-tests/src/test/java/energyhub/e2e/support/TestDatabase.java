@@ -20,7 +20,7 @@ public final class TestDatabase {
     private TestDatabase() {
     }
 
-    /** A new, empty database's JDBC URL, dropped when the test JVM ends. */
+    /** A new, empty database's JDBC URL (dropped by the next run). */
     public static Optional<String> create() {
         if (!AVAILABLE) {
             return Optional.empty();
@@ -31,13 +31,6 @@ public final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "")) {
-                c.createStatement().execute("drop database if exists " + name + " with (force)");
-            } catch (SQLException ignored) {
-                // best effort: a left-over test database harms nothing
-            }
-        }));
         return Optional.of(SERVER + name);
     }
 
@@ -48,6 +41,31 @@ public final class TestDatabase {
             System.err.println("no PostgreSQL on 127.0.0.1:5432: the hub's embedded PostgreSQL is used");
             return false;
         }
+        dropLeftovers();
         return true;
+    }
+
+    /**
+     * Test databases of earlier runs, dropped here rather than at the end of a run, where the test
+     * hubs may still be polling them. One still in use (a run going on in parallel) is left alone.
+     */
+    private static void dropLeftovers() {
+        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "")) {
+            var rs = c.createStatement().executeQuery("select datname from pg_database d where datname like 'hub_e2e_%' "
+                    + "and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)");
+            java.util.List<String> names = new java.util.ArrayList<>();
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            for (String name : names) {
+                try {
+                    c.createStatement().execute("drop database if exists " + name);
+                } catch (SQLException inUseMeanwhile) {
+                    // harmless: it is dropped by a later run
+                }
+            }
+        } catch (SQLException e) {
+            System.err.println("could not drop old test databases: " + e.getMessage());
+        }
     }
 }
