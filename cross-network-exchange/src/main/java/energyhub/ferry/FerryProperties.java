@@ -20,6 +20,8 @@ public class FerryProperties {
     private Duration manifestMinAge = Duration.ofSeconds(1);
     /** A data file this long without its manifest (or a manifest without its data) is reported. */
     private Duration staleAfter = Duration.ofMinutes(30);
+    /** How often the local inboxes are scanned for stale data files. */
+    private Duration staleScanInterval = Duration.ofMinutes(1);
     /** A data file shorter than its manifest says, changed within this time, is still arriving: wait. */
     private Duration settleTime = Duration.ofSeconds(10);
     /** Largest data file accepted, as transferred. */
@@ -47,6 +49,8 @@ public class FerryProperties {
     public void setManifestMinAge(Duration v) { this.manifestMinAge = v; }
     public Duration getStaleAfter() { return staleAfter; }
     public void setStaleAfter(Duration v) { this.staleAfter = v; }
+    public Duration getStaleScanInterval() { return staleScanInterval; }
+    public void setStaleScanInterval(Duration v) { this.staleScanInterval = v; }
     public Duration getSettleTime() { return settleTime; }
     public void setSettleTime(Duration v) { this.settleTime = v; }
     public long getMaxPackageBytes() { return maxPackageBytes; }

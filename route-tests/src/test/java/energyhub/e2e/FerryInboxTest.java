@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
 /** Ferry packages dropped into the local inbox, through to both platform queues, the ACK and the ledger. */
 class FerryInboxTest extends HubTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    energyhub.ferry.StaleFileReport staleFiles;
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @Test
     void validPackageReachesBothQueuesAndIsAcceptedAndArchived() throws Exception {
         FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 3).dropInto(inbox());
@@ -94,6 +99,27 @@ class FerryInboxTest extends HubTest {
         partial.writeManifest(inbox()); // the manifest arrives: now it is processed
         assertThat(awaitAck(partial).get("status").asText()).isEqualTo("ACCEPTED");
         await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(data));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dataFileWaitingTooLongForItsManifestIsReportedNotProcessed() throws Exception {
+        FerryPackage orphan = FerryPackage.of().records(FerryPackage.ENTERPRISE, 1);
+        Path data = orphan.dropDataOnly(inbox());
+        Files.setLastModifiedTime(data, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> staleFiles.count() > 0);
+            var health = staleFiles.health();
+            assertThat(health.getStatus().getCode()).isEqualTo("WARNING");
+            assertThat((List<Object>) health.getDetails().get("files")).contains((Object) "ferry-inbox:" + orphan.dataFileName());
+            assertThat(meters.get("hub.ferry.stale.files").gauge().value()).isGreaterThanOrEqualTo(1);
+            assertThat(data).exists();
+            assertThat(ledger.batches(orphan.batchId())).isEmpty();
+        } finally {
+            Files.delete(data);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> staleFiles.count() == 0);
+        assertThat(staleFiles.health().getStatus().getCode()).isEqualTo("UP");
     }
 
     @Test

@@ -57,6 +57,7 @@ public abstract class HubTest {
                 "hub.broker.provincial.user", "provincial",
                 "hub.broker.provincial.password", "provincial-test",
                 "hub.ferry.poll-interval", "200ms",
+                "hub.ferry.stale-scan-interval", "500ms",
                 "hub.routing.sweep-interval", "1s",
                 "hub.routing.retry-initial-delay", "1s");
     }
