@@ -6,8 +6,6 @@ import energyhub.HubApplication;
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.FreePort;
 import energyhub.e2e.support.HubTest;
-import energyhub.e2e.support.Ledger;
-import energyhub.e2e.support.PlatformClient;
 import energyhub.e2e.support.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -19,15 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 @CamelSpringBootTest
 @DisableJmx(false)
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-public abstract class CockpitTest {
+public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final Path DATA_DIR = tempDir();
@@ -55,15 +48,8 @@ public abstract class CockpitTest {
 
     @LocalServerPort
     protected int port;
-    @Autowired
-    protected CamelContext camel;
-    @Autowired
-    protected JdbcTemplate jdbc;
 
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    protected PlatformClient national;
-    protected PlatformClient provincial;
-    protected Ledger ledger;
 
     @DynamicPropertySource
     static void cockpitProperties(DynamicPropertyRegistry registry) {
@@ -81,17 +67,10 @@ public abstract class CockpitTest {
         registry.add("hub.broker.max-delivery-attempts", () -> "2"); // a poison message is dead-lettered quickly
     }
 
-    @BeforeEach
-    void connectPlatforms() throws Exception {
-        national = PlatformClient.national(BROKER_PORT);
-        provincial = PlatformClient.provincial(BROKER_PORT);
-        ledger = new Ledger(jdbc);
-    }
 
-    @AfterEach
-    void disconnectPlatforms() throws Exception {
-        national.close();
-        provincial.close();
+    @Override
+    protected int brokerPort() {
+        return BROKER_PORT;
     }
 
     protected String url(String path) {

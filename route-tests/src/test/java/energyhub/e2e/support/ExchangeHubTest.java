@@ -9,13 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -29,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
-public abstract class ExchangeHubTest {
+public abstract class ExchangeHubTest extends RunningHub {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final Path DATA_DIR = tempDir("hub-exchange");
@@ -97,26 +92,12 @@ public abstract class ExchangeHubTest {
         TestDatabase.create().ifPresent(url -> registry.add("spring.datasource.url", () -> url));
     }
 
-    @Autowired
-    protected CamelContext camel;
-    @Autowired
-    protected JdbcTemplate jdbc;
 
-    protected PlatformClient national;
-    protected PlatformClient provincial;
-    protected Ledger ledger;
 
-    @BeforeEach
-    void connectPlatforms() throws Exception {
-        national = PlatformClient.national(BROKER_PORT);
-        provincial = PlatformClient.provincial(BROKER_PORT);
-        ledger = new Ledger(jdbc);
-    }
 
-    @AfterEach
-    void disconnectPlatforms() throws Exception {
-        national.close();
-        provincial.close();
+    @Override
+    protected int brokerPort() {
+        return BROKER_PORT;
     }
 
     /** Waits for the ACK file the hub uploads to a server's outbound folder, and reads it. */

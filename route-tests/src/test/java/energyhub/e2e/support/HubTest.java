@@ -9,13 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -26,20 +21,13 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
-public abstract class HubTest {
+public abstract class HubTest extends RunningHub {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final Path DATA_DIR = tempDir();
     protected static final int BROKER_PORT = FreePort.next();
 
-    @Autowired
-    protected CamelContext camel;
-    @Autowired
-    protected JdbcTemplate jdbc;
 
-    protected PlatformClient national;
-    protected PlatformClient provincial;
-    protected Ledger ledger;
 
     @DynamicPropertySource
     static void hubProperties(DynamicPropertyRegistry registry) {
@@ -62,17 +50,10 @@ public abstract class HubTest {
                 "hub.routing.retry-initial-delay", "1s");
     }
 
-    @BeforeEach
-    void connectPlatforms() throws Exception {
-        national = PlatformClient.national(BROKER_PORT);
-        provincial = PlatformClient.provincial(BROKER_PORT);
-        ledger = new Ledger(jdbc);
-    }
 
-    @AfterEach
-    void disconnectPlatforms() throws Exception {
-        national.close();
-        provincial.close();
+    @Override
+    protected int brokerPort() {
+        return BROKER_PORT;
     }
 
     protected static Path inbox() {

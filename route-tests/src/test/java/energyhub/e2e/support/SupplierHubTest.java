@@ -12,13 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -32,7 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
-public abstract class SupplierHubTest {
+public abstract class SupplierHubTest extends RunningHub {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final Path DATA_DIR = tempDir("hub-suppliers");
@@ -54,14 +49,7 @@ public abstract class SupplierHubTest {
                     "[{\"accountNo\":\"HT-000456\",\"date\":\"2026-11-05\",\"heatGJ\":\"2.5\",\"meterId\":\"H9\"}]"))
             .failFirst("2026-11-05", 2);
 
-    @Autowired
-    protected CamelContext camel;
-    @Autowired
-    protected JdbcTemplate jdbc;
 
-    protected PlatformClient national;
-    protected PlatformClient provincial;
-    protected Ledger ledger;
 
     @DynamicPropertySource
     static void supplierHubProperties(DynamicPropertyRegistry registry) {
@@ -134,17 +122,10 @@ public abstract class SupplierHubTest {
                 .forEach((k, v) -> registry.add(k, () -> v));
     }
 
-    @BeforeEach
-    void connectPlatforms() throws Exception {
-        national = PlatformClient.national(BROKER_PORT);
-        provincial = PlatformClient.provincial(BROKER_PORT);
-        ledger = new Ledger(jdbc);
-    }
 
-    @AfterEach
-    void disconnectPlatforms() throws Exception {
-        national.close();
-        provincial.close();
+    @Override
+    protected int brokerPort() {
+        return BROKER_PORT;
     }
 
     protected static Path supplierDir(String supplier) {
