@@ -25,13 +25,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A real headless Chromium (Debian's chromium and chromium-driver) logs into Hawtio as a viewer,
  * finds the intake and dual-routing routes in the Camel view and both platform queues in the
  * JMX view (the broker's MBeans; hawtio-springboot has no Artemis plugin). Screenshots go to
- * docs/hawtio-camel.png and docs/hawtio-artemis.png.
+ * target/screenshots (with -Dhub.screenshots=../docs to docs/hawtio-camel.png and docs/hawtio-artemis.png).
  */
 class HawtioBrowserTest extends CockpitTest {
 
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String DRIVER = "/usr/bin/chromedriver";
-    private static final Path DOCS = Path.of(System.getProperty("user.dir")).resolve("../docs").normalize();
+    /** target/screenshots; -Dhub.screenshots=../docs refreshes the pictures in the docs. */
+    private static final Path DOCS = Path.of(System.getProperty("user.dir"))
+            .resolve(System.getProperty("hub.screenshots", "target/screenshots")).normalize();
 
     private WebDriver browser;
     private Path profile;
@@ -115,7 +117,7 @@ class HawtioBrowserTest extends CockpitTest {
         } catch (RuntimeException e) {
             Path dump = Path.of("target", "hawtio-" + view + "-failed.html");
             Files.writeString(dump, browser.getPageSource());
-            screenshot("../route-tests/target/hawtio-" + view + "-failed.png");
+            screenshot("hawtio-" + view + "-failed.png");
             throw new AssertionError("Hawtio's " + view + " view at " + browser.getCurrentUrl() + " does not show "
                     + expected + "; page saved in " + dump.toAbsolutePath(), e);
         }
