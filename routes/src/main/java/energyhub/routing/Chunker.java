@@ -71,10 +71,6 @@ final class Chunker {
         }
     }
 
-    int chunkCount() {
-        return seq;
-    }
-
     private void close(String enterpriseCode) {
         Open chunk = open.remove(enterpriseCode);
         seq++;
