@@ -7,6 +7,9 @@ import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.FreePort;
 import energyhub.e2e.support.HubTest;
 import energyhub.e2e.support.TestDatabase;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -25,6 +29,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -135,6 +140,25 @@ public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
             JsonNode node = JSON.readTree(Files.readString(ack));
             return status.equals(node.path("status").asText()) ? node : null;
         }, n -> n != null);
+    }
+
+    /**
+     * The national platform fails on the package's messages twice (hub.broker.max-delivery-attempts=2
+     * here), so the broker moves them to DLQ.energy.national.
+     */
+    protected static void rejectTwiceOnNational(FerryPackage pkg) throws Exception {
+        var factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + BROKER_PORT, "national", "national-test");
+        try (var connection = factory.createConnection()) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = session.createConsumer(session.createQueue("energy.national"),
+                    "hubBatchId = '" + pkg.batchId() + "'");
+            connection.start();
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Message m = consumer.receive(30_000);
+                assertThat(m).as("delivery attempt " + (attempt + 1)).isNotNull();
+                session.rollback();
+            }
+        }
     }
 
     private static Path tempDir() {

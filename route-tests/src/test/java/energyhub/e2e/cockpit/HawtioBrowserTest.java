@@ -3,6 +3,7 @@ package energyhub.e2e.cockpit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import energyhub.e2e.support.FerryPackage;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A real headless Chromium (Debian's chromium and chromium-driver) logs into Hawtio as a viewer,
- * finds the intake and dual-routing routes in the Camel view and both platform queues in the
- * JMX view (the broker's MBeans; hawtio-springboot has no Artemis plugin). Screenshots go to
+ * finds the intake and dual-routing routes in the Camel view, follows Hawtio's "Artemis" entry to
+ * Artemis's own console and finds both platform queues in its queues tab. Screenshots go to
  * target/screenshots (with -Dhub.screenshots=../docs to docs/hawtio-camel.png and docs/hawtio-artemis.png).
  */
 class HawtioBrowserTest extends CockpitTest {
@@ -66,6 +67,8 @@ class HawtioBrowserTest extends CockpitTest {
 
     @Test
     void viewerSeesRoutesAndQueuesInHawtio() throws Exception {
+        // something in both queues, so the pictures show counts
+        awaitAck(FerryPackage.of().records(FerryPackage.ENTERPRISE, 3).dropInto(inbox()), "ACCEPTED");
         browser.get(url("/actuator/hawtio/"));
         // not logged in: Spring Security's login form
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
@@ -84,25 +87,20 @@ class HawtioBrowserTest extends CockpitTest {
         awaitText(wait, "camel-table", List.of("Started", "Completed"));
         screenshot("hawtio-camel.png");
 
-        // hawtio-springboot has no Artemis plugin (that one ships with the Artemis distribution's own
-        // console): the embedded broker is reached in the JMX view, under org.apache.activemq.artemis
-        By jmxNav = By.xpath("//a[normalize-space()='JMX']");
+        // Hawtio's "Artemis" entry opens Artemis's own console (hawtio-springboot has no Artemis plugin)
+        By artemisNav = By.xpath("//nav//a[normalize-space()='Artemis']");
         wait.until(d -> {
-            d.findElement(jmxNav).click(); // navigate inside the loaded console, as an operator would
+            d.findElement(artemisNav).click(); // navigate inside the loaded console, as an operator would
             return true;
         });
+        wait.until(d -> d.getCurrentUrl().contains("/artemis-console/"));
+        // the broker's queues tab: each queue with its message count
         wait.until(d -> {
-            d.findElement(By.xpath("//*[normalize-space(text())='Expand all']")).click();
+            d.findElement(By.xpath("//button[.//*[normalize-space(text())='Queues'] or normalize-space()='Queues']"))
+                    .click();
             return true;
         });
-        awaitText(wait, "artemis", List.of("org.apache.activemq.artemis", "exchange-hub", "energy.national",
-                "energy.provincial"));
-        // show the broker's part of the tree: its addresses and queues
-        wait.until(d -> {
-            ((org.openqa.selenium.JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView(true);",
-                    d.findElement(By.xpath("//*[normalize-space(text())='org.apache.activemq.artemis']")));
-            return true;
-        });
+        awaitText(wait, "artemis", List.of("energy.national", "energy.provincial"));
         screenshot("hawtio-artemis.png");
         System.out.println("Jolokia calls refused to the viewer while browsing: " + jdbc.queryForList(
                 "select subject from audit_event where action = 'ACCESS_DENIED' and actor = 'viewer'", String.class));

@@ -5,13 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import energyhub.e2e.support.FerryPackage;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 
 /** The operator's other replays: a failed delivery, and messages the platform dead-lettered. */
@@ -48,19 +44,7 @@ class OperatorReplayTest extends CockpitTest {
         FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 3).dropInto(inbox());
         awaitAck(pkg, "ACCEPTED");
 
-        // the national platform fails on this message twice (hub.broker.max-delivery-attempts=2 here)
-        var factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + BROKER_PORT, "national", "national-test");
-        try (var connection = factory.createConnection()) {
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            MessageConsumer consumer = session.createConsumer(session.createQueue("energy.national"),
-                    "hubBatchId = '" + pkg.batchId() + "'");
-            connection.start();
-            for (int attempt = 0; attempt < 2; attempt++) {
-                Message m = consumer.receive(30_000);
-                assertThat(m).as("delivery attempt " + (attempt + 1)).isNotNull();
-                session.rollback();
-            }
-        }
+        rejectTwiceOnNational(pkg);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode dl = json(get("/api/operator/dead-letters", VIEWER, VIEWER_PASSWORD));
             assertThat(dl.toString()).contains("\"deadLetterQueue\":\"DLQ.energy.national\"");
