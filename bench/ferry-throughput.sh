@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: one large ferry package through the packaged hub (embedded Artemis and PostgreSQL),
 # from the manifest's arrival to its ACK, with a small heap to show that packages stream.
-# Usage: bench/ferry-throughput.sh [records=200000] [heap=256m]
+# Usage: bench/ferry-throughput.sh [records=200000] [heap=256m]; BENCH_ARGS adds hub options, e.g.
+#   BENCH_ARGS='--hub.monitoring.camel-debugger=false --camel.trace.standby=false'
 # Needs deployment/target/exchange-hub.jar (mvn -q -DskipTests package) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ BROKER=$(free_port); HTTP=$(free_port)
 mkdir -p "$WORK/staging" "$WORK/data/ferry/inbox"
 read -r DATA BYTES < <(python3 bench/make_package.py "$WORK/staging" "$RECORDS")
 
-java -Xmx"$HEAP" -jar "$JAR" --spring.profiles.active=dev --hub.data-dir="$WORK/data" \
+java -Xmx"$HEAP" -jar "$JAR" --spring.profiles.active=dev ${BENCH_ARGS:-} --hub.data-dir="$WORK/data" \
   --hub.broker.port="$BROKER" --server.port="$HTTP" > "$WORK/hub.log" 2>&1 &
 HUB=$!
 trap 'kill $HUB 2>/dev/null; wait $HUB 2>/dev/null; rm -rf "$WORK"' EXIT

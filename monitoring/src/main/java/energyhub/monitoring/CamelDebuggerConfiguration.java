@@ -1,0 +1,41 @@
+package energyhub.monitoring;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.debugger.DefaultBacklogDebugger;
+import org.apache.camel.spi.BacklogDebugger;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Camel's backlog debugger on standby, for Hawtio's Debug tab: installed but idle until an operator
+ * switches it on (a JMX operation a viewer may not call). Standby keeps message history on, a small
+ * cost on every exchange, so it is a switch (hub.monitoring.camel-debugger). Camel Spring Boot has
+ * the tracer's standby switch (camel.trace.standby) but none for the debugger.
+ */
+@Configuration
+@ConditionalOnProperty(name = "hub.monitoring.camel-debugger", havingValue = "true")
+public class CamelDebuggerConfiguration {
+
+    @Bean
+    CamelContextConfiguration camelDebuggerOnStandby() {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext context) {
+                context.setDebugStandby(true);
+                if (context.hasService(BacklogDebugger.class) == null) {
+                    try {
+                        context.addService(DefaultBacklogDebugger.createDebugger(context));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot install Camel's debugger", e);
+                    }
+                }
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext context) {
+            }
+        };
+    }
+}
