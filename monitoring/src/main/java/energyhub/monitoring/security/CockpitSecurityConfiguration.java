@@ -56,8 +56,8 @@ import org.springframework.web.accept.HeaderContentNegotiationStrategy;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Who may see and do what in the cockpit. Open: the health summary, liveness and readiness (for
- * service managers and load balancers), and the login page. Viewers: Hawtio, read-only Jolokia,
+ * Who may see and do what in the cockpit. Open: liveness and readiness (for service managers and
+ * load balancers; status only), and the login page. Viewers: Hawtio, read-only Jolokia,
  * the actuator and the operator API's reads. Operators: everything, including the operator API's
  * actions and Jolokia operations. Browsers log in with a form (session cookie, CSRF on); scripts
  * and Prometheus send HTTP Basic on each request (no cookie, so CSRF does not apply to them).
@@ -127,8 +127,7 @@ public class CockpitSecurityConfiguration {
         String operator = Roles.OPERATOR;
         http.authenticationManager(manager)
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
-                            .permitAll()
+                        .requestMatchers("/actuator/health/liveness", "/actuator/health/readiness").permitAll()
                         .requestMatchers("/login", "/error", "/favicon.ico").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/operator/**").hasRole(viewer)
                         .requestMatchers("/api/operator/**").hasRole(operator)
