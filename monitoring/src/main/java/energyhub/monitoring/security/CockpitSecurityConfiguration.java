@@ -83,6 +83,11 @@ public class CockpitSecurityConfiguration {
     }
 
     @Bean
+    HubJmxSecurity hubJmxSecurity() throws javax.management.JMException {
+        return new HubJmxSecurity();
+    }
+
+    @Bean
     LoginThrottle loginThrottle(CockpitSecurityProperties properties, Clock clock) {
         return new LoginThrottle(properties, clock);
     }

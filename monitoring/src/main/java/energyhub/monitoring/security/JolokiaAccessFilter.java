@@ -45,6 +45,14 @@ public class JolokiaAccessFilter extends OncePerRequestFilter {
 
     private final BiConsumer<HttpServletRequest, String> denied;
 
+    /**
+     * Whether a viewer may invoke this operation (a name, with or without its signature) of this MBean:
+     * a reporting operation, or any of Hawtio's own MBeans. HubJmxSecurity tells the console the same.
+     */
+    static boolean viewerMayInvoke(String mbean, String operation) {
+        return mbean.startsWith("hawtio:") || READ_ONLY_OPERATION.matcher(operation).matches();
+    }
+
     /** @param denied told the request and why, so the refusal is audited */
     public JolokiaAccessFilter(BiConsumer<HttpServletRequest, String> denied) {
         this.denied = denied;
@@ -98,8 +106,7 @@ public class JolokiaAccessFilter extends OncePerRequestFilter {
         }
         for (String[] call : calls) {
             String type = call[0].toLowerCase();
-            boolean allowed = READ_TYPES.contains(type) || ("exec".equals(type)
-                    && (call[1].startsWith("hawtio:") || READ_ONLY_OPERATION.matcher(call[2]).matches()));
+            boolean allowed = READ_TYPES.contains(type) || ("exec".equals(type) && viewerMayInvoke(call[1], call[2]));
             if (!allowed) {
                 denied.accept(request, "jolokia " + type + " " + call[1] + " " + call[2]);
                 response.sendError(HttpServletResponse.SC_FORBIDDEN, "viewers may only read: " + type

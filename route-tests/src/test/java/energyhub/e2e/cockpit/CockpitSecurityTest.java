@@ -40,6 +40,22 @@ class CockpitSecurityTest extends CockpitTest {
     }
 
     @Test
+    void hawtioIsToldWhatTheUserMayInvoke() throws Exception {
+        // Hawtio takes the first ACL MBean that is not its own dummy
+        assertThat(get("/actuator/jolokia/search/*:type=security,area=jmx,*", VIEWER, VIEWER_PASSWORD).body())
+                .contains("hawtio:type=security,area=jmx,name=HubJMXSecurity");
+        String ask = "{\"type\":\"exec\",\"mbean\":\"hawtio:type=security,area=jmx,name=HubJMXSecurity\","
+                + "\"operation\":\"canInvoke(java.util.Map)\",\"arguments\":[{\"" + CAMEL_ROUTE + "\":"
+                + "[\"stop()\",\"dumpRouteAsXml()\"]}]}";
+        JsonNode viewer = json(post("/actuator/jolokia", ask, VIEWER, VIEWER_PASSWORD)).path("value").elements().next();
+        assertThat(viewer.path("stop()").path("CanInvoke").asBoolean()).as("a viewer's Stop is greyed").isFalse();
+        assertThat(viewer.path("dumpRouteAsXml()").path("CanInvoke").asBoolean()).isTrue();
+        JsonNode operator = json(post("/actuator/jolokia", ask, OPERATOR, OPERATOR_PASSWORD)).path("value").elements()
+                .next();
+        assertThat(operator.path("stop()").path("CanInvoke").asBoolean()).isTrue();
+    }
+
+    @Test
     void viewerReadsButCannotWriteExecOrReplay() throws Exception {
         var read = post("/actuator/jolokia", "{\"type\":\"read\",\"mbean\":\"" + CAMEL_ROUTE + "\",\"attribute\":\"State\"}",
                 VIEWER, VIEWER_PASSWORD);

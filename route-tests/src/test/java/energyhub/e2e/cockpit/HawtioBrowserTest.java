@@ -75,17 +75,15 @@ class HawtioBrowserTest extends CockpitTest {
         // the console re-renders as data arrives: an element found a moment ago may be gone, so look again
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .ignoring(org.openqa.selenium.ElementClickInterceptedException.class);
-        wait.until(d -> !d.findElements(By.name("username")).isEmpty());
-        browser.findElement(By.name("username")).sendKeys(VIEWER);
-        browser.findElement(By.name("password")).sendKeys(VIEWER_PASSWORD);
-        browser.findElement(By.cssSelector("button[type=submit], input[type=submit]")).click();
-        wait.until(d -> d.getCurrentUrl().contains("/actuator/hawtio"));
+        logIn(wait, VIEWER, VIEWER_PASSWORD);
 
         browser.get(url("/actuator/hawtio/camel/routes"));
         awaitText(wait, "camel", List.of("ferry-inbox", "dual-delivery", "deliver-national", "deliver-provincial"));
         // the routes table with each route's state and statistics (needs dumpRoutesAsXml, a reporting operation)
         awaitText(wait, "camel-table", List.of("Started", "Completed"));
         screenshot("hawtio-camel.png");
+        // a viewer may select a route but not stop it: the console greys out what Jolokia would refuse
+        assertThat(stopEnabledFor(wait, "ferry-inbox")).as("a viewer's Stop button").isFalse();
 
         // Hawtio's "Artemis" entry opens Artemis's own console (hawtio-springboot has no Artemis plugin)
         By artemisNav = By.xpath("//nav//a[normalize-space()='Artemis']");
@@ -102,8 +100,35 @@ class HawtioBrowserTest extends CockpitTest {
         });
         awaitText(wait, "artemis", List.of("energy.national", "energy.provincial"));
         screenshot("hawtio-artemis.png");
+
+        // the same console for an operator: Stop is there to press
+        browser.manage().deleteAllCookies();
+        browser.get(url("/actuator/hawtio/"));
+        logIn(wait, OPERATOR, OPERATOR_PASSWORD);
+        browser.get(url("/actuator/hawtio/camel/routes"));
+        awaitText(wait, "camel-operator", List.of("ferry-inbox", "Started"));
+        assertThat(stopEnabledFor(wait, "ferry-inbox")).as("an operator's Stop button").isTrue();
+
         System.out.println("Jolokia calls refused to the viewer while browsing: " + jdbc.queryForList(
                 "select subject from audit_event where action = 'ACCESS_DENIED' and actor = 'viewer'", String.class));
+    }
+
+    private void logIn(WebDriverWait wait, String user, String password) {
+        wait.until(d -> !d.findElements(By.name("username")).isEmpty());
+        browser.findElement(By.name("username")).sendKeys(user);
+        browser.findElement(By.name("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("button[type=submit], input[type=submit]")).click();
+        wait.until(d -> d.getCurrentUrl().contains("/actuator/hawtio"));
+    }
+
+    /** Selects the route in the routes table and says whether its Stop button may be pressed. */
+    private boolean stopEnabledFor(WebDriverWait wait, String route) {
+        By box = By.xpath("//tr[.//*[normalize-space(text())='" + route + "']]//input[@type='checkbox']");
+        wait.until(d -> {
+            d.findElement(box).click();
+            return d.findElement(box).isSelected();
+        });
+        return browser.findElement(By.xpath("//button[normalize-space()='Stop']")).isEnabled();
     }
 
     private void awaitText(WebDriverWait wait, String view, List<String> expected) throws Exception {
