@@ -59,6 +59,10 @@ class ArtemisConsoleTest extends CockpitTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(jolokia(depth, VIEWER, VIEWER_PASSWORD).path("value").asLong()).isGreaterThanOrEqualTo(1));
         assertThat(national.browse(pkg.batchId())).isEmpty();
+        // the console's message browser: a viewer reads the dead letter, with the hub's batch id
+        String browse = "{\"type\":\"exec\",\"mbean\":" + JSON.writeValueAsString(dlq)
+                + ",\"operation\":\"browse()\"}";
+        assertThat(jolokia(browse, VIEWER, VIEWER_PASSWORD).path("value").toString()).contains(pkg.batchId());
 
         String retry = "{\"type\":\"exec\",\"mbean\":" + JSON.writeValueAsString(dlq) + ",\"operation\":\"retryMessages()\"}";
         assertThat(post(CONSOLE_JOLOKIA, retry, VIEWER, VIEWER_PASSWORD).statusCode()).isEqualTo(403);
