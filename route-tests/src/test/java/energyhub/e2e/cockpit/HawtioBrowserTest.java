@@ -25,7 +25,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A real headless Chromium (Debian's chromium and chromium-driver) logs into Hawtio as a viewer,
  * finds the intake and dual-routing routes in the Camel view, follows Hawtio's "Artemis" entry to
- * Artemis's own console and finds both platform queues in its queues tab. Screenshots go to
+ * Artemis's own console and finds both platform queues in its queues tab; the Stop button of a
+ * route is greyed for the viewer and live for an operator (in a browser of its own). Screenshots go to
  * target/screenshots (with -Dhub.screenshots=../docs to docs/hawtio-camel.png and docs/hawtio-artemis.png).
  */
 class HawtioBrowserTest extends CockpitTest {
@@ -53,6 +54,7 @@ class HawtioBrowserTest extends CockpitTest {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1440,900", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -62,11 +64,12 @@ class HawtioBrowserTest extends CockpitTest {
     void stopBrowser() {
         if (browser != null) {
             browser.quit();
+            browser = null;
         }
     }
 
     @Test
-    void viewerSeesRoutesAndQueuesInHawtio() throws Exception {
+    void viewerSeesRoutesAndQueuesButOnlyAnOperatorMayStopARoute() throws Exception {
         // something in both queues, so the pictures show counts
         awaitAck(FerryPackage.of().records(FerryPackage.ENTERPRISE, 3).dropInto(inbox()), "ACCEPTED");
         browser.get(url("/actuator/hawtio/"));
@@ -101,8 +104,12 @@ class HawtioBrowserTest extends CockpitTest {
         awaitText(wait, "artemis", List.of("energy.national", "energy.provincial"));
         screenshot("hawtio-artemis.png");
 
-        // the same console for an operator: Stop is there to press
-        browser.manage().deleteAllCookies();
+        // the same console for an operator, in a browser of its own: Stop is there to press
+        stopBrowser();
+        startBrowser();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.ElementClickInterceptedException.class);
         browser.get(url("/actuator/hawtio/"));
         logIn(wait, OPERATOR, OPERATOR_PASSWORD);
         browser.get(url("/actuator/hawtio/camel/routes"));
@@ -140,6 +147,8 @@ class HawtioBrowserTest extends CockpitTest {
         } catch (RuntimeException e) {
             Path dump = Path.of("target", "hawtio-" + view + "-failed.html");
             Files.writeString(dump, browser.getPageSource());
+            Files.write(Path.of("target", "hawtio-" + view + "-failed.console.log"), browser.manage().logs()
+                    .get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream().map(Object::toString).toList());
             screenshot("hawtio-" + view + "-failed.png");
             throw new AssertionError("Hawtio's " + view + " view at " + browser.getCurrentUrl() + " does not show "
                     + expected + "; page saved in " + dump.toAbsolutePath(), e);
