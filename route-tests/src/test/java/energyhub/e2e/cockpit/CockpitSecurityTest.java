@@ -169,7 +169,7 @@ class CockpitSecurityTest extends CockpitTest {
         // the right password no longer helps while locked out
         assertThat(get("/api/operator/batches", "guesser", "guesser-right-pw").statusCode()).isEqualTo(401);
         assertThat(jdbc.queryForList("select result || ':' || coalesce(detail, '') from audit_event "
-                + "where action = 'LOGIN_FAILED' and subject = 'guesser'", String.class))
+                + "where action = 'LOGIN_FAILED' and subject = 'guesser' order by seq", String.class))
                 .hasSize(6).last().asString().contains("locked");
     }
 }
