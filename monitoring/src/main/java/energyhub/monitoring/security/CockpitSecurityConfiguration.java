@@ -3,6 +3,8 @@ package energyhub.monitoring.security;
 import static org.springframework.security.config.Customizer.withDefaults;
 
 import energyhub.monitoring.AuditTrail;
+import io.hawt.springboot.EndpointPathResolver;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -85,6 +89,17 @@ public class CockpitSecurityConfiguration {
     @Bean
     HubJmxSecurity hubJmxSecurity() throws javax.management.JMException {
         return new HubJmxSecurity();
+    }
+
+    /** Hawtio's user endpoint (also reached by forward from the Artemis console) names the cockpit's user. */
+    @Bean
+    FilterRegistrationBean<HawtioUserFilter> hawtioUserFilter(
+            EndpointPathResolver paths) {
+        var filter = new FilterRegistrationBean<>(new HawtioUserFilter());
+        filter.addUrlPatterns(paths.resolve("hawtio") + "/user", paths.resolve("hawtio") + "/user/*");
+        filter.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.FORWARD);
+        filter.setOrder(Ordered.LOWEST_PRECEDENCE - 10); // after Spring Security
+        return filter;
     }
 
     @Bean

@@ -33,7 +33,10 @@ class ArtemisConsoleTest extends CockpitTest {
         assertThat(get("/artemis-console/artemisconfig.json", VIEWER, VIEWER_PASSWORD).body())
                 .contains("org.apache.activemq.artemis");
         // its Hawtio back end is the hub's
-        assertThat(get("/artemis-console/user", VIEWER, VIEWER_PASSWORD).statusCode()).isEqualTo(200);
+        var user = get("/artemis-console/user", VIEWER, VIEWER_PASSWORD);
+        assertThat(user.statusCode()).isEqualTo(200);
+        assertThat(user.body()).as("the console's user menu names who is logged in").isEqualTo("\"viewer\"");
+        assertThat(get("/actuator/hawtio/user", OPERATOR, OPERATOR_PASSWORD).body()).isEqualTo("\"operator\"");
 
         // Hawtio loads the plugin that puts "Artemis" in its navigation
         JsonNode plugins = json(get("/actuator/hawtio/plugin", VIEWER, VIEWER_PASSWORD));

@@ -27,7 +27,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * finds the intake and dual-routing routes in the Camel view, follows Hawtio's "Artemis" entry to
  * Artemis's own console and finds both platform queues in its queues tab; the Stop button of a
  * route is greyed for the viewer and live for an operator (in a browser of its own). Screenshots go to
- * target/screenshots (with -Dhub.screenshots=../docs to docs/hawtio-camel.png and docs/hawtio-artemis.png).
+ * target/screenshots (with -Dhub.screenshots=../docs to docs/hawtio-camel.png, hawtio-artemis.png and hawtio-camel-route.png).
  */
 class HawtioBrowserTest extends CockpitTest {
 
@@ -115,6 +115,13 @@ class HawtioBrowserTest extends CockpitTest {
         browser.get(url("/actuator/hawtio/camel/routes"));
         awaitText(wait, "camel-operator", List.of("ferry-inbox", "Started"));
         assertThat(stopEnabledFor(wait, "ferry-inbox")).as("an operator's Stop button").isTrue();
+        // a route's tabs include Trace and Debug (Camel's tracer and debugger are on standby)
+        wait.until(d -> {
+            d.findElement(By.xpath("//*[contains(@class,'tree')]//*[normalize-space(text())='ferry-inbox']")).click();
+            return true;
+        });
+        awaitText(wait, "camel-route", List.of("Trace", "Debug"));
+        screenshot("hawtio-camel-route.png");
 
         System.out.println("Jolokia calls refused to the viewer while browsing: " + jdbc.queryForList(
                 "select subject from audit_event where action = 'ACCESS_DENIED' and actor = 'viewer'", String.class));
