@@ -26,8 +26,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A real headless Chromium (Debian's chromium and chromium-driver) logs into Hawtio as a viewer,
  * finds the intake and dual-routing routes in the Camel view, follows Hawtio's "Artemis" entry to
  * Artemis's own console and finds both platform queues in its queues tab; the Stop button of a
- * route is greyed for the viewer and live for an operator (in a browser of its own). Screenshots go to
- * target/screenshots (with -Dhub.screenshots=../docs to docs/hawtio-camel.png, hawtio-artemis.png and hawtio-camel-route.png).
+ * route is greyed for the viewer and live for an operator (in a browser of its own), who also sees a
+ * route's Trace and Debug tabs. Screenshots go to target/screenshots (with -Dhub.screenshots=../docs
+ * to docs/hawtio-camel.png, hawtio-artemis.png and hawtio-camel-route.png).
  */
 class HawtioBrowserTest extends CockpitTest {
 
