@@ -9,8 +9,6 @@ import energyhub.e2e.support.HubTest;
 import energyhub.e2e.support.TestDatabase;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -28,7 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class BrokerTlsTest {
 
-    private static final Path DIR = tempDir();
+    private static final Path DIR = energyhub.e2e.support.RunningHub.tempDir("hub-tls");
     private static final int PORT = FreePort.next();
     private static final String PASSWORD = "tls-test-store-pw";
 
@@ -70,14 +68,6 @@ class BrokerTlsTest {
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("keytool failed: " + out);
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("hub-tls");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

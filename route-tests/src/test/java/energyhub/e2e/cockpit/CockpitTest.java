@@ -1,7 +1,6 @@
 package energyhub.e2e.cockpit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import energyhub.HubApplication;
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.FreePort;
@@ -16,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -30,7 +28,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The whole hub with its web side on a free port (HubTest runs without one): the cockpit's
@@ -43,8 +40,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
 
-    protected static final ObjectMapper JSON = new ObjectMapper();
-    protected static final Path DATA_DIR = tempDir();
+    protected static final Path DATA_DIR = tempDir("hub-cockpit");
     protected static final int BROKER_PORT = FreePort.next();
     protected static final String VIEWER = "viewer";
     protected static final String VIEWER_PASSWORD = "viewer-test-pw";
@@ -72,10 +68,14 @@ public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
         registry.add("hub.broker.max-delivery-attempts", () -> "2"); // a poison message is dead-lettered quickly
     }
 
-
     @Override
     protected int brokerPort() {
         return BROKER_PORT;
+    }
+
+    @Override
+    protected Path dataDir() {
+        return DATA_DIR;
     }
 
     protected String url(String path) {
@@ -118,30 +118,6 @@ public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
         return JSON.readTree(response.body());
     }
 
-    protected static Path inbox() {
-        return DATA_DIR.resolve("ferry/inbox");
-    }
-
-    protected static Path outbox() {
-        return DATA_DIR.resolve("ferry/outbox");
-    }
-
-    protected static Path quarantine() {
-        return DATA_DIR.resolve("ferry/quarantine");
-    }
-
-    /** Waits for the ACK file of a package to say the given status, and reads it. */
-    protected static JsonNode awaitAck(FerryPackage pkg, String status) {
-        Path ack = outbox().resolve(pkg.dataFileName() + ".ack.json");
-        return await().atMost(Duration.ofSeconds(60)).until(() -> {
-            if (!Files.exists(ack)) {
-                return null;
-            }
-            JsonNode node = JSON.readTree(Files.readString(ack));
-            return status.equals(node.path("status").asText()) ? node : null;
-        }, n -> n != null);
-    }
-
     /**
      * The national platform fails on the package's messages twice (hub.broker.max-delivery-attempts=2
      * here), so the broker moves them to DLQ.energy.national.
@@ -158,14 +134,6 @@ public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
                 assertThat(m).as("delivery attempt " + (attempt + 1)).isNotNull();
                 session.rollback();
             }
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("hub-cockpit");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

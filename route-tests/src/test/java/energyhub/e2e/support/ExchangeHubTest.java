@@ -1,7 +1,6 @@
 package energyhub.e2e.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import energyhub.HubApplication;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class ExchangeHubTest extends RunningHub {
 
-    protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final Path DATA_DIR = tempDir("hub-exchange");
     protected static final int BROKER_PORT = FreePort.next();
     protected static final int TCP_PORT = FreePort.next();
@@ -92,12 +90,14 @@ public abstract class ExchangeHubTest extends RunningHub {
         TestDatabase.create().ifPresent(url -> registry.add("spring.datasource.url", () -> url));
     }
 
-
-
-
     @Override
     protected int brokerPort() {
         return BROKER_PORT;
+    }
+
+    @Override
+    protected Path dataDir() {
+        return DATA_DIR;
     }
 
     /** Waits for the ACK file the hub uploads to a server's outbound folder, and reads it. */
@@ -105,13 +105,5 @@ public abstract class ExchangeHubTest extends RunningHub {
         Path ack = server.outbound().resolve(pkg.dataFileName() + ".ack.json");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ack));
         return JSON.readTree(Files.readString(ack));
-    }
-
-    static Path tempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

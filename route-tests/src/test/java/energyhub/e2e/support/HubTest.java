@@ -1,14 +1,7 @@
 package energyhub.e2e.support;
 
-import static org.awaitility.Awaitility.await;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import energyhub.HubApplication;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,11 +16,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class HubTest extends RunningHub {
 
-    protected static final ObjectMapper JSON = new ObjectMapper();
-    protected static final Path DATA_DIR = tempDir();
+    protected static final Path DATA_DIR = tempDir("hub-e2e");
     protected static final int BROKER_PORT = FreePort.next();
-
-
 
     @DynamicPropertySource
     static void hubProperties(DynamicPropertyRegistry registry) {
@@ -50,36 +40,13 @@ public abstract class HubTest extends RunningHub {
                 "hub.routing.retry-initial-delay", "1s");
     }
 
-
     @Override
     protected int brokerPort() {
         return BROKER_PORT;
     }
 
-    protected static Path inbox() {
-        return DATA_DIR.resolve("ferry/inbox");
-    }
-
-    protected static Path outbox() {
-        return DATA_DIR.resolve("ferry/outbox");
-    }
-
-    protected static Path quarantine() {
-        return DATA_DIR.resolve("ferry/quarantine");
-    }
-
-    /** Waits for the ACK file of a package and reads it. */
-    protected static JsonNode awaitAck(FerryPackage pkg) throws IOException {
-        Path ack = outbox().resolve(pkg.dataFileName() + ".ack.json");
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ack));
-        return JSON.readTree(Files.readString(ack));
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("hub-e2e");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    @Override
+    protected Path dataDir() {
+        return DATA_DIR;
     }
 }

@@ -3,7 +3,6 @@ package energyhub.e2e.support;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import energyhub.HubApplication;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +28,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class SupplierHubTest extends RunningHub {
 
-    protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final Path DATA_DIR = tempDir("hub-suppliers");
     protected static final int BROKER_PORT = FreePort.next();
     protected static final SupplierServers.Sftp SFTP = SupplierServers.startSftp(tempDir("supplier-sftp"));
@@ -48,8 +46,6 @@ public abstract class SupplierHubTest extends RunningHub {
             .serve("2026-11-05", List.of(
                     "[{\"accountNo\":\"HT-000456\",\"date\":\"2026-11-05\",\"heatGJ\":\"2.5\",\"meterId\":\"H9\"}]"))
             .failFirst("2026-11-05", 2);
-
-
 
     @DynamicPropertySource
     static void supplierHubProperties(DynamicPropertyRegistry registry) {
@@ -122,10 +118,14 @@ public abstract class SupplierHubTest extends RunningHub {
                 .forEach((k, v) -> registry.add(k, () -> v));
     }
 
-
     @Override
     protected int brokerPort() {
         return BROKER_PORT;
+    }
+
+    @Override
+    protected Path dataDir() {
+        return DATA_DIR;
     }
 
     protected static Path supplierDir(String supplier) {
@@ -164,13 +164,5 @@ public abstract class SupplierHubTest extends RunningHub {
             m.json().get("records").forEach(out::add);
             return out.stream();
         }).toList();
-    }
-
-    private static Path tempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
