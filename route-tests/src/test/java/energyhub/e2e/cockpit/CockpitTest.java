@@ -68,14 +68,8 @@ public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
         registry.add("hub.broker.max-delivery-attempts", () -> "2"); // a poison message is dead-lettered quickly
     }
 
-    @Override
-    protected int brokerPort() {
-        return BROKER_PORT;
-    }
-
-    @Override
-    protected Path dataDir() {
-        return DATA_DIR;
+    protected CockpitTest() {
+        super(DATA_DIR, BROKER_PORT);
     }
 
     protected String url(String path) {

@@ -90,14 +90,8 @@ public abstract class ExchangeHubTest extends RunningHub {
         TestDatabase.create().ifPresent(url -> registry.add("spring.datasource.url", () -> url));
     }
 
-    @Override
-    protected int brokerPort() {
-        return BROKER_PORT;
-    }
-
-    @Override
-    protected Path dataDir() {
-        return DATA_DIR;
+    protected ExchangeHubTest() {
+        super(DATA_DIR, BROKER_PORT);
     }
 
     /** Waits for the ACK file the hub uploads to a server's outbound folder, and reads it. */

@@ -40,13 +40,7 @@ public abstract class HubTest extends RunningHub {
                 "hub.routing.retry-initial-delay", "1s");
     }
 
-    @Override
-    protected int brokerPort() {
-        return BROKER_PORT;
-    }
-
-    @Override
-    protected Path dataDir() {
-        return DATA_DIR;
+    protected HubTest() {
+        super(DATA_DIR, BROKER_PORT);
     }
 }

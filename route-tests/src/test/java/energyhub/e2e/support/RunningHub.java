@@ -32,11 +32,24 @@ public abstract class RunningHub {
     protected PlatformClient provincial;
     protected Ledger ledger;
 
+    private final Path dataDir;
+    private final int brokerPort;
+
+    /** @param dataDir the hub's {@code hub.data-dir}; @param brokerPort its broker's TCP acceptor */
+    protected RunningHub(Path dataDir, int brokerPort) {
+        this.dataDir = dataDir;
+        this.brokerPort = brokerPort;
+    }
+
     /** The port of this hub's broker TCP acceptor. */
-    protected abstract int brokerPort();
+    protected int brokerPort() {
+        return brokerPort;
+    }
 
     /** This hub's data directory ({@code hub.data-dir}). */
-    protected abstract Path dataDir();
+    protected Path dataDir() {
+        return dataDir;
+    }
 
     protected Path inbox() {
         return dataDir().resolve("ferry/inbox");

@@ -118,14 +118,8 @@ public abstract class SupplierHubTest extends RunningHub {
                 .forEach((k, v) -> registry.add(k, () -> v));
     }
 
-    @Override
-    protected int brokerPort() {
-        return BROKER_PORT;
-    }
-
-    @Override
-    protected Path dataDir() {
-        return DATA_DIR;
+    protected SupplierHubTest() {
+        super(DATA_DIR, BROKER_PORT);
     }
 
     protected static Path supplierDir(String supplier) {
