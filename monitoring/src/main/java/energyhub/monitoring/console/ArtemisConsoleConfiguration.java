@@ -3,6 +3,7 @@ package energyhub.monitoring.console;
 import io.hawt.springboot.EndpointPathResolver;
 import io.hawt.springboot.HawtioPlugin;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -32,7 +33,7 @@ public class ArtemisConsoleConfiguration {
     @Bean
     FilterRegistrationBean<ArtemisConsoleFilter> artemisConsoleFilter(EndpointPathResolver paths) throws IOException {
         ClassPathResource index = new ClassPathResource(STATIC + "index.html");
-        String page = index.exists() ? ArtemisConsoleFilter.read(index.getInputStream()) : null;
+        String page = index.exists() ? index.getContentAsString(StandardCharsets.UTF_8) : null;
         if (page == null) {
             log.warn("the Artemis console is not in this build ({} missing): /artemis-console/ answers 404", index);
         }
