@@ -30,6 +30,10 @@ public class HubJmxSecurity implements JMXSecurityMBean, InitializingBean, Dispo
 
     static final String OBJECT_NAME = "hawtio:type=security,area=jmx,name=HubJMXSecurity";
 
+    /** The instance registered now: a second hub context in this JVM (tests) takes over the name. */
+    private static final java.util.concurrent.atomic.AtomicReference<HubJmxSecurity> REGISTERED =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final ObjectName name;
 
@@ -38,17 +42,18 @@ public class HubJmxSecurity implements JMXSecurityMBean, InitializingBean, Dispo
     }
 
     @Override
-    public void afterPropertiesSet() throws JMException {
-        if (server.isRegistered(name)) { // another hub context in this JVM (tests): the rule is the same
+    public synchronized void afterPropertiesSet() throws JMException {
+        if (server.isRegistered(name)) { // another hub context in this JVM: the rule is the same
             server.unregisterMBean(name);
         }
         server.registerMBean(new StandardMBean(this, JMXSecurityMBean.class), name);
+        REGISTERED.set(this);
     }
 
     @Override
-    public void destroy() throws JMException {
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name);
+    public synchronized void destroy() throws JMException {
+        if (REGISTERED.compareAndSet(this, null) && server.isRegistered(name)) {
+            server.unregisterMBean(name); // only our own: a later context's stays
         }
     }
 
