@@ -1,20 +1,16 @@
 package energyhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import energyhub.HubApplication;
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.FreePort;
 import energyhub.e2e.support.HubTest;
 import energyhub.e2e.support.Ledger;
 import energyhub.e2e.support.PlatformClient;
+import energyhub.e2e.support.RunningHub;
 import energyhub.e2e.support.TestDatabase;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,22 +24,23 @@ class RestartTest {
 
     @Test
     void replayAfterRestartIsStillAnsweredDuplicate() throws Exception {
-        Path dataDir = Files.createTempDirectory("hub-restart");
+        Path dataDir = RunningHub.tempDir("hub-restart");
         int brokerPort = FreePort.next();
         Map<String, Object> props = new HashMap<>(HubTest.hubProperties(dataDir, brokerPort));
         TestDatabase.create().ifPresent(url -> props.put("spring.datasource.url", url));
         Path inbox = dataDir.resolve("ferry/inbox");
+        Path outbox = dataDir.resolve("ferry/outbox");
 
         FerryPackage first = FerryPackage.of().records(FerryPackage.ENTERPRISE, 5);
         try (ConfigurableApplicationContext hub = start(props)) {
             first.dropInto(inbox);
-            assertThat(awaitAck(dataDir, first).get("status").asText()).isEqualTo("ACCEPTED");
+            assertThat(RunningHub.awaitAckIn(outbox, first).get("status").asText()).isEqualTo("ACCEPTED");
         }
 
         FerryPackage replay = FerryPackage.of().records(FerryPackage.ENTERPRISE, 5).batchId(first.batchId());
         try (ConfigurableApplicationContext hub = start(props)) {
             replay.dropInto(inbox);
-            assertThat(awaitAck(dataDir, replay).get("status").asText()).isEqualTo("DUPLICATE");
+            assertThat(RunningHub.awaitAckIn(outbox, replay).get("status").asText()).isEqualTo("DUPLICATE");
 
             try (PlatformClient national = PlatformClient.national(brokerPort);
                     PlatformClient provincial = PlatformClient.provincial(brokerPort)) {
@@ -60,11 +57,5 @@ class RestartTest {
         // as command-line arguments, which take precedence over application.yml like the test's own properties
         return new SpringApplicationBuilder(HubApplication.class).web(WebApplicationType.NONE)
                 .run(props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
-    }
-
-    private static JsonNode awaitAck(Path dataDir, FerryPackage pkg) throws Exception {
-        Path ack = dataDir.resolve("ferry/outbox").resolve(pkg.dataFileName() + ".ack.json");
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ack));
-        return new ObjectMapper().readTree(Files.readString(ack));
     }
 }

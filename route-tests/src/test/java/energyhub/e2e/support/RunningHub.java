@@ -65,7 +65,12 @@ public abstract class RunningHub {
 
     /** Waits for the ACK file of a package in the local outbox and reads it. */
     protected JsonNode awaitAck(FerryPackage pkg) throws IOException {
-        Path ack = outbox().resolve(pkg.dataFileName() + ".ack.json");
+        return awaitAckIn(outbox(), pkg);
+    }
+
+    /** Waits for the ACK file of a package in an outbox (of a hub this test starts itself) and reads it. */
+    public static JsonNode awaitAckIn(Path outbox, FerryPackage pkg) throws IOException {
+        Path ack = outbox.resolve(pkg.dataFileName() + ".ack.json");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ack));
         return JSON.readTree(Files.readString(ack));
     }
