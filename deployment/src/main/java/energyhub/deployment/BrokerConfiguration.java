@@ -1,5 +1,6 @@
 package energyhub.deployment;
 
+import energyhub.routing.HubConfigurationException;
 import energyhub.routing.RoutingProperties;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Files;
@@ -57,15 +58,58 @@ public class BrokerConfiguration {
 
     public BrokerConfiguration(BrokerProperties broker) {
         this.broker = broker;
+        checkSettings(broker);
         if (broker.getPassword() == null || broker.getPassword().isBlank()) {
-            if (!broker.isEmbedded()) {
-                throw new IllegalStateException("hub.broker.password (HUB_BROKER_PASSWORD) must be set "
-                        + "to connect to the external broker at " + broker.getUrl());
-            }
             // only the hub itself uses this account, in-VM: a fresh secret per start keeps it out of any file
             byte[] secret = new byte[24];
             new SecureRandom().nextBytes(secret);
             broker.setPassword(HexFormat.of().formatHex(secret));
+        }
+    }
+
+    /** The settings checked before any bean is built (static: it runs before this configuration exists). */
+    @Bean
+    static StartupSettingsCheck startupSettingsCheck() {
+        return new StartupSettingsCheck();
+    }
+
+    /**
+     * What the broker cannot start or connect without: the hub's password for an external broker;
+     * the platforms' accounts and, with TLS, a readable key store for the embedded one.
+     */
+    static void checkSettings(BrokerProperties broker) {
+        if (!broker.isEmbedded()) {
+            if (isBlank(broker.getUrl())) {
+                throw new HubConfigurationException("hub.broker.url", "is empty while hub.broker.embedded is false",
+                        "give the external broker's URL, e.g. tcp://mq1:61616, or set hub.broker.embedded to true");
+            }
+            if (isBlank(broker.getPassword())) {
+                throw new HubConfigurationException("hub.broker.password", "is not set",
+                        "set HUB_BROKER_PASSWORD to the hub's password on the external broker at " + broker.getUrl());
+            }
+            return;
+        }
+        requireAccount("national", broker.getNational());
+        requireAccount("provincial", broker.getProvincial());
+        BrokerProperties.Tls tls = broker.getTls();
+        if (tls.isEnabled() && (isBlank(tls.getKeyStore()) || !Files.isReadable(Path.of(tls.getKeyStore())))) {
+            throw new HubConfigurationException("hub.broker.tls.key-store", "(" + tls.getKeyStore()
+                    + ") is not a readable key store while hub.broker.tls.enabled is true",
+                    "make the key store as docs/broker-tls.md shows and name it in HUB_BROKER_KEY_STORE");
+        }
+    }
+
+    private static void requireAccount(String name, BrokerProperties.Account account) {
+        String env = "HUB_BROKER_" + name.toUpperCase();
+        if (isBlank(account.getUser())) {
+            throw new HubConfigurationException("hub.broker." + name + ".user", "is not set",
+                    "set " + env + "_USER and " + env + "_PASSWORD: the " + name + " platform consumes its queue "
+                            + "with this account (the 'dev' profile makes development values)");
+        }
+        if (isBlank(account.getPassword())) {
+            throw new HubConfigurationException("hub.broker." + name + ".password", "is not set",
+                    "set " + env + "_PASSWORD: the " + name + " platform consumes its queue with it "
+                            + "(the 'dev' profile makes development values)");
         }
     }
 
@@ -141,10 +185,6 @@ public class BrokerConfiguration {
         params.put(TransportConstants.PROTOCOLS_PROP_NAME, "CORE");
         BrokerProperties.Tls tls = broker.getTls();
         if (tls.isEnabled()) {
-            if (isBlank(tls.getKeyStore()) || !Files.isReadable(Path.of(tls.getKeyStore()))) {
-                throw new IllegalStateException("hub.broker.tls.enabled is true but hub.broker.tls.key-store ("
-                        + tls.getKeyStore() + ") is not a readable key store; see docs/broker-tls.md");
-            }
             params.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);
             params.put(TransportConstants.KEYSTORE_PATH_PROP_NAME, tls.getKeyStore());
             params.put(TransportConstants.KEYSTORE_PASSWORD_PROP_NAME, tls.getKeyStorePassword());
@@ -159,11 +199,6 @@ public class BrokerConfiguration {
 
     private static void addPlatform(SecurityConfiguration users, String name, BrokerProperties.Account account,
             String role) {
-        if (isBlank(account.getUser()) || isBlank(account.getPassword())) {
-            throw new IllegalStateException("hub.broker." + name + ".user and hub.broker." + name + ".password "
-                    + "(HUB_BROKER_" + name.toUpperCase() + "_USER / _PASSWORD) must be set: the " + name
-                    + " platform consumes its queue with them. The 'dev' profile has development values.");
-        }
         users.addUser(account.getUser(), account.getPassword());
         users.addRole(account.getUser(), role);
     }

@@ -1,0 +1,93 @@
+package energyhub.deployment;
+
+import energyhub.routing.HubConfigurationException;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.PriorityOrdered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.Environment;
+
+/**
+ * Checks the settings the hub cannot run without before any bean is built, so before the
+ * database or the broker start: a missing secret stops the start within seconds, with one line
+ * naming the setting ({@link HubStartupFailureAnalyzer} prints it).
+ * <ul>
+ * <li>A hub setting that refers to an environment variable which is not set ({@code ${HUB_AUDIT_KEY}})
+ * is refused: Spring's binder would otherwise take the text {@code ${HUB_AUDIT_KEY}} itself as the value,
+ * a password or key anybody can read in the repository.</li>
+ * <li>The broker accounts ({@link BrokerConfiguration#checkSettings}).</li>
+ * </ul>
+ */
+final class StartupSettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware, PriorityOrdered {
+
+    /** The settings whose placeholders must resolve: the hub's own and its database connection. */
+    private static final String[] CHECKED_PREFIXES = {"hub.", "spring.datasource."};
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)");
+
+    private ConfigurableEnvironment environment;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = (ConfigurableEnvironment) environment;
+    }
+
+    @Override
+    public int getOrder() {
+        return HIGHEST_PRECEDENCE;
+    }
+
+    @Override
+    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+        check(environment);
+    }
+
+    static void check(ConfigurableEnvironment environment) {
+        for (String name : checkedNames(environment)) {
+            try {
+                environment.getProperty(name);
+            } catch (IllegalArgumentException unresolvable) { // PlaceholderResolutionException is one
+                String raw = rawValue(environment, name);
+                Matcher m = PLACEHOLDER.matcher(raw == null ? "" : raw);
+                String variable = m.find() ? m.group(1) : "?";
+                throw new HubConfigurationException(name, "refers to ${" + variable + "}, which is not set",
+                        "set the environment variable " + variable + " (with the systemd unit: in its EnvironmentFile, "
+                                + "/etc/exchange-hub/secrets.env), or give " + name + " another value");
+            }
+        }
+        BrokerProperties broker = Binder.get(environment).bind("hub.broker", BrokerProperties.class)
+                .orElseGet(BrokerProperties::new);
+        BrokerConfiguration.checkSettings(broker);
+    }
+
+    private static TreeSet<String> checkedNames(ConfigurableEnvironment environment) {
+        TreeSet<String> names = new TreeSet<>();
+        for (var source : environment.getPropertySources()) {
+            if (source instanceof EnumerablePropertySource<?> e) {
+                for (String name : e.getPropertyNames()) {
+                    for (String prefix : CHECKED_PREFIXES) {
+                        if (name.startsWith(prefix)) {
+                            names.add(name);
+                        }
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    private static String rawValue(ConfigurableEnvironment environment, String name) {
+        for (var source : environment.getPropertySources()) {
+            Object value = source.getProperty(name);
+            if (value != null) {
+                return value.toString();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,81 @@
+package energyhub.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energyhub.routing.HubConfigurationException;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+class StartupSettingsCheckTest {
+
+    private static final Map<String, Object> COMPLETE = Map.of(
+            "hub.broker.national.user", "national", "hub.broker.national.password", "n-secret",
+            "hub.broker.provincial.user", "provincial", "hub.broker.provincial.password", "p-secret");
+
+    @Test
+    void completeSettingsPass() {
+        StartupSettingsCheck.check(environment(Map.of()));
+    }
+
+    @Test
+    void aSettingReferringToAnUnsetVariableIsRefusedNotTakenLiterally() {
+        // without the check, Spring's binder would make the text "${HUB_TEST_UNSET_KEY}" the audit key
+        assertThatThrownBy(() -> StartupSettingsCheck.check(environment(Map.of("hub.audit.key", "${HUB_TEST_UNSET_KEY}"))))
+                .isInstanceOfSatisfying(HubConfigurationException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("hub.audit.key");
+                    assertThat(e.getMessage()).isEqualTo("hub.audit.key refers to ${HUB_TEST_UNSET_KEY}, which is not set");
+                    assertThat(e.action()).startsWith("set the environment variable HUB_TEST_UNSET_KEY");
+                });
+    }
+
+    @Test
+    void aDefaultInThePlaceholderIsFine() {
+        StartupSettingsCheck.check(environment(Map.of("hub.audit.key", "${HUB_TEST_UNSET_KEY:}")));
+    }
+
+    @Test
+    void anEmbeddedBrokerNeedsBothPlatformAccounts() {
+        assertThatThrownBy(() -> StartupSettingsCheck.check(environment(Map.of("hub.broker.provincial.password", ""))))
+                .isInstanceOfSatisfying(HubConfigurationException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("hub.broker.provincial.password");
+                    assertThat(e.action()).contains("HUB_BROKER_PROVINCIAL_PASSWORD");
+                });
+    }
+
+    @Test
+    void anExternalBrokerNeedsAUrlAndThePassword() {
+        assertThatThrownBy(() -> StartupSettingsCheck.check(environment(Map.of("hub.broker.embedded", "false"))))
+                .isInstanceOfSatisfying(HubConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo("hub.broker.url"));
+        assertThatThrownBy(() -> StartupSettingsCheck.check(environment(Map.of("hub.broker.embedded", "false",
+                "hub.broker.url", "tcp://mq1:61616"))))
+                .isInstanceOfSatisfying(HubConfigurationException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("hub.broker.password");
+                    assertThat(e.action()).contains("HUB_BROKER_PASSWORD").contains("tcp://mq1:61616");
+                });
+    }
+
+    @Test
+    void theFailureReportNamesTheSettingHoweverDeepSpringWrappedIt() {
+        var cause = new HubConfigurationException("hub.broker.national.user", "is not set", "set HUB_BROKER_NATIONAL_USER");
+        var wrapped = new BeanCreationException("connectionFactory", "Error creating bean",
+                new BeanCreationException("embeddedBroker", "Failed to instantiate", cause));
+        FailureAnalysis analysis = new HubStartupFailureAnalyzer().analyze(wrapped);
+        assertThat(analysis.getDescription()).isEqualTo("exchange hub not started: hub.broker.national.user is not set");
+        assertThat(analysis.getAction()).isEqualTo("set HUB_BROKER_NATIONAL_USER");
+    }
+
+    private static StandardEnvironment environment(Map<String, Object> overrides) {
+        Map<String, Object> values = new HashMap<>(COMPLETE);
+        values.putAll(overrides);
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().addFirst(new MapPropertySource("test", values));
+        return env;
+    }
+}
