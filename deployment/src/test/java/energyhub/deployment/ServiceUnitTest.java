@@ -1,0 +1,87 @@
+package energyhub.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.FileSystemResource;
+
+/**
+ * The systemd unit (deployment/service/exchange-hub.service) runs the hub with ProtectSystem=strict:
+ * the hub can write only under ReadWritePaths. Every folder application-prod.yml gives the hub to
+ * write in must be there, or the hub cannot archive packages or write ACKs under that unit.
+ */
+class ServiceUnitTest {
+
+    private static final Path UNIT = Path.of("service/exchange-hub.service");
+    /** Settings that name files the hub only reads (read-only under ProtectSystem=strict is enough). */
+    private static final List<String> READ_ONLY = List.of("key-store", "users-file", "known-hosts-file",
+            "private-key-file", "energy-types");
+
+    @Test
+    void everyFolderOfTheProductionProfileIsWritableUnderTheUnit() throws IOException {
+        List<Path> writable = Arrays.stream(directive("ReadWritePaths").split("\\s+")).map(Path::of).toList();
+        assertThat(directive("ProtectSystem")).isEqualTo("strict");
+
+        Map<String, String> folders = productionFolders();
+        assertThat(folders).containsKeys("hub.data-dir", "hub.ferry.inbox", "hub.ferry.outbox", "hub.ferry.archive",
+                "hub.ferry.quarantine", "hub.ferry.work", "hub.supplier.data-dir");
+        folders.forEach((setting, folder) -> assertThat(writable)
+                .as("%s = %s is writable under the unit's ReadWritePaths %s", setting, folder, writable)
+                .anySatisfy(w -> assertThat(Path.of(folder).normalize()).startsWithRaw(w)));
+    }
+
+    @Test
+    void theUnitPassesSystemdAnalyzeVerify() throws Exception {
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        assumeTrue(Files.isExecutable(analyze), "systemd-analyze is not installed");
+        Path copy = Files.createTempDirectory("unit").resolve("exchange-hub.service");
+        Files.copy(UNIT, copy);
+        Process p = new ProcessBuilder(analyze.toString(), "verify", copy.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).as("systemd-analyze's complaints").doesNotContain("exchange-hub.service:");
+    }
+
+    /** The absolute folders the hub writes in with application.yml under application-prod.yml. */
+    private static Map<String, String> productionFolders() throws IOException {
+        StandardEnvironment env = new StandardEnvironment();
+        env.setIgnoreUnresolvableNestedPlaceholders(true); // secrets come from the environment
+        YamlPropertySourceLoader yaml = new YamlPropertySourceLoader();
+        List<PropertySource<?>> sources = new ArrayList<>();
+        sources.addAll(yaml.load("prod", new FileSystemResource("config/application-prod.yml")));
+        sources.addAll(yaml.load("defaults", new FileSystemResource("src/main/resources/application.yml")));
+        sources.forEach(env.getPropertySources()::addLast);
+        Map<String, String> folders = new TreeMap<>();
+        for (PropertySource<?> source : sources) {
+            for (String name : ((EnumerablePropertySource<?>) source).getPropertyNames()) {
+                String value = env.getProperty(name);
+                if (name.startsWith("hub.") && value != null && value.startsWith("/")
+                        && READ_ONLY.stream().noneMatch(name::endsWith)) {
+                    folders.putIfAbsent(name, value);
+                }
+            }
+        }
+        return folders;
+    }
+
+    private static String directive(String name) throws IOException {
+        return Files.readAllLines(UNIT).stream().filter(l -> l.startsWith(name + "=")).findFirst()
+                .map(l -> l.substring(name.length() + 1).trim()).orElseThrow();
+    }
+}
