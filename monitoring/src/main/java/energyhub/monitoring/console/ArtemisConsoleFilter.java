@@ -63,11 +63,24 @@ final class ArtemisConsoleFilter extends OncePerRequestFilter {
             response.setContentType("text/html;charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
             String base = request.getContextPath() + PATH + "/";
-            response.getWriter().write(BASE_TAG.matcher(indexPage)
-                    .replaceFirst(Matcher.quoteReplacement("<base href=\"" + base + "\"/>")));
+            String page = BASE_TAG.matcher(indexPage)
+                    .replaceFirst(Matcher.quoteReplacement("<base href=\"" + base + "\"/>"));
+            response.getWriter().write(withWayBack(page, request.getContextPath() + hawtioPath + "/camel/routes"));
         } else {
             chain.doFilter(request, response);
         }
+    }
+
+    /**
+     * The console loads no plugins but its own, so its navigation cannot name the hub's Camel routes:
+     * a link of the hub's, pinned to the foot of the page, leads back to them in Hawtio.
+     */
+    static String withWayBack(String page, String camelRoutes) {
+        String link = "<a id=\"hub-camel-routes\" href=\"" + camelRoutes + "\" style=\"position:fixed;left:1rem;"
+                + "bottom:1rem;z-index:10000;padding:.4rem .8rem;border-radius:3px;background:#0066cc;color:#fff;"
+                + "font:14px RedHatText,sans-serif;text-decoration:none\">&larr; Camel routes (hub console)</a>";
+        int end = page.lastIndexOf("</body>");
+        return end < 0 ? page + link : page.substring(0, end) + link + page.substring(end);
     }
 
     /** The app's own routes (no file extension) and its index page; everything else is a file. */

@@ -1,9 +1,11 @@
 /*
- * Exchange hub: an "Artemis" entry in Hawtio's navigation that opens Artemis's own console, which the
- * hub serves at /artemis-console/ (see ArtemisConsoleConfiguration). Hawtio 4+ has no Artemis plugin of
- * its own; this is the smallest plugin that links the two consoles, written as a webpack module
- * federation container by hand so the build needs no JavaScript tool chain. It takes React and
- * @hawtio/react from the console's shared scope (the console shares both as singletons).
+ * Exchange hub: links Hawtio and Artemis's own console, both served by the hub behind one login.
+ * It adds an "Artemis" entry to Hawtio's navigation that opens Artemis's console at /artemis-console/
+ * (see ArtemisConsoleConfiguration); Hawtio 4+ has no Artemis plugin of its own. The entry comes after
+ * Camel and JMX, so that logging in lands on Camel's routes (Hawtio opens its first entry); the way
+ * back is a link the hub adds to the Artemis console's page (ArtemisConsoleFilter).
+ * Written by hand as a webpack module federation container, so the build needs no JavaScript tool
+ * chain; it takes React and @hawtio/react from the console's shared scope (shared as singletons).
  */
 var hubArtemisConsoleLink = (function () {
   'use strict';
@@ -39,7 +41,7 @@ var hubArtemisConsoleLink = (function () {
         id: 'hub-artemis-console',
         title: 'Artemis',
         path: '/artemis-console',
-        order: 10,
+        order: 14, // after Camel (12) and JMX (13): Hawtio lands on the first entry after login
         component: OpenArtemisConsole,
         // only where this JVM has the broker: an external broker has its own console
         isActive: function () {

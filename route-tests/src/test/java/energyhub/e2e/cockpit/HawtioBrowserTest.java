@@ -24,8 +24,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A real headless Chromium (Debian's chromium and chromium-driver) logs into Hawtio as a viewer,
- * finds the intake and dual-routing routes in the Camel view, follows Hawtio's "Artemis" entry to
- * Artemis's own console and finds both platform queues in its queues tab; the Stop button of a
+ * lands in the Camel view and finds the intake and dual-routing routes there, follows Hawtio's
+ * "Artemis" entry to Artemis's own console, finds both platform queues in its queues tab and comes
+ * back through the hub's "Camel routes" link on that console's page; the Stop button of a
  * route is greyed for the viewer and live for an operator (in a browser of its own), who also sees a
  * route's Trace and Debug tabs. Screenshots go to target/screenshots (with -Dhub.screenshots=../docs
  * to docs/hawtio-camel.png, hawtio-artemis.png and hawtio-camel-route.png).
@@ -81,6 +82,8 @@ class HawtioBrowserTest extends CockpitTest {
                 .ignoring(org.openqa.selenium.ElementClickInterceptedException.class);
         logIn(wait, VIEWER, VIEWER_PASSWORD);
 
+        // the login lands in Hawtio's Camel view, not in the Artemis console linked from it
+        wait.until(d -> d.getCurrentUrl().contains("/actuator/hawtio/camel"));
         browser.get(url("/actuator/hawtio/camel/routes"));
         awaitText(wait, "camel", List.of("ferry-inbox", "dual-delivery", "deliver-national", "deliver-provincial"));
         // the routes table with each route's state and statistics (needs dumpRoutesAsXml, a reporting operation)
@@ -104,6 +107,13 @@ class HawtioBrowserTest extends CockpitTest {
         });
         awaitText(wait, "artemis", List.of("energy.national", "energy.provincial"));
         screenshot("hawtio-artemis.png");
+        // and the Artemis console has its way back to the Camel routes
+        wait.until(d -> {
+            d.findElement(By.id("hub-camel-routes")).click();
+            return true;
+        });
+        wait.until(d -> d.getCurrentUrl().contains("/actuator/hawtio/camel"));
+        awaitText(wait, "camel-again", List.of("ferry-inbox", "deliver-national"));
 
         // the same console for an operator, in a browser of its own: Stop is there to press
         stopBrowser();
@@ -143,20 +153,43 @@ class HawtioBrowserTest extends CockpitTest {
             d.findElement(box).click();
             return d.findElement(box).isSelected();
         });
-        return browser.findElement(By.xpath("//button[normalize-space()='Stop']")).isEnabled();
+        // read inside the wait too: the table may re-render between the click and the look
+        boolean[] enabled = new boolean[1];
+        wait.until(d -> {
+            enabled[0] = d.findElement(By.xpath("//button[normalize-space()='Stop']")).isEnabled();
+            return true;
+        });
+        return enabled[0];
     }
 
     private void awaitText(WebDriverWait wait, String view, List<String> expected) throws Exception {
+        List<String> consoleLog = new java.util.ArrayList<>();
+        boolean[] reloaded = new boolean[1];
         try {
             wait.until(d -> {
                 String text = d.findElement(By.tagName("body")).getText();
-                return expected.stream().allMatch(text::contains);
+                if (expected.stream().allMatch(text::contains)) {
+                    return true;
+                }
+                // Known and rare (2 of 5 runs on a loaded machine): Hawtio's JMX tree request fails with "Illegal
+                // ObjectName - ':' not allowed in the key" and the console stays empty until reloaded. The names
+                // at that moment all parse (checked with Hawtio's own parser), so the cause is transient; an
+                // operator reloads, and so does this test, once.
+                browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll()
+                        .forEach(l -> consoleLog.add(l.toString()));
+                if (!reloaded[0] && consoleLog.stream().anyMatch(l -> l.contains("A request to list the JMX tree failed"))) {
+                    reloaded[0] = true;
+                    System.out.println("Hawtio's JMX tree request failed; reloading " + d.getCurrentUrl() + " once");
+                    d.navigate().refresh();
+                }
+                return false;
             });
         } catch (RuntimeException e) {
             Path dump = Path.of("target", "hawtio-" + view + "-failed.html");
             Files.writeString(dump, browser.getPageSource());
-            Files.write(Path.of("target", "hawtio-" + view + "-failed.console.log"), browser.manage().logs()
-                    .get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream().map(Object::toString).toList());
+            browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll()
+                    .forEach(l -> consoleLog.add(l.toString()));
+            Files.write(Path.of("target", "hawtio-" + view + "-failed.console.log"), consoleLog);
             screenshot("hawtio-" + view + "-failed.png");
             throw new AssertionError("Hawtio's " + view + " view at " + browser.getCurrentUrl() + " does not show "
                     + expected + "; page saved in " + dump.toAbsolutePath(), e);
