@@ -76,7 +76,7 @@ public final class HubProcess implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).ignoreExceptions() // 2 cores shared with other builds
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("the hub process ended with " + process.exitValue());
