@@ -100,6 +100,20 @@ class SupplierHeatHostileTest extends SupplierHubTest {
     }
 
     @Test
+    void pagesThatDisagreeAboutTotalPagesAreNotBelieved() throws Exception {
+        JsonNode report = awaitFailedReport("heat-shifty", "2026-10-10");
+        assertThat(report.get("error").asText()).contains("page 2 claims totalPages 5 where page 1 said 2");
+        // given up after 2 pulls of 2 pages each; page 1's item never reached the core on its own
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject("select attempts from supplier_pull_window "
+                + "where supplier = 'heat-shifty'", Integer.class) == 2);
+        NotifyBuilder pulls = new NotifyBuilder(camel).fromRoute("supplier-heat-shifty").whenCompleted(2).create();
+        assertThat(pulls.matches(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(HEAT.requestsFor("2026-10-10")).extracting(HeatRequest::page).containsExactly(1, 2, 1, 2);
+        assertThat(jdbc.queryForObject("select count(*) from batch where source = 'supplier-heat-shifty'", Integer.class))
+                .isZero();
+    }
+
+    @Test
     void anAnswerThatIsNotJsonIsReported() throws Exception {
         JsonNode report = awaitFailedReport("heat-nojson", "2026-10-06");
         assertThat(report.get("status").asText()).isEqualTo("FAILED");

@@ -61,6 +61,9 @@ public abstract class SupplierHubTest extends RunningHub {
                     + "\"date\":\"2026-10-07\",\"heatGJ\":\"1\",\"meterId\":\"" + "x".repeat(2_000_000) + "\"}]}")
             // heat-401: pulled with a token the API does not know (answered 401)
             .serve("2026-10-08", List.of("[{\"accountNo\":\"HT-000123\",\"date\":\"2026-10-08\",\"heatGJ\":\"1\"}]"))
+            // heat-shifty: page 1 says 2 pages, page 2 says 5
+            .serveRaw("2026-10-10", page -> "{\"page\":" + page + ",\"totalPages\":" + (page == 1 ? 2 : 5)
+                    + ",\"items\":[{\"accountNo\":\"HT-000123\",\"date\":\"2026-10-10\",\"heatGJ\":\"1\"}]}")
             // heat-types: items of the wrong types beside a valid one
             .serve("2026-10-09", List.of("[1,{\"accountNo\":\"HT-000123\",\"date\":\"2026-10-09\",\"heatGJ\":{\"v\":1}},"
                     + "{\"accountNo\":[\"HT-000456\"],\"date\":20261009,\"heatGJ\":\"4\"},"
@@ -143,6 +146,7 @@ public abstract class SupplierHubTest extends RunningHub {
         hostileHeat(registry, "heat-huge", "2026-10-07", "2026-10-07", "HUB_TEST_HEAT1_TOKEN");
         hostileHeat(registry, "heat-401", "2026-10-08", "2026-10-08", "HUB_TEST_HEAT_WRONG_TOKEN");
         hostileHeat(registry, "heat-types", "2026-10-09", "2026-10-09", "HUB_TEST_HEAT1_TOKEN");
+        hostileHeat(registry, "heat-shifty", "2026-10-10", "2026-10-10", "HUB_TEST_HEAT1_TOKEN");
     }
 
     /** A heat entry against the hostile windows of the test API: one-day windows, given up after 2 failed pulls. */
