@@ -13,9 +13,15 @@ public class TcpConfiguration {
         return new TcpProperties();
     }
 
+    /** The intake's shared limits: connections, buffered bytes, per-client connections, failed logins. */
+    @Bean
+    TcpGuard tcpGuard(TcpProperties properties, java.time.Clock clock) {
+        return new TcpGuard(properties, clock);
+    }
+
     /** The frame pipeline of contracts section 5, referenced by the Netty endpoint as #tcpFrames. */
     @Bean
-    TcpFrames tcpFrames(TcpProperties properties) {
-        return new TcpFrames(properties, null);
+    TcpFrames tcpFrames(TcpProperties properties, TcpGuard guard) {
+        return new TcpFrames(properties, guard, null);
     }
 }

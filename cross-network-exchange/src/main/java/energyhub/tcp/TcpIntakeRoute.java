@@ -43,21 +43,29 @@ public class TcpIntakeRoute extends RouteBuilder {
     public static final String ACK_ENDPOINT = "direct:" + ROUTE_ID + "-ack";
     private static final Logger log = LoggerFactory.getLogger(TcpIntakeRoute.class);
     private static final ObjectMapper PLAIN = new ObjectMapper();
-    private static final AttributeKey<String> CLIENT = AttributeKey.valueOf("hubTcpClient");
+    private static final AttributeKey<String> CLIENT = TcpFrames.CLIENT;
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final String ACK_REF = "hubTcpAckRef";
 
     private final TcpProperties properties;
+    private final TcpGuard guard;
     private final ObjectMapper mapper;
+    /** Reads frames: nesting bounded by hub.tcp.max-json-depth (a JSON nesting bomb is BAD_JSON). */
+    private final ObjectMapper reader;
     /** DATA frames waiting for their ACK, by ackRef. */
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
 
     private record Waiting(CompletableFuture<String> ack, Channel channel) {
     }
 
-    public TcpIntakeRoute(TcpProperties properties, RecordCodec codec) {
+    public TcpIntakeRoute(TcpProperties properties, TcpGuard guard, RecordCodec codec) {
         this.properties = properties;
+        this.guard = guard;
         this.mapper = codec.mapper();
+        this.reader = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxNestingDepth(properties.getMaxJsonDepth()).build())
+                .build());
     }
 
     @Override
@@ -69,12 +77,8 @@ public class TcpIntakeRoute extends RouteBuilder {
         from("netty:tcp://" + properties.getHost() + ":" + properties.getPort()
                 + "?sync=true&serverInitializerFactory=#tcpFrames&disconnectOnNoReply=false")
                 .routeId(ROUTE_ID)
-                // whatever fails inside the hub, the client gets a frame, not a silent close
-                .onException(Exception.class).handled(true)
-                    .log(org.apache.camel.LoggingLevel.ERROR, "TCP intake: ${exception}")
-                    .setBody(constant(error("INTERNAL", "the hub could not take the frame; try again later")))
-                    .setHeader(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, constant(true))
-                .end()
+                // whatever fails inside the hub, the client gets a frame, not a silent close (TcpFailurePolicy)
+                .routeConfigurationId(TcpFailurePolicy.ID)
                 .process(this::readFrame).id("tcp-read-frame")
                 .filter(body().isInstanceOf(BatchSubmission.class))
                     // InOnly inside the core: the Netty exchange is request-reply, but the platform queues
@@ -99,7 +103,7 @@ public class TcpIntakeRoute extends RouteBuilder {
         }
         JsonNode frame;
         try {
-            frame = PLAIN.readTree((String) body);
+            frame = reader.readTree((String) body);
         } catch (JacksonException e) {
             refuse(exchange, "BAD_JSON", "the frame is not JSON: " + e.getOriginalMessage());
             return;
@@ -114,6 +118,16 @@ public class TcpIntakeRoute extends RouteBuilder {
     }
 
     private void login(Exchange exchange, Channel channel, JsonNode frame) {
+        if (channel.attr(CLIENT).get() != null) {
+            refuse(exchange, "ALREADY_LOGGED_IN", "this connection is logged in already");
+            return;
+        }
+        String address = address(channel);
+        if (guard.throttled(address)) {
+            refuse(exchange, "LOGIN_THROTTLED", "too many failed logins from " + address + "; wait "
+                    + properties.getLoginLockout() + " after the last one");
+            return;
+        }
         String clientId = frame.path("clientId").asText("");
         String secret = frame.path("secret").asText("");
         String expected = properties.getClients().get(clientId);
@@ -121,10 +135,19 @@ public class TcpIntakeRoute extends RouteBuilder {
         boolean ok = constantTimeEquals(expected == null ? "\u0000unknown-client" : expected, secret)
                 && expected != null && !expected.isEmpty();
         if (!ok) {
-            log.warn("TCP intake: login refused for client '{}' from {}", clientId, channel.remoteAddress());
-            refuse(exchange, "LOGIN_FAILED", "unknown client or wrong secret");
+            guard.loginFailed(address);
+            String shown = clientId.length() > 64 ? clientId.substring(0, 64) + "..." : clientId;
+            refuse(exchange, "LOGIN_FAILED", "unknown client or wrong secret (client '" + shown.replaceAll("\\p{Cntrl}", "?")
+                    + "')");
             return;
         }
+        guard.loginSucceeded(address);
+        if (!guard.loginClient(clientId)) {
+            refuse(exchange, "TOO_MANY_CONNECTIONS", "client " + clientId + " is logged in on "
+                    + properties.getMaxConnectionsPerClient() + " connections already");
+            return;
+        }
+        channel.closeFuture().addListener(f -> guard.logoutClient(clientId));
         channel.attr(CLIENT).set(clientId);
         log.info("TCP intake: client {} logged in from {}", clientId, channel.remoteAddress());
         exchange.getMessage().setBody("{\"type\":\"LOGIN_OK\"}");
@@ -205,8 +228,13 @@ public class TcpIntakeRoute extends RouteBuilder {
         }
     }
 
+    private static String address(Channel channel) {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
+    }
+
     private static void refuse(Exchange exchange, String code, String message) {
-        log.warn("TCP intake: {} from {}: {}", code,
+        log.warn("TCP intake: {} from {}: {}; answered ERROR and closed", code,
                 exchange.getMessage().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS), message);
         exchange.getMessage().setBody(error(code, message));
         exchange.getMessage().setHeader(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);

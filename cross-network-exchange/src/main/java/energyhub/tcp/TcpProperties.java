@@ -17,6 +17,22 @@ public class TcpProperties {
     private Duration idleTimeout = Duration.ofMinutes(5);
     /** How long a DATA frame waits for both targets before the hub answers ERROR ACK_PENDING instead. */
     private Duration ackTimeout = Duration.ofMinutes(2);
+    /** Largest frame accepted before a successful LOGIN (a LOGIN frame is tiny). */
+    private int maxUnauthenticatedFrameBytes = 4096;
+    /** Connections open at once; one more is answered ERROR TOO_MANY_CONNECTIONS and closed. */
+    private int maxConnections = 256;
+    /** Connections one client may be logged in on at once. */
+    private int maxConnectionsPerClient = 8;
+    /** Bytes of partly received frames buffered across all connections; beyond it a frame gets ERROR BUSY. */
+    private long maxBufferedBytes = 256L * 1024 * 1024;
+    /** A connection not logged in within this time is closed (ERROR LOGIN_TIMEOUT). */
+    private Duration loginTimeout = Duration.ofSeconds(10);
+    /** Failed logins from one address before its LOGINs are refused (ERROR LOGIN_THROTTLED). */
+    private int maxLoginFailures = 5;
+    /** How long an address stays refused after its last failed login. */
+    private Duration loginLockout = Duration.ofMinutes(15);
+    /** Deepest JSON nesting read in a frame (a record is 2 levels). */
+    private int maxJsonDepth = 32;
     /** Client id to shared secret; write secrets as ${ENV_VARIABLE} references. */
     private Map<String, String> clients = new LinkedHashMap<>();
 
@@ -30,6 +46,22 @@ public class TcpProperties {
     public void setIdleTimeout(Duration v) { this.idleTimeout = v; }
     public Duration getAckTimeout() { return ackTimeout; }
     public void setAckTimeout(Duration v) { this.ackTimeout = v; }
+    public int getMaxUnauthenticatedFrameBytes() { return maxUnauthenticatedFrameBytes; }
+    public void setMaxUnauthenticatedFrameBytes(int v) { this.maxUnauthenticatedFrameBytes = v; }
+    public int getMaxConnections() { return maxConnections; }
+    public void setMaxConnections(int v) { this.maxConnections = v; }
+    public int getMaxConnectionsPerClient() { return maxConnectionsPerClient; }
+    public void setMaxConnectionsPerClient(int v) { this.maxConnectionsPerClient = v; }
+    public long getMaxBufferedBytes() { return maxBufferedBytes; }
+    public void setMaxBufferedBytes(long v) { this.maxBufferedBytes = v; }
+    public Duration getLoginTimeout() { return loginTimeout; }
+    public void setLoginTimeout(Duration v) { this.loginTimeout = v; }
+    public int getMaxLoginFailures() { return maxLoginFailures; }
+    public void setMaxLoginFailures(int v) { this.maxLoginFailures = v; }
+    public Duration getLoginLockout() { return loginLockout; }
+    public void setLoginLockout(Duration v) { this.loginLockout = v; }
+    public int getMaxJsonDepth() { return maxJsonDepth; }
+    public void setMaxJsonDepth(int v) { this.maxJsonDepth = v; }
     public Map<String, String> getClients() { return clients; }
     public void setClients(Map<String, String> v) { this.clients = v; }
 }

@@ -80,11 +80,30 @@ public class SupplierIntake {
         return "supplier-" + supplier;
     }
 
-    /** Matches, stores and submits one file; the report follows when the core answers it. */
+    /**
+     * Matches, stores and submits one file; the report follows when the core answers it. A file's
+     * records are read from its bytes alone, so the bytes are its identity: the same bytes again
+     * (under any name) are the same records.
+     */
     public IntakeOutcome receive(String supplier, String fileName, byte[] content, ParsedFile parsed) {
+        return receive(supplier, fileName, content, content, parsed);
+    }
+
+    /** The batchId of what a supplier delivers, from the bytes that identify exactly those records. */
+    public static String batchId(String supplier, byte[] identity) {
+        return "supplier:" + supplier + ":" + sha256(identity);
+    }
+
+    /**
+     * As {@link #receive(String, String, byte[], ParsedFile)}, with the batch's identity given apart
+     * from its bytes: for a batch whose records depend on more than the bytes (a heat API window: its
+     * dates and the items it kept), {@code identity} covers exactly what is delivered, so that a batch
+     * is answered DUPLICATE only when exactly the same records were delivered before.
+     */
+    public IntakeOutcome receive(String supplier, String fileName, byte[] content, byte[] identity, ParsedFile parsed) {
         SupplierProperties.Supplier config = properties.supplier(supplier);
-        String sha = sha256(content);
-        String batchId = "supplier:" + supplier + ":" + sha;
+        String sha = sha256(identity);
+        String batchId = batchId(supplier, identity);
         String ackRef = supplier + "/" + safeName(fileName);
         BatchSubmission base = new BatchSubmission(batchId, routeId(supplier), fileName, "SHA-256", sha,
                 (long) content.length, null, null, SupplierReportRoute.ENDPOINT, ackRef, null);

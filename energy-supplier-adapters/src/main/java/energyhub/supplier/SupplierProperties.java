@@ -60,6 +60,10 @@ public class SupplierProperties {
         private int retries = 3;
         /** First wait before a retry; doubles each time. */
         private Duration retryDelay = Duration.ofSeconds(2);
+        /** Heat: pages one window may have; an answer claiming more is refused (its totalPages is not believed). */
+        private int maxPages = 100;
+        /** Heat: scheduled pulls of one window before it is given up (reported, not pulled again automatically). */
+        private int maxWindowAttempts = 10;
 
         public Type getType() { return type; }
         public void setType(Type v) { this.type = v; }
@@ -91,6 +95,10 @@ public class SupplierProperties {
         public void setTimeout(Duration v) { this.timeout = v; }
         public int getRetries() { return retries; }
         public void setRetries(int v) { this.retries = v; }
+        public int getMaxPages() { return maxPages; }
+        public void setMaxPages(int v) { this.maxPages = v; }
+        public int getMaxWindowAttempts() { return maxWindowAttempts; }
+        public void setMaxWindowAttempts(int v) { this.maxWindowAttempts = v; }
         public Duration getRetryDelay() { return retryDelay; }
         public void setRetryDelay(Duration v) { this.retryDelay = v; }
     }

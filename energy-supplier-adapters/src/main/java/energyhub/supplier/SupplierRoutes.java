@@ -58,16 +58,10 @@ public class SupplierRoutes extends RouteBuilder {
                 .from("{{fromUri}}")
                 .process(files::receive).id("read-file");
 
-        routeTemplate(HEAT_TEMPLATE).templateParameter("fromUri").templateParameter("retries")
-                .templateParameter("retryDelay")
+        routeTemplate(HEAT_TEMPLATE).templateParameter("fromUri").templateParameter("failurePolicy")
                 .from("{{fromUri}}")
-                // a request that fails is retried with back-off; when retries are exhausted the window is
-                // marked FAILED and reported, and the next window is tried
-                .onException(Exception.class).maximumRedeliveries("{{retries}}").redeliveryDelay("{{retryDelay}}")
-                    .useExponentialBackOff().backOffMultiplier(2).retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
-                    .handled(true)
-                    .bean(heat, "failWindow").id("fail-window")
-                .end()
+                // what fails is retried or refused and reported by the supplier's SupplierFailurePolicy
+                .routeConfigurationId("{{failurePolicy}}")
                 .bean(heat, "dueWindows").id("due-windows")
                 .split(body()).id("each-window")
                     .bean(heat, "startWindow").id("start-window")
@@ -91,8 +85,7 @@ public class SupplierRoutes extends RouteBuilder {
             var route = templatedRoute(template).routeId(ROUTE_PREFIX + name).prefixId(name + "-")
                     .parameter("fromUri", fromUri(name, c));
             if (c.getType() == Type.HEAT_API) {
-                route.parameter("retries", String.valueOf(c.getRetries()))
-                        .parameter("retryDelay", String.valueOf(c.getRetryDelay().toMillis()));
+                route.parameter("failurePolicy", SupplierFailurePolicy.id(name));
             }
         }
 

@@ -29,6 +29,34 @@ public final class HubProcess implements AutoCloseable {
     }
 
     public static HubProcess start(Map<String, String> properties, Path log) throws Exception {
+        HubProcess hub = launch(properties, log);
+        hub.awaitReady();
+        return hub;
+    }
+
+    /** How a hub process that was expected to end ended: its exit code and its whole output. */
+    public record Ended(int exitCode, List<String> output) {
+    }
+
+    /**
+     * Starts the packaged hub expecting it to end by itself (a refusal to start) within {@code bound};
+     * fails if it is still running then (and stops it).
+     */
+    public static Ended runExpectingExit(Map<String, String> properties, Path log, Duration bound) throws Exception {
+        Files.deleteIfExists(log);
+        HubProcess hub = launch(properties, log);
+        if (!hub.process.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            hub.process.destroyForcibly().waitFor();
+            throw new AssertionError("the hub process did not end within " + bound + "; see " + log);
+        }
+        return new Ended(hub.process.exitValue(), Files.readAllLines(log));
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    private static HubProcess launch(Map<String, String> properties, Path log) throws Exception {
         Path jar = Path.of(System.getProperty("hub.jar", "../deployment/target/exchange-hub.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the crash test runs the packaged hub, "
@@ -41,16 +69,14 @@ public final class HubProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        HubProcess hub = new HubProcess(p, httpPort);
-        hub.awaitReady();
-        return hub;
+        return new HubProcess(p, httpPort);
     }
 
     private void awaitReady() {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                 + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).ignoreExceptions() // 2 cores shared with other builds
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("the hub process ended with " + process.exitValue());

@@ -31,6 +31,9 @@ public abstract class SupplierHubTest extends RunningHub {
     protected static final Path DATA_DIR = tempDir("hub-suppliers");
     protected static final int BROKER_PORT = FreePort.next();
     protected static final SupplierServers.Sftp SFTP = SupplierServers.startSftp(tempDir("supplier-sftp"));
+    /** One item of 2026-10-01 and one of 2026-10-02: what heat-same's API answers for either window. */
+    protected static final String HEAT_SAME_ITEMS = "[{\"accountNo\":\"HT-000123\",\"date\":\"2026-10-01\",\"heatGJ\":\"1.25\"},"
+            + "{\"accountNo\":\"HT-000456\",\"date\":\"2026-10-02\",\"heatGJ\":\"2.5\"}]";
     protected static final SupplierServers.Heat HEAT = SupplierServers.startHeat()
             // window 2026-11-20: three pages; HT-000123 has two meters that day (summed)
             .serve("2026-11-20", List.of(
@@ -45,7 +48,26 @@ public abstract class SupplierHubTest extends RunningHub {
             // window 2026-11-05 of a second heat entry (heat2): fails more often than it is retried in one pull
             .serve("2026-11-05", List.of(
                     "[{\"accountNo\":\"HT-000456\",\"date\":\"2026-11-05\",\"heatGJ\":\"2.5\",\"meterId\":\"H9\"}]"))
-            .failFirst("2026-11-05", 2);
+            .failFirst("2026-11-05", 2)
+            // heat-same: an API that ignores from/to, answering windows 2026-10-01 and 2026-10-02 with the same items
+            .serve("2026-10-01", List.of(HEAT_SAME_ITEMS))
+            .serve("2026-10-02", List.of(HEAT_SAME_ITEMS))
+            // heat-lies: a page that claims a million pages
+            .serveRaw("2026-10-05", page -> "{\"page\":" + page + ",\"totalPages\":1000000,\"items\":[]}")
+            // heat-nojson: an error page of a proxy instead of JSON
+            .serveRaw("2026-10-06", page -> "<html><body>502 Bad Gateway</body></html>")
+            // heat-huge: a page over hub.supplier.max-file-bytes (1 MB in this hub)
+            .serveRaw("2026-10-07", page -> "{\"page\":1,\"totalPages\":1,\"items\":[{\"accountNo\":\"HT-000123\","
+                    + "\"date\":\"2026-10-07\",\"heatGJ\":\"1\",\"meterId\":\"" + "x".repeat(2_000_000) + "\"}]}")
+            // heat-401: pulled with a token the API does not know (answered 401)
+            .serve("2026-10-08", List.of("[{\"accountNo\":\"HT-000123\",\"date\":\"2026-10-08\",\"heatGJ\":\"1\"}]"))
+            // heat-shifty: page 1 says 2 pages, page 2 says 5
+            .serveRaw("2026-10-10", page -> "{\"page\":" + page + ",\"totalPages\":" + (page == 1 ? 2 : 5)
+                    + ",\"items\":[{\"accountNo\":\"HT-000123\",\"date\":\"2026-10-10\",\"heatGJ\":\"1\"}]}")
+            // heat-types: items of the wrong types beside a valid one
+            .serve("2026-10-09", List.of("[1,{\"accountNo\":\"HT-000123\",\"date\":\"2026-10-09\",\"heatGJ\":{\"v\":1}},"
+                    + "{\"accountNo\":[\"HT-000456\"],\"date\":20261009,\"heatGJ\":\"4\"},"
+                    + "{\"accountNo\":\"HT-000456\",\"date\":\"2026-10-09\",\"heatGJ\":\"3.5\"}]"));
 
     @DynamicPropertySource
     static void supplierHubProperties(DynamicPropertyRegistry registry) {
@@ -114,8 +136,26 @@ public abstract class SupplierHubTest extends RunningHub {
                 Map.entry("hub.suppliers.heat2.start-date", "2026-11-05"),
                 Map.entry("hub.suppliers.heat2.end-date", "2026-11-05"),
                 Map.entry("hub.suppliers.heat2.retries", "1"),
-                Map.entry("hub.suppliers.heat2.retry-delay", "100ms"))
+                Map.entry("hub.suppliers.heat2.retry-delay", "100ms"),
+                Map.entry("hub.supplier.max-file-bytes", "1000000"),
+                Map.entry("HUB_TEST_HEAT_WRONG_TOKEN", "not-the-token"))
                 .forEach((k, v) -> registry.add(k, () -> v));
+        hostileHeat(registry, "heat-same", "2026-10-01", "2026-10-02", "HUB_TEST_HEAT1_TOKEN");
+        hostileHeat(registry, "heat-lies", "2026-10-05", "2026-10-05", "HUB_TEST_HEAT1_TOKEN");
+        hostileHeat(registry, "heat-nojson", "2026-10-06", "2026-10-06", "HUB_TEST_HEAT1_TOKEN");
+        hostileHeat(registry, "heat-huge", "2026-10-07", "2026-10-07", "HUB_TEST_HEAT1_TOKEN");
+        hostileHeat(registry, "heat-401", "2026-10-08", "2026-10-08", "HUB_TEST_HEAT_WRONG_TOKEN");
+        hostileHeat(registry, "heat-types", "2026-10-09", "2026-10-09", "HUB_TEST_HEAT1_TOKEN");
+        hostileHeat(registry, "heat-shifty", "2026-10-10", "2026-10-10", "HUB_TEST_HEAT1_TOKEN");
+    }
+
+    /** A heat entry against the hostile windows of the test API: one-day windows, given up after 2 failed pulls. */
+    private static void hostileHeat(DynamicPropertyRegistry registry, String name, String start, String end, String tokenEnv) {
+        String p = "hub.suppliers." + name + ".";
+        Map.of("type", "heat-api", "supplier-code", "KMRL", "source", "http://127.0.0.1:" + HEAT.port(),
+                "schedule", "0/2 * * * * ?", "token-env", tokenEnv, "start-date", start, "end-date", end,
+                "retries", "2", "retry-delay", "100ms", "max-window-attempts", "2")
+                .forEach((k, v) -> registry.add(p + k, () -> v));
     }
 
     protected SupplierHubTest() {

@@ -109,6 +109,7 @@ public final class SupplierServers {
         private final HttpServer server;
         private final Map<String, List<String>> pages = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
+        private final Map<String, java.util.function.IntFunction<String>> raw = new ConcurrentHashMap<>();
         public final List<HeatRequest> requests = new CopyOnWriteArrayList<>();
 
         Heat(HttpServer server) {
@@ -122,6 +123,12 @@ public final class SupplierServers {
         /** The pages (each a JSON array of items) of the window starting on {@code from}. */
         public Heat serve(String from, List<String> itemsPerPage) {
             pages.put(from, itemsPerPage);
+            return this;
+        }
+
+        /** A hostile API: the whole body of each page of the window starting on {@code from}, as given. */
+        public Heat serveRaw(String from, java.util.function.IntFunction<String> bodyOfPage) {
+            raw.put(from, bodyOfPage);
             return this;
         }
 
@@ -153,6 +160,9 @@ public final class SupplierServers {
             } else if (fail != null && fail.getAndDecrement() > 0) {
                 status = 500;
                 body = "{\"error\":\"internal\"}";
+            } else if (raw.containsKey(from)) {
+                status = 200;
+                body = raw.get(from).apply(page);
             } else if (served == null) {
                 status = 200;
                 body = "{\"page\":" + page + ",\"totalPages\":0,\"items\":[]}";
