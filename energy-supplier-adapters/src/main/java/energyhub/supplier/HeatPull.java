@@ -111,6 +111,15 @@ public class HeatPull {
         exchange.setProperty(ITEMS, mapper.createArrayNode());
     }
 
+    /** What a failed request says, with a cause the JDK leaves without a message named by its type. */
+    static String unreachable(IOException e) {
+        String what = e instanceof java.net.ConnectException ? "no connection (refused or unreachable)"
+                : e instanceof java.net.http.HttpTimeoutException ? "no answer within the timeout"
+                : "the connection failed";
+        return e.getMessage() == null || e.getMessage().isBlank() ? what + " (" + e.getClass().getSimpleName() + ")"
+                : what + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+    }
+
     public boolean morePages(Exchange exchange) {
         return exchange.getProperty(PAGE, Integer.class) <= exchange.getProperty(TOTAL_PAGES, Integer.class);
     }
@@ -137,7 +146,14 @@ public class HeatPull {
                 + "&size=" + c.getPageSize());
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(c.getTimeout()).header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json").GET().build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            // the JDK's ConnectException says only "null": name the server and what went wrong (retried)
+            throw new IOException("GET " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + " page " + page
+                    + ": " + unreachable(e), e);
+        }
         long max = properties.getMaxFileBytes();
         int status = response.statusCode();
         byte[] body;
