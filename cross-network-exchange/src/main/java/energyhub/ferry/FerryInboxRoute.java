@@ -62,7 +62,7 @@ public class FerryInboxRoute extends RouteBuilder {
         String filter = routeId + "-filter";
         bindToRegistry(filter, UntrustedFileFilter.local(routeId, name -> name.endsWith(FerryManifest.SUFFIX),
                 name -> failures.held(routeId, name),
-                refusal -> packages.refuse(refusal, ackEndpoint, quarantine, getContext().createProducerTemplate())));
+                refusal -> packages.refuse(refusal, routeId + " " + inboxDir, ackEndpoint, quarantine, core())));
         // noop + no idempotent repository: a package that is not complete yet is looked at again on the
         // next poll; a finished one is gone from the inbox (archived or quarantined) by then.
         // readLock=changed with a minimum age: a manifest still being written is not read; no marker
@@ -89,6 +89,16 @@ public class FerryInboxRoute extends RouteBuilder {
                 // written under a temporary name, then renamed: the gate never carries half an ACK
                 .to("file:" + outbox + "?tempPrefix=.writing-&fileExist=Override&charset=utf-8")
                     .id(routeId + "-write-ack");
+    }
+
+    private org.apache.camel.ProducerTemplate core;
+
+    /** One template for the refusals of all local inboxes (answers through the routing core). */
+    private synchronized org.apache.camel.ProducerTemplate core() {
+        if (core == null) {
+            core = getContext().createProducerTemplate();
+        }
+        return core;
     }
 
     static String required(String id, String name, String value) {

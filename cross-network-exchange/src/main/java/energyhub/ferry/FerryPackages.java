@@ -109,7 +109,7 @@ public class FerryPackages {
      * REJECTED (batchId empty: nothing was read) and the ACK goes out as {@code KEPT_NAME.ack.json}
      * (the data file's name for a manifest with an acceptable name).
      */
-    public void refuse(UntrustedFileFilter.Refusal r, String ackEndpoint, Path quarantine,
+    public void refuse(UntrustedFileFilter.Refusal r, String where, String ackEndpoint, Path quarantine,
             org.apache.camel.ProducerTemplate core) throws IOException {
         String kept = r.keptName();
         String dataName = kept.endsWith(FerryManifest.SUFFIX)
@@ -117,7 +117,11 @@ public class FerryPackages {
         Path moved = null;
         if (r.localPath() != null) {
             Path entry = r.localPath();
-            moved = moveUnique(entry, quarantine, kept);
+            try {
+                moved = moveUnique(entry, quarantine, kept);
+            } catch (java.nio.file.NoSuchFileException e) {
+                moved = null; // a name whose bytes are not UTF-8 cannot be addressed again: answered, left
+            }
             if (IntakeNames.acceptable(r.name()) && !dataName.equals(kept)) {
                 moveUnique(entry.resolveSibling(dataName), quarantine, dataName);
             }
@@ -131,8 +135,9 @@ public class FerryPackages {
         BatchSubmission answer = new BatchSubmission("", r.intake(), kept, null, null, null, null, null, ackEndpoint,
                 dataName + ".ack.json", null).rejected("file", r.code(), message);
         core.requestBody(energyhub.routing.BatchIntakeRoute.ENDPOINT, answer);
-        log.warn("{}: {} refused ({}: {}); quarantined as {}, answered in {}.ack.json", r.intake(),
-                IntakeNames.escape(r.name()), r.code(), r.reason(), moved == null ? "(not moved)" : moved, dataName);
+        log.warn("{}: {} refused ({}: {}); {}, answered in {}.ack.json", where, IntakeNames.escape(r.name()),
+                r.code(), r.reason(), moved != null ? "quarantined as " + moved
+                        : r.localPath() == null ? "left on the server" : "left in place", dataName);
     }
 
     private BatchSubmission submission(String dataName, String source, String ackEndpoint, String ackName,

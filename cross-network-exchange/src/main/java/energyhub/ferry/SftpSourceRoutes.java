@@ -3,6 +3,9 @@ package energyhub.ferry;
 import energyhub.routing.BatchIntakeRoute;
 import energyhub.routing.BatchSubmission;
 import energyhub.routing.IntakeOutcome;
+import energyhub.routing.inbox.IntakeFiles;
+import energyhub.routing.inbox.IntakeNames;
+import energyhub.routing.inbox.UntrustedFileFilter;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,11 +42,43 @@ public class SftpSourceRoutes extends RouteBuilder {
     private final FerryProperties properties;
     private final FerryPackages packages;
     private final FerrySourcesHealth health;
+    private final FerryFailures failures;
+    private final FerryBacklog backlog;
+    /** Data files the data filter refused (route/name -> reason), for the manifest's exchange to answer. */
+    private final java.util.Map<String, String> refusedData = new java.util.concurrent.ConcurrentHashMap<>();
+    private org.apache.camel.ProducerTemplate core;
 
-    public SftpSourceRoutes(FerryProperties properties, FerryPackages packages, FerrySourcesHealth health) {
+    public SftpSourceRoutes(FerryProperties properties, FerryPackages packages, FerrySourcesHealth health,
+            FerryFailures failures, FerryBacklog backlog) {
         this.properties = properties;
         this.packages = packages;
         this.health = health;
+        this.failures = failures;
+        this.backlog = backlog;
+    }
+
+    private synchronized org.apache.camel.ProducerTemplate core() {
+        if (core == null) {
+            core = getContext().createProducerTemplate();
+        }
+        return core;
+    }
+
+    /** A listed remote entry: its name as the server gave it, its kind from the listing's own attributes. */
+    static UntrustedFileFilter.Entry remoteEntry(org.apache.camel.component.file.GenericFile<Object> file) {
+        Object f = file.getFile();
+        if (f instanceof org.apache.camel.component.file.remote.SftpRemoteFile<?> remote) {
+            IntakeFiles.Kind kind = IntakeFiles.Kind.OTHER;
+            if (remote.getRemoteFile() instanceof com.jcraft.jsch.ChannelSftp.LsEntry entry) {
+                com.jcraft.jsch.SftpATTRS a = entry.getAttrs();
+                kind = a.isLink() ? IntakeFiles.Kind.LINK : a.isDir() ? IntakeFiles.Kind.DIRECTORY
+                        : a.isReg() ? IntakeFiles.Kind.REGULAR : IntakeFiles.Kind.OTHER;
+            } else if (remote.isDirectory()) {
+                kind = IntakeFiles.Kind.DIRECTORY;
+            }
+            return new UntrustedFileFilter.Entry(remote.getFilename(), kind, null);
+        }
+        return new UntrustedFileFilter.Entry(file.getFileNameOnly(), IntakeFiles.Kind.OTHER, null);
     }
 
     public static String routeId(String sourceId) {
@@ -76,7 +111,20 @@ public class SftpSourceRoutes extends RouteBuilder {
         String watchdog = "ferryWatchdog-" + id;
         getContext().getRegistry().bind(watchdog, health.watchdog(id));
 
-        from(server + s.getInboundDir() + "?" + connection + "&include=" + MANIFEST_NAMES
+        // remote entries are judged by their listed name and attributes (SFTP readdir: the entry itself,
+        // not a link's target) before anything is downloaded or a local path is built from the name
+        String filter = routeId + "-filter";
+        String dataFilter = routeId + "-data-filter";
+        String where = routeId + " " + server + s.getInboundDir();
+        bindToRegistry(filter, new UntrustedFileFilter<Object>(routeId, name -> name.endsWith(FerryManifest.SUFFIX),
+                name -> failures.held(routeId, name),
+                refusal -> packages.refuse(refusal, where, ackEndpoint, quarantine, core()),
+                SftpSourceRoutes::remoteEntry));
+        // the data file is fetched by its (checked) name; a link or special file there is not fetched
+        bindToRegistry(dataFilter, new UntrustedFileFilter<Object>(routeId, name -> true, name -> false,
+                refusal -> refusedData.put(routeId + "/" + refusal.name(), refusal.reason()),
+                SftpSourceRoutes::remoteEntry));
+        from(server + s.getInboundDir() + "?" + connection + "&filter=#" + filter
                 + "&localWorkDirectory=" + work + "&" + done
                 // a manifest still being uploaded is not read
                 + "&readLock=changed&readLockMinAge=" + properties.getManifestMinAge().toMillis()
@@ -84,6 +132,7 @@ public class SftpSourceRoutes extends RouteBuilder {
                 + "&sortBy=file:modified&maxMessagesPerPoll=100&delay=" + s.getPollInterval().toMillis()
                 + "&throwExceptionOnConnectFailed=true&pollStrategy=#" + watchdog)
                 .routeId(routeId)
+                .routeConfigurationId(FerryFailurePolicy.ID)
                 .process(this::manifestArrived).id(routeId + "-manifest")
                 // the data file, only now that its manifest is here; fetched by name, once, without waiting
                 .pollEnrich().expression(new org.apache.camel.support.ExpressionAdapter() {
@@ -91,7 +140,8 @@ public class SftpSourceRoutes extends RouteBuilder {
                     public Object evaluate(Exchange e) {
                         // one endpoint per data file: disconnect after use, or every package would keep a session open
                         return server + s.getInboundDir() + "?" + connection + "&fileName="
-                                + e.getProperty(DATA_NAME, String.class) + "&localWorkDirectory=" + work + "&" + done
+                                + e.getProperty(DATA_NAME, String.class) + "&filter=#" + dataFilter
+                                + "&localWorkDirectory=" + work + "&" + done
                                 + "&disconnect=true";
                     }
                 })
@@ -100,7 +150,7 @@ public class SftpSourceRoutes extends RouteBuilder {
                 .cacheSize(-1).id(routeId + "-fetch-data")
                 .process(e -> prepare(e, routeId, ackEndpoint)).id(routeId + "-read")
                 .choice()
-                    .when(body().isNull())
+                    .when(exchangeProperty(FerryInboxRoute.WAITING).isEqualTo(true))
                         // not complete yet: leave both remote files where they are, look again next poll
                         .process(e -> e.setRollbackOnly(true)).id(routeId + "-wait")
                     .otherwise()
@@ -171,9 +221,13 @@ public class SftpSourceRoutes extends RouteBuilder {
 
     private void manifestArrived(Exchange exchange) throws Exception {
         Path manifest = exchange.getMessage().getBody(File.class).toPath();
+        String name = manifest.getFileName().toString();
+        if (!IntakeNames.acceptable(name)) {
+            throw new IllegalStateException("not a checked name: " + IntakeNames.escape(name));
+        }
+        exchange.setProperty(FerryFailures.FILE, name);
         keepRemoteTime(manifest, exchange);
         exchange.setProperty(MANIFEST_PATH, manifest);
-        String name = manifest.getFileName().toString();
         exchange.setProperty(DATA_NAME, name.substring(0, name.length() - FerryManifest.SUFFIX.length()));
     }
 
@@ -200,9 +254,26 @@ public class SftpSourceRoutes extends RouteBuilder {
     }
 
     private void prepare(Exchange exchange, String routeId, String ackEndpoint) throws Exception {
-        BatchSubmission submission = packages.prepare(exchange.getProperty(MANIFEST_PATH, Path.class), routeId,
-                ackEndpoint).orElse(null);
-        exchange.getMessage().setBody(submission);
+        Path manifest = exchange.getProperty(MANIFEST_PATH, Path.class);
+        String dataName = exchange.getProperty(DATA_NAME, String.class);
+        String refused = refusedData.remove(routeId + "/" + dataName);
+        BatchSubmission submission;
+        if (refused != null) {
+            submission = new BatchSubmission("", routeId, dataName, null, null, null, null, null, ackEndpoint,
+                    dataName + ".ack.json", null).rejected("file", UntrustedFileFilter.NOT_REGULAR_FILE,
+                    dataName + " is " + refused + "; it is not fetched");
+            log.warn("{}: {} refused on the server ({}); answered REJECTED", routeId, dataName, refused);
+        } else {
+            submission = packages.prepare(manifest, routeId, ackEndpoint).orElse(null);
+        }
+        if (submission == null) {
+            // not an error, and no null body (Camel would load the file again as the body): a property
+            backlog.waitingForData(routeId, manifest);
+            exchange.setProperty(FerryInboxRoute.WAITING, true);
+        } else {
+            backlog.done(routeId, manifest);
+            exchange.getMessage().setBody(submission);
+        }
     }
 
     private void settled(Exchange exchange, Path archive, Path quarantine) throws Exception {
@@ -216,5 +287,6 @@ public class SftpSourceRoutes extends RouteBuilder {
             return;
         }
         packages.file(exchange.getProperty(MANIFEST_PATH, Path.class), outcome, archive, quarantine);
+        failures.succeeded(exchange.getFromRouteId(), exchange.getProperty(FerryFailures.FILE, String.class));
     }
 }

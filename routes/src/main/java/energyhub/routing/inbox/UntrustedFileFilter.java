@@ -105,9 +105,24 @@ public class UntrustedFileFilter<T> implements GenericFileFilter<T> {
         return !held.test(e.name());
     }
 
+    /**
+     * Names refused and answered whose entry could not be taken out of the folder (a remote entry, a
+     * name whose bytes are not UTF-8 and cannot be addressed again): answered once, not every poll.
+     */
+    private final java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void refuse(Refusal r) {
+        if (answered.contains(r.name())) {
+            return;
+        }
         try {
             refusals.refuse(r);
+            if (r.localPath() == null || IntakeFiles.present(r.localPath())) {
+                if (answered.size() > 10_000) {
+                    answered.clear();
+                }
+                answered.add(r.name());
+            }
         } catch (Exception ex) {
             log.warn("{}: {} is refused ({}: {}) but answering it failed: {}; tried again next poll", intake,
                     IntakeNames.escape(r.name()), r.code(), r.reason(), ex.toString());
