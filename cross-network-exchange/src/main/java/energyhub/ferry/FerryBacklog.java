@@ -93,7 +93,10 @@ public class FerryBacklog implements IntakeBacklog {
         scanned = List.copyOf(found);
     }
 
+    /** The name as operators see it: as it is when it holds only printable ASCII and Unicode letters, else escaped. */
     static String shown(String name) {
-        return IntakeNames.acceptable(name) ? name : IntakeNames.escape(name);
+        boolean plain = name.length() <= 200 && name.codePoints()
+                .allMatch(c -> c > 0x20 && c < 0x7F && c != '\\' && c != '"' || Character.isLetterOrDigit(c));
+        return plain ? name : IntakeNames.escape(name);
     }
 }

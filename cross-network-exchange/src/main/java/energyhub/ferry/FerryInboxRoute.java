@@ -66,9 +66,11 @@ public class FerryInboxRoute extends RouteBuilder {
         // noop + no idempotent repository: a package that is not complete yet is looked at again on the
         // next poll; a finished one is gone from the inbox (archived or quarantined) by then.
         // readLock=changed with a minimum age: a manifest still being written is not read; no marker
-        // file (NAME.camelLock would not fit the file system for long names, and writes into the inbox).
+        // file (NAME.camelLock would not fit the file system for long names, and writes into the inbox);
+        // readLockMinLength=0: an empty manifest is read (and answered BAD_MANIFEST), not waited for with
+        // a 5-second lock timeout on every poll.
         from("file:" + inbox + "?noop=true&idempotent=false&filter=#" + filter
-                + "&readLock=changed&readLockMarkerFile=false&readLockMinAge=" + properties.getManifestMinAge().toMillis()
+                + "&readLock=changed&readLockMarkerFile=false&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
                 + "&readLockCheckInterval=250&readLockTimeout=5000&readLockLoggingLevel=OFF"
                 + "&sortBy=file:modified&delay=" + delay)
                 .routeId(routeId)

@@ -127,7 +127,7 @@ public class SftpSourceRoutes extends RouteBuilder {
         from(server + s.getInboundDir() + "?" + connection + "&filter=#" + filter
                 + "&localWorkDirectory=" + work + "&" + done
                 // a manifest still being uploaded is not read
-                + "&readLock=changed&readLockMinAge=" + properties.getManifestMinAge().toMillis()
+                + "&readLock=changed&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
                 + "&readLockCheckInterval=500&readLockTimeout=" + (properties.getManifestMinAge().toMillis() * 4 + 5000)
                 + "&sortBy=file:modified&maxMessagesPerPoll=100&delay=" + s.getPollInterval().toMillis()
                 + "&throwExceptionOnConnectFailed=true&pollStrategy=#" + watchdog)

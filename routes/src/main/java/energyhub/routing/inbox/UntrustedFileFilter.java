@@ -83,7 +83,7 @@ public class UntrustedFileFilter<T> implements GenericFileFilter<T> {
                     ex.toString());
             return false;
         }
-        if (e.kind() == IntakeFiles.Kind.DIRECTORY || e.kind() == IntakeFiles.Kind.MISSING) {
+        if (e.kind() == IntakeFiles.Kind.DIRECTORY) {
             return false; // sub-folders are not read; the intake's scan reports what stays
         }
         if (e.name().startsWith(".") && e.name().indexOf('/') < 0 && e.name().indexOf('\\') < 0) {
@@ -91,8 +91,13 @@ public class UntrustedFileFilter<T> implements GenericFileFilter<T> {
         }
         var problem = IntakeNames.problem(e.name());
         if (problem.isPresent()) {
+            // also when the entry cannot be looked at by that name (bytes that are not UTF-8 come back as
+            // U+FFFD and name no file): answered all the same, never skipped in silence
             refuse(new Refusal(intake, e.name(), BAD_NAME, problem.get(), e.localPath(), file.getFile()));
             return false;
+        }
+        if (e.kind() == IntakeFiles.Kind.MISSING) {
+            return false; // gone since the listing
         }
         if (!wanted.test(e.name())) {
             return false; // not this intake's kind of file (a data file waits for its manifest)
