@@ -64,22 +64,6 @@ public class SftpSourceRoutes extends RouteBuilder {
         return core;
     }
 
-    /** A listed remote entry: its name as the server gave it, its kind from the listing's own attributes. */
-    static UntrustedFileFilter.Entry remoteEntry(org.apache.camel.component.file.GenericFile<Object> file) {
-        Object f = file.getFile();
-        if (f instanceof org.apache.camel.component.file.remote.SftpRemoteFile<?> remote) {
-            IntakeFiles.Kind kind = IntakeFiles.Kind.OTHER;
-            if (remote.getRemoteFile() instanceof com.jcraft.jsch.ChannelSftp.LsEntry entry) {
-                com.jcraft.jsch.SftpATTRS a = entry.getAttrs();
-                kind = a.isLink() ? IntakeFiles.Kind.LINK : a.isDir() ? IntakeFiles.Kind.DIRECTORY
-                        : a.isReg() ? IntakeFiles.Kind.REGULAR : IntakeFiles.Kind.OTHER;
-            } else if (remote.isDirectory()) {
-                kind = IntakeFiles.Kind.DIRECTORY;
-            }
-            return new UntrustedFileFilter.Entry(remote.getFilename(), kind, null);
-        }
-        return new UntrustedFileFilter.Entry(file.getFileNameOnly(), IntakeFiles.Kind.OTHER, null);
-    }
 
     public static String routeId(String sourceId) {
         return "ferry-" + sourceId;
@@ -116,14 +100,12 @@ public class SftpSourceRoutes extends RouteBuilder {
         String filter = routeId + "-filter";
         String dataFilter = routeId + "-data-filter";
         String where = routeId + " " + server + s.getInboundDir();
-        bindToRegistry(filter, new UntrustedFileFilter<Object>(routeId, name -> name.endsWith(FerryManifest.SUFFIX),
+        bindToRegistry(filter, UntrustedFileFilter.sftp(routeId, name -> name.endsWith(FerryManifest.SUFFIX),
                 name -> failures.held(routeId, name),
-                refusal -> packages.refuse(refusal, where, ackEndpoint, quarantine, core()),
-                SftpSourceRoutes::remoteEntry));
+                refusal -> packages.refuse(refusal, where, ackEndpoint, quarantine, core())));
         // the data file is fetched by its (checked) name; a link or special file there is not fetched
-        bindToRegistry(dataFilter, new UntrustedFileFilter<Object>(routeId, name -> true, name -> false,
-                refusal -> refusedData.put(routeId + "/" + refusal.name(), refusal.reason()),
-                SftpSourceRoutes::remoteEntry));
+        bindToRegistry(dataFilter, UntrustedFileFilter.sftp(routeId, name -> true, name -> false,
+                refusal -> refusedData.put(routeId + "/" + refusal.name(), refusal.reason())));
         from(server + s.getInboundDir() + "?" + connection + "&filter=#" + filter
                 + "&localWorkDirectory=" + work + "&" + done
                 // a manifest still being uploaded is not read

@@ -68,6 +68,32 @@ public class UntrustedFileFilter<T> implements GenericFileFilter<T> {
         return new UntrustedFileFilter<>(intake, wanted, held, refusals, UntrustedFileFilter::localEntry);
     }
 
+    /** The filter of an SFTP folder: the listed name as the server gave it, the kind from the listing's own attributes. */
+    public static UntrustedFileFilter<Object> sftp(String intake, Predicate<String> wanted, Predicate<String> held,
+            Refusals refusals) {
+        return new UntrustedFileFilter<>(intake, wanted, held, refusals, UntrustedFileFilter::remoteEntry);
+    }
+
+    /**
+     * A listed remote entry. SFTP's readdir gives the entry's own attributes (a link is reported as a
+     * link, not as its target); an entry whose attributes are unknown counts as a special file.
+     */
+    public static Entry remoteEntry(GenericFile<Object> file) {
+        Object f = file.getFile();
+        if (f instanceof org.apache.camel.component.file.remote.SftpRemoteFile<?> remote) {
+            IntakeFiles.Kind kind = IntakeFiles.Kind.OTHER;
+            if (remote.getRemoteFile() instanceof com.jcraft.jsch.ChannelSftp.LsEntry entry) {
+                com.jcraft.jsch.SftpATTRS a = entry.getAttrs();
+                kind = a.isLink() ? IntakeFiles.Kind.LINK : a.isDir() ? IntakeFiles.Kind.DIRECTORY
+                        : a.isReg() ? IntakeFiles.Kind.REGULAR : IntakeFiles.Kind.OTHER;
+            } else if (remote.isDirectory()) {
+                kind = IntakeFiles.Kind.DIRECTORY;
+            }
+            return new Entry(remote.getFilename(), kind, null);
+        }
+        return new Entry(file.getFileNameOnly(), IntakeFiles.Kind.OTHER, null);
+    }
+
     static Entry localEntry(GenericFile<File> file) {
         Path path = file.getFile().toPath();
         return new Entry(file.getFile().getName(), IntakeFiles.kind(path), path);
