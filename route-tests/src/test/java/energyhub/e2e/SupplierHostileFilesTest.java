@@ -49,7 +49,8 @@ class SupplierHostileFilesTest extends SupplierHubTest {
 
     @Test
     void aLinkedFileInTheLocalInboxIsRefusedUnreadAndItsTargetUntouched() throws Exception {
-        Path target = Files.write(OUTSIDE.resolve("secret.csv"), SupplierElectricityTest.csv(StandardCharsets.UTF_8, true,
+        Path outside = tempDir("supplier-link-target");
+        Path target = Files.write(outside.resolve("secret.csv"), SupplierElectricityTest.csv(StandardCharsets.UTF_8, true,
                 "0531000009,外部,MP09,日,2026-11-01,2026-11-01,0,1,1,1,0,0,0,0,1.00", "合计,1,,,,,,,,1,,,,,"));
         FileTime mtime = Files.getLastModifiedTime(target);
         byte[] bytes = Files.readAllBytes(target);
@@ -66,7 +67,7 @@ class SupplierHostileFilesTest extends SupplierHubTest {
                 .contains("NOT_REGULAR_FILE");
         assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
         assertThat(Files.getLastModifiedTime(target)).isEqualTo(mtime);
-        try (var list = Files.list(OUTSIDE)) {
+        try (var list = Files.list(outside)) {
             assertThat(list.toList()).containsExactly(target);
         }
     }
