@@ -55,7 +55,7 @@ public class FerryFailures {
         }
     }
 
-    /** The failure policy's processor: one line, back-off, rollback (an SFTP source leaves the remote files). */
+    /** The failure policy's processor: one line and a back-off; the policy leaves the exchange failed (rolled back). */
     public void failed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String route = exchange.getFromRouteId();
@@ -83,7 +83,6 @@ public class FerryFailures {
             log.error("{}: {} failed again (attempt {}): {}; it stays and is tried again in {}", route, shown,
                     f.count(), cause, backoff);
         }
-        exchange.setRollbackOnly(true);
     }
 
     private static boolean isVanished(Throwable t) {

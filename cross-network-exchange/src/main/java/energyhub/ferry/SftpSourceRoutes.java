@@ -134,7 +134,7 @@ public class SftpSourceRoutes extends RouteBuilder {
                 .choice()
                     .when(exchangeProperty(FerryInboxRoute.WAITING).isEqualTo(true))
                         // not complete yet: leave both remote files where they are, look again next poll
-                        .process(e -> e.setRollbackOnly(true)).id(routeId + "-wait")
+                        .process(SftpSourceRoutes::leaveForNextPoll).id(routeId + "-wait")
                     .otherwise()
                         .to(BatchIntakeRoute.ENDPOINT).id(routeId + "-submit")
                         .process(e -> settled(e, archive, quarantine)).id(routeId + "-file")
@@ -150,6 +150,11 @@ public class SftpSourceRoutes extends RouteBuilder {
                         + "&tempPrefix=.writing-&fileExist=Override&charset=utf-8").id(routeId + "-upload-ack")
                 .setProperty(ACK_UPLOADED, constant(true))
                 .process(SftpSourceRoutes::restoreFileHeaders).id(routeId + "-ack-headers-back");
+    }
+
+    /** The package waits for its data file: roll the poll back so both remote files stay (no log line). */
+    private static void leaveForNextPoll(Exchange exchange) {
+        exchange.setException(new LeaveForNextPoll("waiting for the data file"));
     }
 
     private static final String FILE_HEADERS = "ferryFileHeaders";
@@ -265,7 +270,7 @@ public class SftpSourceRoutes extends RouteBuilder {
             // stay (and are re-read as RESUMED) until the batch is settled and answered
             log.info("{}: batch #{} is not settled yet; its remote files stay until it is",
                     exchange.getFromRouteId(), outcome.batchPk());
-            exchange.setRollbackOnly(true);
+            exchange.setException(new LeaveForNextPoll("batch #" + outcome.batchPk() + " not answered yet"));
             return;
         }
         packages.file(exchange.getProperty(MANIFEST_PATH, Path.class), outcome, archive, quarantine);

@@ -176,6 +176,8 @@ class FerryHostileTest extends ExchangeHubTest {
         c.add(Arguments.of("SFTP: manifest is a link", (Case) FerryHostileTest::remoteLinkedManifest));
         c.add(Arguments.of("SFTP: data file is a link", (Case) FerryHostileTest::remoteLinkedData));
         c.add(Arguments.of("SFTP: UTF-16 manifest", (Case) FerryHostileTest::remoteUtf16Manifest));
+        c.add(Arguments.of("SFTP: FIFO as manifest", (Case) FerryHostileTest::remoteFifoManifest));
+        c.add(Arguments.of("SFTP: manifest waiting for its data file is listed", (Case) FerryHostileTest::remoteWaiting));
         return c.stream();
     }
 
@@ -493,6 +495,32 @@ class FerryHostileTest extends ExchangeHubTest {
                 pkg.manifest().getBytes(StandardCharsets.UTF_16));
         Files.setLastModifiedTime(m, FileTime.from(Instant.now().minusSeconds(5)));
         return () -> assertRejected(awaitRemoteAck(SERVER_A, pkg), "BAD_MANIFEST");
+    }
+
+    static Check remoteFifoManifest(FerryHostileTest t) throws Exception {
+        String name = "rfm-" + uuid() + ".jsonl";
+        Path fifo = SERVER_A.inbound().resolve(name + ".manifest");
+        mkfifo(fifo);
+        return () -> {
+            assertRejected(awaitAckNamed(SERVER_A.outbound(), name + ".ack.json"), "NOT_REGULAR_FILE");
+            Files.delete(fifo);
+        };
+    }
+
+    static Check remoteWaiting(FerryHostileTest t) throws Exception {
+        FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 1);
+        pkg.writeManifest(SERVER_A.inbound());
+        String manifest = pkg.dataFileName() + ".manifest";
+        return () -> {
+            await().atMost(Duration.ofSeconds(30)).until(() -> t.waiting().stream().anyMatch(w ->
+                    w.source().equals("ferry-exchange-a") && w.name().equals(manifest) && w.waitsFor().equals("DATA_FILE")));
+            assertThat(SERVER_A.outbound().resolve(pkg.dataFileName() + ".ack.json")).doesNotExist();
+            // the data file arrives: the package is taken, and no longer listed
+            pkg.dropDataOnly(SERVER_A.inbound());
+            assertThat(awaitRemoteAck(SERVER_A, pkg).get("status").asText()).isEqualTo("ACCEPTED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> t.waiting().stream().noneMatch(w -> w.name().equals(manifest)));
+            t.assertArrivedOnce(pkg.batchId(), 1);
+        };
     }
 
     // ------------------------------------------------------------------ helpers
