@@ -8,7 +8,7 @@ import java.util.List;
  * What an intake holds that is not answered yet: packages waiting for their data file or for their
  * manifest, and entries it cannot take (hidden temp files, unknown names) that wait to grow stale.
  * Each intake wing implements it; the operator API ({@code GET /api/operator/intake/waiting}) and the
- * gauge {@code hub.intake.waiting} list every implementation's entries.
+ * the wings' own gauges (the ferry's {@code hub.ferry.waiting.packages}) show them.
  */
 public interface IntakeBacklog {
 
