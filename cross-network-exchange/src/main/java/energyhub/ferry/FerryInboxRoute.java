@@ -4,6 +4,8 @@ import energyhub.routing.BatchIntakeRoute;
 import energyhub.routing.BatchSubmission;
 import energyhub.routing.IntakeOutcome;
 import java.io.File;
+import energyhub.routing.inbox.IntakeNames;
+import energyhub.routing.inbox.UntrustedFileFilter;
 import java.nio.file.Path;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -25,10 +27,15 @@ public class FerryInboxRoute extends RouteBuilder {
 
     private final FerryProperties properties;
     private final FerryPackages packages;
+    private final FerryFailures failures;
+    private final FerryBacklog backlog;
 
-    public FerryInboxRoute(FerryProperties properties, FerryPackages packages) {
+    public FerryInboxRoute(FerryProperties properties, FerryPackages packages, FerryFailures failures,
+            FerryBacklog backlog) {
         this.properties = properties;
         this.packages = packages;
+        this.failures = failures;
+        this.backlog = backlog;
     }
 
     @Override
@@ -48,18 +55,35 @@ public class FerryInboxRoute extends RouteBuilder {
 
     private void localInbox(String routeId, String inbox, String outbox, Path archive, Path quarantine, long delay) {
         String ackEndpoint = "direct:" + routeId + "-ack";
+        Path inboxDir = Path.of(inbox).toAbsolutePath();
+        // every entry is judged by its own name and type (lstat) before Camel takes a read lock or reads a
+        // byte: bad names and links, FIFOs, directories named *.manifest are answered and quarantined
+        // unread; data files are left for their manifest; a file in its failure back-off waits
+        String filter = routeId + "-filter";
+        bindToRegistry(filter, UntrustedFileFilter.local(routeId, name -> name.endsWith(FerryManifest.SUFFIX),
+                name -> failures.held(routeId, name),
+                refusal -> packages.refuse(refusal, routeId + " " + inboxDir, ackEndpoint, quarantine, core())));
         // noop + no idempotent repository: a package that is not complete yet is looked at again on the
         // next poll; a finished one is gone from the inbox (archived or quarantined) by then.
-        // readLock=changed with a minimum age: a manifest still being written is not read.
-        from("file:" + inbox + "?include=.*\\.manifest&noop=true&idempotent=false"
-                + "&readLock=changed&readLockMinAge=" + properties.getManifestMinAge().toMillis()
-                + "&readLockCheckInterval=250&readLockTimeout=5000"
+        // readLock=changed with a minimum age: a manifest still being written is not read; no marker
+        // file (NAME.camelLock would not fit the file system for long names, and writes into the inbox);
+        // readLockMinLength=0: an empty manifest is read (and answered BAD_MANIFEST), not waited for with
+        // a 5-second lock timeout on every poll.
+        from("file:" + inbox + "?noop=true&idempotent=false&filter=#" + filter
+                + "&readLock=changed&readLockMarkerFile=false&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
+                + "&readLockCheckInterval=250&readLockTimeout=5000&readLockLoggingLevel=OFF"
                 + "&sortBy=file:modified&delay=" + delay)
                 .routeId(routeId)
-                .process(exchange -> prepare(exchange, routeId, ackEndpoint)).id(routeId + "-read")
-                .filter(body().isNotNull())
-                    .to(BatchIntakeRoute.ENDPOINT).id(routeId + "-submit")
-                    .process(exchange -> file(exchange, archive, quarantine)).id(routeId + "-file")
+                .routeConfigurationId(FerryFailurePolicy.ID)
+                .process(exchange -> prepare(exchange, inboxDir, routeId, ackEndpoint)).id(routeId + "-read")
+                .choice()
+                    .when(exchangeProperty(WAITING).isEqualTo(true))
+                        // waiting for its data file: not an error, listed by the operator API
+                        .process(exchange -> backlog.waitingForData(routeId,
+                                exchange.getProperty(MANIFEST_PATH, Path.class))).id(routeId + "-wait")
+                    .otherwise()
+                        .to(BatchIntakeRoute.ENDPOINT).id(routeId + "-submit")
+                        .process(exchange -> file(exchange, routeId, archive, quarantine)).id(routeId + "-file")
                 .end();
 
         from(ackEndpoint).routeId(routeId + "-ack")
@@ -69,6 +93,16 @@ public class FerryInboxRoute extends RouteBuilder {
                     .id(routeId + "-write-ack");
     }
 
+    private org.apache.camel.ProducerTemplate core;
+
+    /** One template for the refusals of all local inboxes (answers through the routing core). */
+    private synchronized org.apache.camel.ProducerTemplate core() {
+        if (core == null) {
+            core = getContext().createProducerTemplate();
+        }
+        return core;
+    }
+
     static String required(String id, String name, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalStateException("hub.ferry.sources." + id + "." + name + " is not set");
@@ -76,15 +110,32 @@ public class FerryInboxRoute extends RouteBuilder {
         return value;
     }
 
-    private void prepare(Exchange exchange, String routeId, String ackEndpoint) throws Exception {
-        Path manifest = exchange.getMessage().getBody(File.class).toPath();
+    /** Exchange property: the package is not complete yet (its data file has not arrived, or is still growing). */
+    static final String WAITING = "ferryWaiting";
+
+    private void prepare(Exchange exchange, Path inboxDir, String routeId, String ackEndpoint) throws Exception {
+        // the name as listed, checked by the filter; the path is built from it, never from Camel's
+        // normalised path (which turns a '\\' in a name into a directory separator)
+        String name = exchange.getMessage().getBody(File.class).getName();
+        exchange.setProperty(FerryFailures.FILE, name);
+        Path manifest = inboxDir.resolve(name);
+        if (!manifest.getParent().equals(inboxDir)) {
+            throw new IllegalStateException("not an inbox entry: " + IntakeNames.escape(name));
+        }
         exchange.setProperty(MANIFEST_PATH, manifest);
         BatchSubmission submission = packages.prepare(manifest, routeId, ackEndpoint).orElse(null);
-        exchange.getMessage().setBody(submission);
+        if (submission == null) {
+            // a null body would make Camel load the file again as the body: say so by a property instead
+            exchange.setProperty(WAITING, true);
+        } else {
+            backlog.done(routeId, manifest);
+            exchange.getMessage().setBody(submission);
+        }
     }
 
-    private void file(Exchange exchange, Path archive, Path quarantine) throws Exception {
+    private void file(Exchange exchange, String routeId, Path archive, Path quarantine) throws Exception {
         packages.file(exchange.getProperty(MANIFEST_PATH, Path.class),
                 exchange.getMessage().getBody(IntakeOutcome.class), archive, quarantine);
+        failures.succeeded(routeId, exchange.getProperty(FerryFailures.FILE, String.class));
     }
 }

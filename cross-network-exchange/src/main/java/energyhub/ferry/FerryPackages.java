@@ -3,7 +3,13 @@ package energyhub.ferry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import energyhub.routing.BatchSubmission;
 import energyhub.routing.IntakeOutcome;
+import energyhub.routing.inbox.IntakeFiles;
+import energyhub.routing.inbox.IntakeNames;
+import energyhub.routing.inbox.UntrustedFileFilter;
 import energyhub.standard.RecordCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,8 +56,12 @@ public class FerryPackages {
      * yet (its data file has not arrived, or is still shorter than the manifest says and growing).
      */
     public Optional<BatchSubmission> prepare(Path manifestFile, String source, String ackEndpoint) throws IOException {
-        String dataName = manifestFile.getFileName().toString();
-        dataName = dataName.substring(0, dataName.length() - FerryManifest.SUFFIX.length());
+        String manifestName = manifestFile.getFileName().toString();
+        if (!IntakeNames.acceptable(manifestName) || !manifestName.endsWith(FerryManifest.SUFFIX)) {
+            // the inbox filter lets no such name through; never build a path or an ACK name from one
+            throw new IllegalArgumentException("not a checked manifest name: " + IntakeNames.escape(manifestName));
+        }
+        String dataName = manifestName.substring(0, manifestName.length() - FerryManifest.SUFFIX.length());
         Path dataFile = manifestFile.resolveSibling(dataName);
         String ackName = dataName + ".ack.json";
         FerryManifest manifest;
@@ -59,21 +69,27 @@ public class FerryPackages {
             manifest = readManifest(manifestFile);
         } catch (PackageProblem p) {
             return Optional.of(submission(dataName, source, ackEndpoint, ackName, null, null).rejected(p.field(), p.code(),
-                    dataName + FerryManifest.SUFFIX + ": " + p.getMessage()));
+                    manifestName + ": " + p.getMessage()));
         }
         BatchSubmission submission = submission(dataName, source, ackEndpoint, ackName, manifest, dataFile);
         if (!dataName.endsWith(".jsonl") && !dataName.endsWith(".jsonl.gz")) {
             return Optional.of(submission.rejected("file", "BAD_NAME",
                     dataName + " is neither NAME.jsonl nor NAME.jsonl.gz"));
         }
-        if (!Files.exists(dataFile)) {
+        IntakeFiles.Kind kind = IntakeFiles.kind(dataFile);
+        if (kind == IntakeFiles.Kind.MISSING) {
             if (age(manifestFile).compareTo(properties.getStaleAfter()) < 0) {
                 return Optional.empty();
             }
             return Optional.of(submission.rejected("file", "MISSING_DATA_FILE", "the manifest came "
                     + age(manifestFile).toMinutes() + " minutes ago but " + dataName + " never did"));
         }
-        if (Files.size(dataFile) < manifest.byteSize()
+        if (kind != IntakeFiles.Kind.REGULAR) {
+            // a link is never followed, a FIFO or device never opened: refused at once
+            return Optional.of(submission.rejected("file", UntrustedFileFilter.NOT_REGULAR_FILE,
+                    dataName + " is " + kind.description() + ", not a regular file; it is not opened"));
+        }
+        if (IntakeFiles.size(dataFile) < manifest.byteSize()
                 && age(dataFile).compareTo(properties.getSettleTime()) < 0) {
             return Optional.empty();
         }
@@ -83,6 +99,45 @@ public class FerryPackages {
             return Optional.of(submission.rejected(p.field(), p.code(), dataName + ": " + p.getMessage()));
         }
         return Optional.of(submission);
+    }
+
+    /**
+     * Answers an inbox entry the filter refused (a bad name, or a manifest that is a link, FIFO,
+     * directory...) without opening it: the entry (and, for an acceptable manifest name, its data file)
+     * is renamed into quarantine, under a generated name ({@link IntakeNames#safeName}) when its own is
+     * not acceptable, with a reason file quoting the original name escaped; the routing core records it
+     * REJECTED (batchId empty: nothing was read) and the ACK goes out as {@code KEPT_NAME.ack.json}
+     * (the data file's name for a manifest with an acceptable name).
+     */
+    public void refuse(UntrustedFileFilter.Refusal r, String where, String ackEndpoint, Path quarantine,
+            org.apache.camel.ProducerTemplate core) throws IOException {
+        String kept = r.keptName();
+        String dataName = kept.endsWith(FerryManifest.SUFFIX)
+                ? kept.substring(0, kept.length() - FerryManifest.SUFFIX.length()) : kept;
+        Path moved = null;
+        if (r.localPath() != null) {
+            Path entry = r.localPath();
+            try {
+                moved = moveUnique(entry, quarantine, kept);
+            } catch (java.nio.file.NoSuchFileException e) {
+                moved = null; // a name whose bytes are not UTF-8 cannot be addressed again: answered, left
+            }
+            if (IntakeNames.acceptable(r.name()) && !dataName.equals(kept)) {
+                moveUnique(entry.resolveSibling(dataName), quarantine, dataName);
+            }
+            String base = moved != null ? moved.getFileName().toString() : kept;
+            Files.writeString(quarantine.resolve(base + ".reason.txt"), "refused " + r.code() + ": " + r.reason()
+                    + System.lineSeparator() + "original name: " + IntakeNames.escape(r.name())
+                    + System.lineSeparator() + "not opened, not read" + System.lineSeparator(), StandardCharsets.UTF_8);
+        }
+        String message = IntakeNames.escape(r.name()) + ": " + r.reason() + "; refused unread"
+                + (kept.equals(r.name()) ? "" : ", kept as " + kept);
+        BatchSubmission answer = new BatchSubmission("", r.intake(), kept, null, null, null, null, null, ackEndpoint,
+                dataName + ".ack.json", null).rejected("file", r.code(), message);
+        core.requestBody(energyhub.routing.BatchIntakeRoute.ENDPOINT, answer);
+        log.warn("{}: {} refused ({}: {}); {}, answered in {}.ack.json", where, IntakeNames.escape(r.name()),
+                r.code(), r.reason(), moved != null ? "quarantined as " + moved
+                        : r.localPath() == null ? "left on the server" : "left in place", dataName);
     }
 
     private BatchSubmission submission(String dataName, String source, String ackEndpoint, String ackName,
@@ -96,13 +151,31 @@ public class FerryPackages {
     }
 
     private FerryManifest readManifest(Path file) throws IOException, PackageProblem {
-        if (Files.size(file) > MAX_MANIFEST_BYTES) {
+        byte[] bytes;
+        try (var in = IntakeFiles.openRegular(file)) {
+            bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1); // never more than the limit is read
+        } catch (IntakeFiles.NotRegularFile e) {
+            throw new PackageProblem("manifest", UntrustedFileFilter.NOT_REGULAR_FILE, e.getMessage());
+        }
+        if (bytes.length > MAX_MANIFEST_BYTES) {
             throw new PackageProblem("manifest", "BAD_MANIFEST", "larger than " + MAX_MANIFEST_BYTES + " bytes");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new PackageProblem("manifest", "BAD_MANIFEST", "not UTF-8 (UTF-16 or another encoding?)");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a BOM is tolerated, as in data files
         }
         FerryManifest m;
         try {
-            m = mapper.readValue(Files.readString(file, StandardCharsets.UTF_8).replace("\uFEFF", ""),
-                    FerryManifest.class);
+            m = mapper.readValue(text, FerryManifest.class);
+            if (m == null) {
+                throw new PackageProblem("manifest", "BAD_MANIFEST", "empty");
+            }
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new PackageProblem("manifest", "BAD_MANIFEST", "not a JSON manifest: " + e.getOriginalMessage());
         }
@@ -115,7 +188,7 @@ public class FerryPackages {
         if (m.byteSize() == null || m.byteSize() < 0) {
             throw new PackageProblem("byteSize", "BAD_MANIFEST", "byteSize is missing or negative");
         }
-        if (m.digestAlgorithm() == null || !HEX.matcher(m.digest().trim()).matches()) {
+        if (m.digestAlgorithm() == null || !HEX.matcher(m.digest()).matches()) {
             throw new PackageProblem("sha256", "BAD_MANIFEST", "neither sha256 nor sm3 is given as 64 hex digits");
         }
         return m;
@@ -137,39 +210,44 @@ public class FerryPackages {
         if (outcome.taken()) {
             Path day = archive
                     .resolve(LocalDate.now(clock.withZone(CST)).format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
-            Path archived = moveUnique(dataFile, day);
-            moveUnique(manifestFile, day);
+            Path archived = moveUnique(dataFile, day, dataName);
+            moveUnique(manifestFile, day, manifestName);
             log.info("{} {} (batch #{}), archived as {}", dataName, outcome.disposition(), outcome.batchPk(), archived);
         } else {
-            Path kept = moveUnique(dataFile, quarantine);
-            Path keptManifest = moveUnique(manifestFile, quarantine);
-            String base = (kept != null ? kept : keptManifest).getFileName().toString();
+            Path kept = moveUnique(dataFile, quarantine, dataName);
+            Path keptManifest = moveUnique(manifestFile, quarantine, manifestName);
+            String base = (kept != null ? kept : keptManifest != null ? keptManifest : quarantine.resolve(dataName))
+                    .getFileName().toString();
+            Files.createDirectories(quarantine);
             Files.writeString(quarantine.resolve(base + ".reason.txt"), "batch #" + outcome.batchPk() + " rejected: "
                     + outcome.reason() + System.lineSeparator(), StandardCharsets.UTF_8);
             log.warn("{} rejected and quarantined (batch #{}): {}", dataName, outcome.batchPk(), outcome.reason());
         }
     }
 
-    /** Moves a file into dir, keeping its name unless one is there already (a gate retry): then NAME.2, NAME.3... */
-    private static Path moveUnique(Path file, Path dir) throws IOException {
-        if (!Files.exists(file)) {
+    /**
+     * Moves an inbox entry into dir under the given (checked) name, unless one is there already (a gate
+     * retry): then NAME.2, NAME.3... A link is moved as the link itself, its target is never touched;
+     * nothing is opened (a rename).
+     */
+    private static Path moveUnique(Path file, Path dir, String name) throws IOException {
+        if (!IntakeFiles.present(file)) {
             return null;
         }
         Files.createDirectories(dir);
-        String name = file.getFileName().toString();
         Path target = dir.resolve(name);
-        for (int i = 2; Files.exists(target); i++) {
+        for (int i = 2; IntakeFiles.present(target); i++) {
             target = dir.resolve(name + "." + i);
         }
         try {
             return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            return Files.move(file, target); // archive on another file system
+            return Files.move(file, target, java.nio.file.LinkOption.NOFOLLOW_LINKS); // archive on another file system
         }
     }
 
     private Duration age(Path file) throws IOException {
-        Instant modified = Files.getLastModifiedTime(file).toInstant();
+        Instant modified = IntakeFiles.modified(file).toInstant();
         return Duration.between(modified, clock.instant());
     }
 }

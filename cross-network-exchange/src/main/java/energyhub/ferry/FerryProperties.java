@@ -28,6 +28,8 @@ public class FerryProperties {
     private long maxPackageBytes = 512L * 1024 * 1024;
     /** Largest data after gunzip (guards against gzip bombs). */
     private long maxUncompressedBytes = 4L * 1024 * 1024 * 1024;
+    /** A gzip data file inflating more than this many times its compressed size is refused as TOO_LARGE (a bomb). */
+    private int maxCompressionRatio = 200;
     /** Longest line (one record) accepted. */
     private int maxLineChars = 16 * 1024;
     /** Local work directory SFTP sources download packages into (one sub-folder per source). */
@@ -61,6 +63,8 @@ public class FerryProperties {
     public void setWork(String v) { this.work = v; }
     public java.util.Map<String, FerrySource> getSources() { return sources; }
     public void setSources(java.util.Map<String, FerrySource> v) { this.sources = v; }
+    public int getMaxCompressionRatio() { return maxCompressionRatio; }
+    public void setMaxCompressionRatio(int v) { this.maxCompressionRatio = v; }
     public int getMaxLineChars() { return maxLineChars; }
     public void setMaxLineChars(int v) { this.maxLineChars = v; }
 }

@@ -1,19 +1,11 @@
 package energyhub.ferry;
 
 import energyhub.routing.NumberedLine;
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,6 +17,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import java.util.zip.GZIPInputStream;
+import energyhub.routing.inbox.IntakeFiles;
+import energyhub.routing.inbox.UntrustedFileFilter;
 import org.bouncycastle.crypto.digests.SM3Digest;
 
 /**
@@ -48,7 +42,12 @@ final class PackageReader {
 
     /** Checks the package against its manifest; returns the number of records (non-blank lines). */
     long inspect(FerryManifest manifest) throws IOException, PackageProblem {
-        long size = Files.size(dataFile);
+        IntakeFiles.Kind kind = IntakeFiles.kind(dataFile);
+        if (kind != IntakeFiles.Kind.REGULAR) {
+            throw new PackageProblem("file", UntrustedFileFilter.NOT_REGULAR_FILE, "the data file is "
+                    + kind.description() + ", not a regular file; it is not opened");
+        }
+        long size = IntakeFiles.size(dataFile);
         if (size > limits.getMaxPackageBytes()) {
             throw new PackageProblem("byteSize", "TOO_LARGE", "data file is " + size
                     + " bytes, more than the limit of " + limits.getMaxPackageBytes());
@@ -59,7 +58,7 @@ final class PackageReader {
         }
         Digester digester = Digester.of(manifest.digestAlgorithm());
         long records;
-        try (InputStream raw = new DigestingInput(Files.newInputStream(dataFile), digester)) {
+        try (InputStream raw = new DigestingInput(open(), digester)) {
             records = countLines(raw);
             raw.transferTo(java.io.OutputStream.nullOutputStream()); // a gzip trailer or anything after it is part of the digest too
         }
@@ -76,31 +75,28 @@ final class PackageReader {
         return records;
     }
 
+    /** The data file, opened only when it is a regular file and never through a link. */
+    private InputStream open() throws IOException {
+        return IntakeFiles.openRegular(dataFile);
+    }
+
     private long countLines(InputStream raw) throws IOException, PackageProblem {
-        // decoded by hand rather than through a Reader, so that bad UTF-8 is reported at its own line
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        LineCounter counter = new LineCounter(limits.getMaxLineChars());
-        ByteBuffer bytes = ByteBuffer.allocate(8192);
-        CharBuffer chars = CharBuffer.allocate(8192);
+        LineSplitter lines = null;
+        long records = 0;
         try {
             InputStream in = uncompressed(raw); // not closed here: the caller drains and closes raw
-            boolean end = false;
-            while (!end) {
-                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
-                end = n < 0;
-                if (n > 0) {
-                    bytes.position(bytes.position() + n);
+            lines = new LineSplitter(decoder(in), limits.getMaxLineChars());
+            String line;
+            while ((line = lines.next()) != null) {
+                if (!LineSplitter.blank(line)) {
+                    records++;
                 }
-                bytes.flip();
-                CoderResult result = decoder.decode(bytes, chars, end);
-                counter.accept(chars.flip());
-                chars.clear();
-                if (result.isError()) {
-                    throw new PackageProblem("line", "BAD_ENCODING", "line " + counter.line + " is not valid UTF-8");
-                }
-                bytes.compact();
             }
+        } catch (LineSplitter.LineTooLong e) {
+            throw new PackageProblem("line", "LINE_TOO_LONG", e.getMessage());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new PackageProblem("line", "BAD_ENCODING", "line " + (lines == null ? 1 : lines.number())
+                    + " is not valid UTF-8");
         } catch (TooLarge e) {
             throw new PackageProblem("file", "TOO_LARGE", "the data file is " + e.getMessage());
         } catch (java.util.zip.ZipException e) {
@@ -108,72 +104,20 @@ final class PackageReader {
         } catch (java.io.EOFException e) {
             throw new PackageProblem("file", "BAD_GZIP", "the gzip data ends early");
         }
-        return counter.records();
+        return records;
     }
 
-    /** Counts non-blank lines and enforces the line length, one decoded block at a time. */
-    private static final class LineCounter {
-        private final int maxLineChars;
-        private long records;
-        private int line = 1;
-        private int length;
-        private boolean blank = true;
-        private boolean first = true;
-
-        LineCounter(int maxLineChars) {
-            this.maxLineChars = maxLineChars;
-        }
-
-        void accept(CharBuffer chars) throws PackageProblem {
-            while (chars.hasRemaining()) {
-                char c = chars.get();
-                if (first) {
-                    first = false;
-                    if (c == '\uFEFF') {
-                        continue;
-                    }
-                }
-                if (c == '\n') {
-                    if (!blank) {
-                        records++;
-                    }
-                    line++;
-                    length = 0;
-                    blank = true;
-                } else {
-                    if (++length > maxLineChars) {
-                        throw new PackageProblem("line", "LINE_TOO_LONG", "line " + line + " is longer than "
-                                + maxLineChars + " characters");
-                    }
-                    if (!Character.isWhitespace(c)) {
-                        blank = false;
-                    }
-                }
-            }
-        }
-
-        long records() {
-            return blank ? records : records + 1;
-        }
-    }
-
-    /** The records, numbered by their line in the file; blank lines are skipped, a BOM and CR are removed. */
+    /** The records, numbered by their line in the file; blank lines are skipped, split as {@link LineSplitter} says. */
     Stream<NumberedLine> lines() throws IOException {
-        BufferedReader reader = new BufferedReader(decoder(uncompressed(Files.newInputStream(dataFile))), 65536);
+        LineSplitter splitter = new LineSplitter(decoder(uncompressed(open())), limits.getMaxLineChars());
         var it = new Spliterators.AbstractSpliterator<NumberedLine>(Long.MAX_VALUE, Spliterator.ORDERED) {
-            int number = 0;
-
             @Override
             public boolean tryAdvance(Consumer<? super NumberedLine> action) {
                 try {
                     String line;
-                    while ((line = reader.readLine()) != null) {
-                        number++;
-                        if (number == 1 && line.startsWith("\uFEFF")) {
-                            line = line.substring(1);
-                        }
-                        if (!line.isBlank()) {
-                            action.accept(new NumberedLine(number, line));
+                    while ((line = splitter.next()) != null) {
+                        if (!LineSplitter.blank(line)) {
+                            action.accept(new NumberedLine(splitter.number(), line));
                             return true;
                         }
                     }
@@ -185,23 +129,32 @@ final class PackageReader {
         };
         return StreamSupport.stream(it, false).onClose(() -> {
             try {
-                reader.close();
+                splitter.close();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
     }
 
+    /**
+     * The uncompressed bytes: a gzip stream stops (as {@link TooLarge}) as soon as it has given more
+     * than {@code max-uncompressed-bytes}, or more than {@code max-compression-ratio} times the
+     * compressed bytes read so far (checked beyond the first {@value #RATIO_FLOOR} bytes), so a bomb is
+     * refused after a few megabytes, not after inflating gigabytes.
+     */
     private InputStream uncompressed(InputStream raw) throws IOException {
         if (!gzipped()) {
             return raw;
         }
-        return new BoundedInput(new GZIPInputStream(raw, 65536), limits.getMaxUncompressedBytes());
+        CountingInput compressed = new CountingInput(raw);
+        return new BoundedInput(new GZIPInputStream(compressed, 65536), limits.getMaxUncompressedBytes(),
+                limits.getMaxCompressionRatio(), compressed);
     }
 
+    static final long RATIO_FLOOR = 1024 * 1024;
+
     private static Reader decoder(InputStream in) {
-        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        return new StrictUtf8Reader(in);
     }
 
     /** SHA-256 from the JDK, SM3 (GM/T 0004) from Bouncy Castle, behind one face. */
@@ -269,13 +222,43 @@ final class PackageReader {
         }
     }
 
+    private static final class CountingInput extends FilterInputStream {
+        long count;
+
+        CountingInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
     private static final class BoundedInput extends FilterInputStream {
         private final long max;
+        private final int ratio;
+        private final CountingInput compressed;
         private long count;
 
-        BoundedInput(InputStream in, long max) {
+        BoundedInput(InputStream in, long max, int ratio, CountingInput compressed) {
             super(in);
             this.max = max;
+            this.ratio = ratio;
+            this.compressed = compressed;
         }
 
         @Override
@@ -299,14 +282,18 @@ final class PackageReader {
         private void check(int n) throws IOException {
             count += n;
             if (count > max) {
-                throw new TooLarge(max);
+                throw new TooLarge("more than " + max + " bytes after decompression");
+            }
+            if (count > RATIO_FLOOR && count > (double) ratio * Math.max(1, compressed.count)) {
+                throw new TooLarge("compressed more than " + ratio + " to 1 (" + count + " bytes from "
+                        + compressed.count + "), a gzip bomb; decompression stopped");
             }
         }
     }
 
     static final class TooLarge extends IOException {
-        TooLarge(long max) {
-            super("more than " + max + " bytes after decompression");
+        TooLarge(String message) {
+            super(message);
         }
     }
 }

@@ -3,6 +3,9 @@ package energyhub.ferry;
 import energyhub.routing.BatchIntakeRoute;
 import energyhub.routing.BatchSubmission;
 import energyhub.routing.IntakeOutcome;
+import energyhub.routing.inbox.IntakeFiles;
+import energyhub.routing.inbox.IntakeNames;
+import energyhub.routing.inbox.UntrustedFileFilter;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +42,28 @@ public class SftpSourceRoutes extends RouteBuilder {
     private final FerryProperties properties;
     private final FerryPackages packages;
     private final FerrySourcesHealth health;
+    private final FerryFailures failures;
+    private final FerryBacklog backlog;
+    /** Data files the data filter refused (route/name -> reason), for the manifest's exchange to answer. */
+    private final java.util.Map<String, String> refusedData = new java.util.concurrent.ConcurrentHashMap<>();
+    private org.apache.camel.ProducerTemplate core;
 
-    public SftpSourceRoutes(FerryProperties properties, FerryPackages packages, FerrySourcesHealth health) {
+    public SftpSourceRoutes(FerryProperties properties, FerryPackages packages, FerrySourcesHealth health,
+            FerryFailures failures, FerryBacklog backlog) {
         this.properties = properties;
         this.packages = packages;
         this.health = health;
+        this.failures = failures;
+        this.backlog = backlog;
     }
+
+    private synchronized org.apache.camel.ProducerTemplate core() {
+        if (core == null) {
+            core = getContext().createProducerTemplate();
+        }
+        return core;
+    }
+
 
     public static String routeId(String sourceId) {
         return "ferry-" + sourceId;
@@ -76,14 +95,26 @@ public class SftpSourceRoutes extends RouteBuilder {
         String watchdog = "ferryWatchdog-" + id;
         getContext().getRegistry().bind(watchdog, health.watchdog(id));
 
-        from(server + s.getInboundDir() + "?" + connection + "&include=" + MANIFEST_NAMES
+        // remote entries are judged by their listed name and attributes (SFTP readdir: the entry itself,
+        // not a link's target) before anything is downloaded or a local path is built from the name
+        String filter = routeId + "-filter";
+        String dataFilter = routeId + "-data-filter";
+        String where = routeId + " " + server + s.getInboundDir();
+        bindToRegistry(filter, UntrustedFileFilter.sftp(routeId, name -> name.endsWith(FerryManifest.SUFFIX),
+                name -> failures.held(routeId, name),
+                refusal -> packages.refuse(refusal, where, ackEndpoint, quarantine, core())));
+        // the data file is fetched by its (checked) name; a link or special file there is not fetched
+        bindToRegistry(dataFilter, UntrustedFileFilter.sftp(routeId, name -> true, name -> false,
+                refusal -> refusedData.put(routeId + "/" + refusal.name(), refusal.reason())));
+        from(server + s.getInboundDir() + "?" + connection + "&filter=#" + filter
                 + "&localWorkDirectory=" + work + "&" + done
                 // a manifest still being uploaded is not read
-                + "&readLock=changed&readLockMinAge=" + properties.getManifestMinAge().toMillis()
+                + "&readLock=changed&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
                 + "&readLockCheckInterval=500&readLockTimeout=" + (properties.getManifestMinAge().toMillis() * 4 + 5000)
                 + "&sortBy=file:modified&maxMessagesPerPoll=100&delay=" + s.getPollInterval().toMillis()
                 + "&throwExceptionOnConnectFailed=true&pollStrategy=#" + watchdog)
                 .routeId(routeId)
+                .routeConfigurationId(FerryFailurePolicy.ID)
                 .process(this::manifestArrived).id(routeId + "-manifest")
                 // the data file, only now that its manifest is here; fetched by name, once, without waiting
                 .pollEnrich().expression(new org.apache.camel.support.ExpressionAdapter() {
@@ -91,7 +122,8 @@ public class SftpSourceRoutes extends RouteBuilder {
                     public Object evaluate(Exchange e) {
                         // one endpoint per data file: disconnect after use, or every package would keep a session open
                         return server + s.getInboundDir() + "?" + connection + "&fileName="
-                                + e.getProperty(DATA_NAME, String.class) + "&localWorkDirectory=" + work + "&" + done
+                                + e.getProperty(DATA_NAME, String.class) + "&filter=#" + dataFilter
+                                + "&localWorkDirectory=" + work + "&" + done
                                 + "&disconnect=true";
                     }
                 })
@@ -100,9 +132,9 @@ public class SftpSourceRoutes extends RouteBuilder {
                 .cacheSize(-1).id(routeId + "-fetch-data")
                 .process(e -> prepare(e, routeId, ackEndpoint)).id(routeId + "-read")
                 .choice()
-                    .when(body().isNull())
+                    .when(exchangeProperty(FerryInboxRoute.WAITING).isEqualTo(true))
                         // not complete yet: leave both remote files where they are, look again next poll
-                        .process(e -> e.setRollbackOnly(true)).id(routeId + "-wait")
+                        .process(SftpSourceRoutes::leaveForNextPoll).id(routeId + "-wait")
                     .otherwise()
                         .to(BatchIntakeRoute.ENDPOINT).id(routeId + "-submit")
                         .process(e -> settled(e, archive, quarantine)).id(routeId + "-file")
@@ -118,6 +150,11 @@ public class SftpSourceRoutes extends RouteBuilder {
                         + "&tempPrefix=.writing-&fileExist=Override&charset=utf-8").id(routeId + "-upload-ack")
                 .setProperty(ACK_UPLOADED, constant(true))
                 .process(SftpSourceRoutes::restoreFileHeaders).id(routeId + "-ack-headers-back");
+    }
+
+    /** The package waits for its data file: roll the poll back so both remote files stay (no log line). */
+    private static void leaveForNextPoll(Exchange exchange) {
+        exchange.setException(new LeaveForNextPoll("waiting for the data file"));
     }
 
     private static final String FILE_HEADERS = "ferryFileHeaders";
@@ -171,9 +208,13 @@ public class SftpSourceRoutes extends RouteBuilder {
 
     private void manifestArrived(Exchange exchange) throws Exception {
         Path manifest = exchange.getMessage().getBody(File.class).toPath();
+        String name = manifest.getFileName().toString();
+        if (!IntakeNames.acceptable(name)) {
+            throw new IllegalStateException("not a checked name: " + IntakeNames.escape(name));
+        }
+        exchange.setProperty(FerryFailures.FILE, name);
         keepRemoteTime(manifest, exchange);
         exchange.setProperty(MANIFEST_PATH, manifest);
-        String name = manifest.getFileName().toString();
         exchange.setProperty(DATA_NAME, name.substring(0, name.length() - FerryManifest.SUFFIX.length()));
     }
 
@@ -200,9 +241,26 @@ public class SftpSourceRoutes extends RouteBuilder {
     }
 
     private void prepare(Exchange exchange, String routeId, String ackEndpoint) throws Exception {
-        BatchSubmission submission = packages.prepare(exchange.getProperty(MANIFEST_PATH, Path.class), routeId,
-                ackEndpoint).orElse(null);
-        exchange.getMessage().setBody(submission);
+        Path manifest = exchange.getProperty(MANIFEST_PATH, Path.class);
+        String dataName = exchange.getProperty(DATA_NAME, String.class);
+        String refused = refusedData.remove(routeId + "/" + dataName);
+        BatchSubmission submission;
+        if (refused != null) {
+            submission = new BatchSubmission("", routeId, dataName, null, null, null, null, null, ackEndpoint,
+                    dataName + ".ack.json", null).rejected("file", UntrustedFileFilter.NOT_REGULAR_FILE,
+                    dataName + " is " + refused + "; it is not fetched");
+            log.warn("{}: {} refused on the server ({}); answered REJECTED", routeId, dataName, refused);
+        } else {
+            submission = packages.prepare(manifest, routeId, ackEndpoint).orElse(null);
+        }
+        if (submission == null) {
+            // not an error, and no null body (Camel would load the file again as the body): a property
+            backlog.waitingForData(routeId, manifest);
+            exchange.setProperty(FerryInboxRoute.WAITING, true);
+        } else {
+            backlog.done(routeId, manifest);
+            exchange.getMessage().setBody(submission);
+        }
     }
 
     private void settled(Exchange exchange, Path archive, Path quarantine) throws Exception {
@@ -212,9 +270,10 @@ public class SftpSourceRoutes extends RouteBuilder {
             // stay (and are re-read as RESUMED) until the batch is settled and answered
             log.info("{}: batch #{} is not settled yet; its remote files stay until it is",
                     exchange.getFromRouteId(), outcome.batchPk());
-            exchange.setRollbackOnly(true);
+            exchange.setException(new LeaveForNextPoll("batch #" + outcome.batchPk() + " not answered yet"));
             return;
         }
         packages.file(exchange.getProperty(MANIFEST_PATH, Path.class), outcome, archive, quarantine);
+        failures.succeeded(exchange.getFromRouteId(), exchange.getProperty(FerryFailures.FILE, String.class));
     }
 }

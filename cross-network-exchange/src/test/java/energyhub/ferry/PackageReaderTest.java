@@ -86,6 +86,58 @@ class PackageReaderTest {
         assertProblemMessage(write("p.jsonl.gz", data), manifest(data, 1), "BAD_GZIP", "gzip");
     }
 
+    @Test
+    void loneCrIsPartOfItsLineInBothPassesAndCrlfIsStripped() throws Exception {
+        // record 1 holds a lone CR between tokens (whitespace to JSON), record 2 ends CRLF
+        byte[] data = "{\"a\":\"1\",\r\"b\":\"2\"}\n{\"a\":\"3\"}\r\n".getBytes(StandardCharsets.UTF_8);
+        Path file = write("p.jsonl", data);
+
+        assertThat(new PackageReader(file, limits).inspect(manifest(data, 2))).isEqualTo(2);
+        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines()) {
+            assertThat(lines.toList()).containsExactly(new NumberedLine(1, "{\"a\":\"1\",\r\"b\":\"2\"}"),
+                    new NumberedLine(2, "{\"a\":\"3\"}"));
+        }
+    }
+
+    @Test
+    void theConfiguredLineLimitIsTheLimitAndLinesUpToItPass() throws Exception {
+        assertThat(limits.getMaxLineChars()).isEqualTo(16384);
+        String longLine = "{\"a\":\"" + "x".repeat(16384 - 8) + "\"}";
+        assertThat(longLine).hasSize(16384);
+        byte[] data = (longLine + "\r\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(new PackageReader(write("p.jsonl", data), limits).inspect(manifest(data, 1))).isEqualTo(1);
+        byte[] tooLong = ("{\"a\":\"" + "x".repeat(16384 - 7) + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        assertProblemMessage(write("q.jsonl", tooLong), manifest(tooLong, 1), "LINE_TOO_LONG", "16384");
+        // and the record codec of the hub is built with the same limit (RoutingConfiguration)
+        assertThat(new energyhub.standard.RecordCodec(16384).parse(longLine).errors())
+                .noneMatch(e -> e.code().equals("LINE_TOO_LONG"));
+    }
+
+    @Test
+    void gzipBombIsStoppedByItsRatioLongBeforeTheSizeLimit() throws Exception {
+        byte[] data = gzip("\n".repeat(64 * 1024 * 1024).getBytes(StandardCharsets.UTF_8)); // ~64 KiB -> 64 MiB
+        assertThat(limits.getMaxUncompressedBytes()).isGreaterThan(1L << 30);
+        long t0 = System.nanoTime();
+        assertProblemMessage(write("p.jsonl.gz", data), manifest(data, 0), "TOO_LARGE", "compressed more than 200 to 1");
+        assertThat(System.nanoTime() - t0).isLessThan(2_000_000_000L);
+    }
+
+    @Test
+    void aDataFileThatIsALinkIsNotFollowed() throws Exception {
+        Path outside = Files.writeString(dir.resolve("outside.txt"), "root:x:0:0:root:/root:/bin/bash\n");
+        Path link = Files.createSymbolicLink(dir.resolve("p.jsonl"), outside);
+        byte[] data = Files.readAllBytes(outside);
+        assertProblemMessage(link, manifest(data, 1), "NOT_REGULAR_FILE", "symbolic link");
+    }
+
+    @Test
+    void aFifoIsNeverOpened() throws Exception {
+        Path fifo = dir.resolve("p.jsonl");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        // opening it would block this test for ever: the reader must refuse it by its type
+        assertProblemMessage(fifo, manifest(new byte[0], 0), "NOT_REGULAR_FILE", "FIFO");
+    }
+
     private void assertProblem(Path file, FerryManifest m, String field, String code) {
         assertThatThrownBy(() -> new PackageReader(file, limits).inspect(m)).isInstanceOf(PackageProblem.class)
                 .satisfies(e -> {

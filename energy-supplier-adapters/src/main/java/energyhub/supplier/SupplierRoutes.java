@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import energyhub.routing.inbox.IntakeNames;
+import energyhub.routing.inbox.UntrustedFileFilter;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.core.env.Environment;
@@ -31,9 +33,11 @@ public class SupplierRoutes extends RouteBuilder {
     private final AccountRegistry registry;
     private final SupplierIntake intake;
     private final Environment environment;
+    private final SupplierRefusals refusals;
 
     public SupplierRoutes(SupplierProperties properties, SupplierFiles files, HeatPull heat, AccountRegistry registry,
-            SupplierIntake intake, Environment environment) {
+            SupplierIntake intake, Environment environment, SupplierRefusals refusals) {
+        this.refusals = refusals;
         this.properties = properties;
         this.files = files;
         this.heat = heat;
@@ -89,7 +93,12 @@ public class SupplierRoutes extends RouteBuilder {
             }
         }
 
-        from("file:" + properties.getRegistryImport() + "?include=(?i).*\\.csv&readLock=changed&readLockMinAge=500"
+        // the registry import folder: the same name and type checks; a refused entry goes to failed/ with
+        // NAME.problems.txt (a generated name when its own is not acceptable), unread
+        bindToRegistry("supplier-registry-import-filter", UntrustedFileFilter.local("supplier-registry-import",
+                n -> n.toLowerCase(java.util.Locale.ROOT).endsWith(".csv"), n -> false, this::refuseRegistryFile));
+        from("file:" + properties.getRegistryImport() + "?filter=#supplier-registry-import-filter"
+                + "&include=(?i).*\\.csv&readLock=changed&readLockMinAge=500&readLockMarkerFile=false"
                 + "&readLockCheckInterval=200&readLockTimeout=10000&delay=" + properties.getRegistryPollInterval().toMillis()
                 + "&move=done/${date:now:yyyyMMddHHmmssSSS}-${file:name}&moveFailed=failed/${file:name}")
                 .routeId("supplier-registry-import")
@@ -98,6 +107,17 @@ public class SupplierRoutes extends RouteBuilder {
         // unmatched rows marked for routing before a crash are sent once the hub is up again
         from("timer:supplier-rematch?repeatCount=1&delay=5000").routeId("supplier-rematch-on-start")
                 .bean(intake, "rematch").id("supplier-rematch");
+    }
+
+    private void refuseRegistryFile(UntrustedFileFilter.Refusal r) throws java.io.IOException {
+        String kept = r.keptName();
+        Path failed = Path.of(properties.getRegistryImport(), "failed");
+        Path moved = SupplierRefusals.moveAside(r.localPath(), failed, kept);
+        Files.writeString(failed.resolve((moved != null ? moved.getFileName().toString() : kept) + ".problems.txt"),
+                "refused " + r.code() + ": " + r.reason() + "\noriginal name: " + IntakeNames.escape(r.name())
+                        + "\nnot opened, not read\n", StandardCharsets.UTF_8);
+        log.warn("account registry: {} refused ({}: {}); {}", IntakeNames.escape(r.name()), r.code(), r.reason(),
+                moved != null ? "moved to " + moved : "left in place");
     }
 
     private void importAccounts(Exchange exchange) throws Exception {
@@ -134,6 +154,9 @@ public class SupplierRoutes extends RouteBuilder {
         String include = c.getType() == Type.ELECTRICITY_CSV ? "(?i)ELEC_.*\\.csv" : "(?i).*\\.xml";
         String source = c.getSource() == null || c.getSource().isBlank()
                 ? Path.of(properties.getDataDir(), name, "inbox").toString() : c.getSource();
+        // every entry is judged by its raw name and own type before anything is locked, fetched or read
+        String filter = ROUTE_PREFIX + name + "-filter";
+        bindToRegistry(filter, refusals.filter(name, java.util.regex.Pattern.compile(include), source.startsWith("sftp://")));
         String schedule = "&scheduler=quartz&scheduler.cron=" + cron + "&scheduler.triggerGroup=suppliers"
                 + "&scheduler.triggerId=" + name;
         if (source.startsWith("sftp://")) {
@@ -146,7 +169,7 @@ public class SupplierRoutes extends RouteBuilder {
                     .append("&strictHostKeyChecking=yes&useUserKnownHostsFile=false&knownHostsFile=")
                     .append(c.getKnownHostsFile())
                     .append("&binary=true&disconnect=true&stepwise=false&throwExceptionOnConnectFailed=true")
-                    .append("&connectTimeout=15000&timeout=30000&include=").append(include)
+                    .append("&connectTimeout=15000&timeout=30000&filter=#").append(filter).append("&include=").append(include)
                     .append("&move=.done/${file:name}");
             if (c.getPasswordEnv() != null) {
                 String password = environment.getProperty(c.getPasswordEnv());
@@ -163,7 +186,8 @@ public class SupplierRoutes extends RouteBuilder {
         }
         String dir = source.startsWith("file:") ? source.substring("file:".length()) : source;
         String archive = Path.of(properties.getDataDir(), name, "archive").toAbsolutePath().toString();
-        return "file:" + dir + "?include=" + include + "&readLock=changed&readLockMinAge=1000&readLockCheckInterval=250"
+        return "file:" + dir + "?filter=#" + filter + "&include=" + include
+                + "&readLock=changed&readLockMarkerFile=false&readLockMinAge=1000&readLockCheckInterval=250"
                 + "&readLockTimeout=10000&move=" + archive + "/${date:now:yyyy/MM/dd}/${file:name}" + schedule;
     }
 }

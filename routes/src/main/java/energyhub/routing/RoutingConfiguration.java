@@ -30,9 +30,10 @@ public class RoutingConfiguration {
         return Clock.systemDefaultZone();
     }
 
+    /** One line limit for the whole hub: the ferry reader's {@code hub.ferry.max-line-chars} is the codec's too. */
     @Bean
-    RecordCodec recordCodec() {
-        return new RecordCodec();
+    RecordCodec recordCodec(@Value("${hub.ferry.max-line-chars:16384}") int maxLineChars) {
+        return new RecordCodec(maxLineChars);
     }
 
     /** The built-in GB/T 2589 table, or a province's own CSV when {@code hub.standard.energy-types} names one. */
