@@ -1,5 +1,6 @@
 package energyhub.routing;
 
+import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -29,7 +30,10 @@ public class BatchIntakeRoute extends RouteBuilder {
                 .filter(simple("${body.disposition} in 'STAGED,RESUMED'"))
                     .to(DualDeliveryRoute.ENDPOINT).id("deliver-batch")
                 .end()
-                .to(SettleBatchRoute.ENDPOINT).id("answer-batch")
+                // enrich with the original kept: a batch that cannot be answered now (the ledger is down, the
+                // ACK endpoint failed) is handled in settle-batch and answered by delivery-sweep; the intake
+                // still gets its outcome
+                .enrich(SettleBatchRoute.ENDPOINT, AggregationStrategies.useOriginal(false)).id("answer-batch")
                 .setBody(exchangeProperty(OUTCOME));
     }
 }

@@ -1,0 +1,101 @@
+package energyhub.routing;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.SingleConnectionFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends one queue message to a target with a bound on the wait. A JMS send that blocks (an address
+ * full under the BLOCK policy, a broker that stops answering, a disk full) has no timeout of its
+ * own: Artemis's producer waits for credits as long as it takes. Here the send runs on Camel's
+ * producer-template thread and the delivery waits at most {@code hub.routing.send-timeout}; then
+ * the attempt has failed ("no answer within 10s from energy.national") and the target's own
+ * connection is reset, which ends the blocked send. Each target has its own connection
+ * (bean {@code <target>ConnectionFactory}, see {@link #connectionFactoryBean}), so resetting or
+ * blocking one never touches the other.
+ */
+@Component
+public class TargetSender {
+
+    private static final Logger log = LoggerFactory.getLogger(TargetSender.class);
+
+    private final CamelContext camel;
+    private final RoutingProperties properties;
+    private final Map<Target, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private volatile ProducerTemplate template;
+
+    public TargetSender(CamelContext camel, RoutingProperties properties) {
+        this.camel = camel;
+        this.properties = properties;
+    }
+
+    /** The bean name of a target's own JMS connection factory, when the deployment provides one. */
+    public static String connectionFactoryBean(Target target) {
+        return target.id() + "ConnectionFactory";
+    }
+
+    /** The JMS endpoint of a target: its queue, on its own connection where there is one. */
+    String uri(Target target) {
+        String uri = "jms:queue:" + properties.queueOf(target) + "?jmsMessageType=Text&deliveryPersistent=true";
+        if (ownConnection(target) != null) {
+            uri += "&connectionFactory=#" + connectionFactoryBean(target);
+        }
+        return uri;
+    }
+
+    /** Sends the exchange's message to the target named by the exchange property {@code hubTarget}. */
+    public void send(Exchange exchange) throws Exception {
+        Target target = Target.of(exchange.getProperty(Headers.TARGET, String.class));
+        Endpoint endpoint = endpoints.computeIfAbsent(target, t -> camel.getEndpoint(uri(t)));
+        Exchange copy = exchange.copy();
+        CompletableFuture<Exchange> sent = template().asyncSend(endpoint, copy);
+        long timeout = properties.getSendTimeout().toMillis();
+        try {
+            Exchange done = sent.get(timeout, TimeUnit.MILLISECONDS);
+            if (done.getException() != null) {
+                throw done.getException();
+            }
+        } catch (TimeoutException e) {
+            reset(target);
+            throw new DeliveryCauses.NoAnswerException("no answer within " + properties.getSendTimeout().toSeconds()
+                    + "s from " + properties.queueOf(target) + " (address blocked or full, or the broker does not answer)");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    private void reset(Target target) {
+        SingleConnectionFactory own = ownConnection(target);
+        if (own != null) {
+            log.debug("resetting the connection to {} to end a blocked send", properties.queueOf(target));
+            own.resetConnection();
+        }
+    }
+
+    private SingleConnectionFactory ownConnection(Target target) {
+        Object bean = camel.getRegistry().lookupByName(connectionFactoryBean(target));
+        return bean instanceof SingleConnectionFactory s ? s : null;
+    }
+
+    private ProducerTemplate template() {
+        if (template == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = camel.createProducerTemplate();
+                }
+            }
+        }
+        return template;
+    }
+}
