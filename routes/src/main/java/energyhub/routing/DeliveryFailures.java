@@ -29,6 +29,12 @@ public class DeliveryFailures {
     /** Any failure the policy has no narrower case for. */
     public void failed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (ledgerFailure(cause)) {
+            // Camel matches onException from the deepest cause up, so a ConnectException under a
+            // CannotGetJdbcConnectionException lands here rather than in the ledger clause
+            outage.report(exchange);
+            return;
+        }
         String target = exchange.getProperty(Headers.TARGET, String.class);
         Long pk = exchange.getProperty(TargetDeliveryRoute.PK, Long.class);
         if (target == null || pk == null) {
@@ -48,6 +54,15 @@ public class DeliveryFailures {
         log.warn("delivery of batch {} (#{}) to {} failed: {}; delivery-sweep retries it with back-off",
                 exchange.getProperty(Headers.BATCH_ID), pk, target, why);
         log.debug("stack trace of that failure", cause);
+    }
+
+    static boolean ledgerFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DataAccessException || t instanceof TransactionException || t instanceof java.sql.SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Another holder took the delivery over while this one was sending: it is that holder's now. */

@@ -169,7 +169,8 @@ class DeliveryFailurePolicyTest extends CamelTestSupport {
         @Override
         public void delivered(long pk, String target) {
             if (failOnDelivered) {
-                throw new DataAccessResourceFailureException("Connection to 127.0.0.1:1 refused");
+                throw new DataAccessResourceFailureException("Could not get JDBC connection",
+                        new java.net.ConnectException("Connection refused"));
             }
             results.put(pk + ":" + target, "DELIVERED");
         }

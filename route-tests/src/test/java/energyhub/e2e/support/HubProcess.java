@@ -59,6 +59,11 @@ public final class HubProcess implements AutoCloseable {
                 });
     }
 
+    /** Whether the process is still running (not ended, not killed). */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** kill -9: no shutdown hook, no graceful stop of Camel, Artemis or the database. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
