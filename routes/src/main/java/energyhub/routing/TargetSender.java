@@ -33,6 +33,7 @@ public class TargetSender {
     private final CamelContext camel;
     private final RoutingProperties properties;
     private final Map<Target, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Map<Target, java.util.concurrent.atomic.AtomicLong> resets = new ConcurrentHashMap<>();
     private volatile ProducerTemplate template;
 
     public TargetSender(CamelContext camel, RoutingProperties properties) {
@@ -58,21 +59,32 @@ public class TargetSender {
     public void send(Exchange exchange) throws Exception {
         Target target = Target.of(exchange.getProperty(Headers.TARGET, String.class));
         Endpoint endpoint = endpoints.computeIfAbsent(target, t -> camel.getEndpoint(uri(t)));
+        var resetCount = resets.computeIfAbsent(target, t -> new java.util.concurrent.atomic.AtomicLong());
+        long resetsBefore = resetCount.get();
         Exchange copy = exchange.copy();
         CompletableFuture<Exchange> sent = template().asyncSend(endpoint, copy);
         long timeout = properties.getSendTimeout().toMillis();
         try {
             Exchange done = sent.get(timeout, TimeUnit.MILLISECONDS);
             if (done.getException() != null) {
+                if (resetCount.get() != resetsBefore) {
+                    // ended by the reset of another send to this target that got no answer: the same cause
+                    throw noAnswer(target);
+                }
                 throw done.getException();
             }
         } catch (TimeoutException e) {
+            resetCount.incrementAndGet();
             reset(target);
-            throw new DeliveryCauses.NoAnswerException("no answer within " + properties.getSendTimeout().toSeconds()
-                    + "s from " + properties.queueOf(target) + " (address blocked or full, or the broker does not answer)");
+            throw noAnswer(target);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
+    }
+
+    private DeliveryCauses.NoAnswerException noAnswer(Target target) {
+        return new DeliveryCauses.NoAnswerException("no answer within " + properties.getSendTimeout().toSeconds()
+                + "s from " + properties.queueOf(target) + " (address blocked or full, or the broker does not answer)");
     }
 
     private void reset(Target target) {
