@@ -24,6 +24,7 @@ public class BatchIntakeRoute extends RouteBuilder {
     @Override
     public void configure() {
         from(ENDPOINT).routeId("batch-intake")
+                .routeConfigurationId(DeliveryFailurePolicy.INTAKE_ID)
                 .bean(stager, "stage").id("stage-batch")
                 .setProperty(OUTCOME, body())
                 .setHeader(Headers.BATCH_PK, simple("${body.batchPk}"))

@@ -17,12 +17,15 @@ import org.springframework.transaction.TransactionException;
  * <li>anything else (the target refused, is full, did not answer in time): the delivery is FAILED
  *     with the named cause and retried with back-off.</li>
  * </ul>
- * Exceptions of batch-intake's staging are not handled here: the intake leaves its input to be read again.
+ * batch-intake has {@value #INTAKE_ID}: a ledger outage while staging is reported once and thrown back
+ * to the intake, which keeps its input to submit again.
  */
 @Component
 public class DeliveryFailurePolicy extends RouteConfigurationBuilder {
 
     public static final String ID = "delivery-failure-policy";
+    /** batch-intake's: a ledger outage at staging is said once and thrown back to the intake, which keeps its input. */
+    public static final String INTAKE_ID = "intake-failure-policy";
 
     private final LedgerOutage outage;
     private final DeliveryFailures failures;
@@ -43,6 +46,14 @@ public class DeliveryFailurePolicy extends RouteConfigurationBuilder {
                 .end()
                 .onException(Exception.class).handled(true)
                     .bean(failures, "failed").id("policy-failed")
+                .end();
+
+        // nothing is staged: the intake must keep its input (the ferry leaves the package in its inbox and
+        // reads it again), so the failure goes back to it, said once per outage and without a stack trace
+        routeConfiguration(INTAKE_ID)
+                .onException(DataAccessException.class, TransactionException.class, SQLException.class).handled(false)
+                    .logExhausted(false).logStackTrace(false)
+                    .bean(outage, "report").id("intake-policy-ledger-unavailable")
                 .end();
     }
 }

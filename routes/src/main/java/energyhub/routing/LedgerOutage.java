@@ -34,9 +34,12 @@ public class LedgerOutage {
     }
 
     void report(String routeId, String what, Throwable cause) {
+        String next = "batch-intake".equals(routeId)
+                ? "nothing is staged, the intake keeps its input and submits it again"
+                : "left to delivery-sweep, which finishes every interrupted delivery and unanswered batch once "
+                        + "the database answers";
         String message = "ledger database unavailable (" + DeliveryCauses.rootMessage(cause) + ") in " + routeId
-                + " (" + what + "): left to delivery-sweep, which finishes every interrupted delivery and "
-                + "unanswered batch once the database answers; further failures are not logged until then";
+                + " (" + what + "): " + next + "; further failures are not logged until then";
         if (downSince.compareAndSet(null, clock.instant())) {
             log.warn(message);
         } else {

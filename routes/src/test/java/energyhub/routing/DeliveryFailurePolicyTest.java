@@ -38,7 +38,15 @@ class DeliveryFailurePolicyTest extends CamelTestSupport {
     protected RoutesBuilder[] createRouteBuilders() {
         DeliveryFailures failures = new DeliveryFailures(ledger, properties, outage);
         TargetSender sender = new TargetSender(context, properties);
+        BatchStager downAtStaging = new BatchStager(ledger, null, null, properties, null) {
+            @Override
+            public IntakeOutcome stage(BatchSubmission submission) {
+                throw new org.springframework.transaction.CannotCreateTransactionException(
+                        "Could not open JDBC Connection for transaction", new java.net.ConnectException("Connection refused"));
+            }
+        };
         return new RoutesBuilder[] {new DeliveryFailurePolicy(outage, failures), new DualDeliveryRoute(),
+                new BatchIntakeRoute(downAtStaging),
                 new TargetDeliveryRoute(properties, ledger, sender), new RouteBuilder() {
                     @Override
                     public void configure() {
@@ -92,6 +100,18 @@ class DeliveryFailurePolicyTest extends CamelTestSupport {
         assertThat(ledger.results).doesNotContainKey("8:national");
         outage.answered();
         assertThat(outage.isDown()).isFalse();
+    }
+
+    @Test
+    void aLedgerOutageAtStagingGoesBackToTheIntakeWhichKeepsItsInput() throws Exception {
+        context.start();
+        getMockEndpoint("mock:national").expectedMessageCount(0);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> template.sendBody(BatchIntakeRoute.ENDPOINT, null))
+                .hasRootCauseInstanceOf(java.net.ConnectException.class);
+
+        assertThat(outage.isDown()).isTrue();
+        assertThat(ledger.results).isEmpty();
     }
 
     @Test

@@ -8,7 +8,6 @@ import energyhub.routing.Target;
 import java.io.IOException;
 import java.security.Principal;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,17 +41,15 @@ public class OperatorController {
     private final BrokerManagement broker;
     private final RoutingProperties routing;
     private final AuditTrail audit;
-    private final Clock clock;
 
     public OperatorController(JdbcTemplate jdbc, BatchLedger ledger, QuarantineFolder quarantine,
-            BrokerManagement broker, RoutingProperties routing, AuditTrail audit, Clock clock) {
+            BrokerManagement broker, RoutingProperties routing, AuditTrail audit) {
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.quarantine = quarantine;
         this.broker = broker;
         this.routing = routing;
         this.audit = audit;
-        this.clock = clock;
     }
 
     /** Batches, newest first, filtered by status, source, batchId and receipt time (ISO-8601 with offset). */
