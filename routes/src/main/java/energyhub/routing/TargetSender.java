@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * the attempt has failed ("no answer within 10s from energy.national") and the target's own
  * connection is reset, which ends the blocked send. Each target has its own connection
  * (bean {@code <target>ConnectionFactory}, see {@link #connectionFactoryBean}), so resetting or
- * blocking one never touches the other.
+ * blocking one never touches the other. While a target is silent, one send at a time probes it and
+ * the others fail at once with the same cause.
  */
 @Component
 public class TargetSender {
@@ -33,7 +34,7 @@ public class TargetSender {
     private final CamelContext camel;
     private final RoutingProperties properties;
     private final Map<Target, Endpoint> endpoints = new ConcurrentHashMap<>();
-    private final Map<Target, java.util.concurrent.atomic.AtomicLong> resets = new ConcurrentHashMap<>();
+    private final Map<Target, State> states = new ConcurrentHashMap<>();
     private volatile ProducerTemplate template;
 
     public TargetSender(CamelContext camel, RoutingProperties properties) {
@@ -55,36 +56,72 @@ public class TargetSender {
         return uri;
     }
 
-    /** Sends the exchange's message to the target named by the exchange property {@code hubTarget}. */
+    /**
+     * Sends the exchange's message to the target named by the exchange property {@code hubTarget}.
+     * While a target is not answering, one send at a time probes it; the others fail at once with
+     * the same cause, so neither the intake nor delivery-sweep waits a timeout per delivery.
+     */
     public void send(Exchange exchange) throws Exception {
         Target target = Target.of(exchange.getProperty(Headers.TARGET, String.class));
         Endpoint endpoint = endpoints.computeIfAbsent(target, t -> camel.getEndpoint(uri(t)));
-        var resetCount = resets.computeIfAbsent(target, t -> new java.util.concurrent.atomic.AtomicLong());
-        long resetsBefore = resetCount.get();
+        State state = states.computeIfAbsent(target, t -> new State());
+        java.time.Instant silentSince = state.silentSince.get();
+        boolean probe = false;
+        if (silentSince != null) {
+            if (!state.probing.compareAndSet(false, true)) {
+                throw noAnswer(target, "; not answering since " + silentSince + ", tried again when a probe gets through");
+            }
+            probe = true;
+        }
+        try {
+            sendBounded(target, endpoint, exchange, state);
+        } finally {
+            if (probe) {
+                state.probing.set(false);
+            }
+        }
+    }
+
+    private void sendBounded(Target target, Endpoint endpoint, Exchange exchange, State state) throws Exception {
+        long resetsBefore = state.resets.get();
         Exchange copy = exchange.copy();
         CompletableFuture<Exchange> sent = template().asyncSend(endpoint, copy);
         long timeout = properties.getSendTimeout().toMillis();
         try {
             Exchange done = sent.get(timeout, TimeUnit.MILLISECONDS);
+            if (done.getException() != null && state.resets.get() != resetsBefore) {
+                // ended by the reset of another send to this target that got no answer: the same cause
+                throw noAnswer(target, "");
+            }
+            // the broker answered, with success or a refusal: the target is not silent
+            if (state.silentSince.getAndSet(null) != null) {
+                log.info("{} answers again", properties.queueOf(target));
+            }
             if (done.getException() != null) {
-                if (resetCount.get() != resetsBefore) {
-                    // ended by the reset of another send to this target that got no answer: the same cause
-                    throw noAnswer(target);
-                }
                 throw done.getException();
             }
         } catch (TimeoutException e) {
-            resetCount.incrementAndGet();
+            state.resets.incrementAndGet();
+            state.silentSince.compareAndSet(null, java.time.Instant.now());
             reset(target);
-            throw noAnswer(target);
+            throw noAnswer(target, "");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
     }
 
-    private DeliveryCauses.NoAnswerException noAnswer(Target target) {
+    private DeliveryCauses.NoAnswerException noAnswer(Target target, String more) {
         return new DeliveryCauses.NoAnswerException("no answer within " + properties.getSendTimeout().toSeconds()
-                + "s from " + properties.queueOf(target) + " (address blocked or full, or the broker does not answer)");
+                + "s from " + properties.queueOf(target) + " (address blocked or full, or the broker does not answer"
+                + more + ")");
+    }
+
+    /** Per target: resets of its connection, since when it has not answered, whether a probe is out. */
+    private static final class State {
+        final java.util.concurrent.atomic.AtomicLong resets = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<java.time.Instant> silentSince =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
     private void reset(Target target) {
