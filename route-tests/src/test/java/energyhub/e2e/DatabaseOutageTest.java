@@ -90,7 +90,13 @@ class DatabaseOutageTest {
             pgCtl("-w", "-t", "60", "-l", pgData.resolve("restart.log").toString(), "-o",
                     "-p " + pgPort + " -c timezone=UTC -c max_connections=300", "start");
 
-            await().atMost(Duration.ofSeconds(180)).until(() -> acks(outbox) == PACKAGES);
+            try {
+                await().atMost(Duration.ofSeconds(180)).until(() -> acks(outbox) == PACKAGES);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                Files.writeString(log.resolveSibling("database-outage-threads.txt"), hub.threadDump() + "\n\n"
+                        + sessions(pgPort));
+                throw e;
+            }
             assertThat(hub.isAlive()).as("never restarted").isTrue();
             ObjectMapper json = new ObjectMapper();
             for (FerryPackage p : packages) {
@@ -125,6 +131,25 @@ class DatabaseOutageTest {
             } catch (Exception stoppedAbove) {
                 // pg_ctl stopped it already
             }
+        }
+    }
+
+    /** What the database's sessions are doing, for the log of a test that waited in vain. */
+    private static String sessions(int port) {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                "postgres", "")) {
+            StringBuilder out = new StringBuilder();
+            var rs = c.createStatement().executeQuery("select pid, state, wait_event_type, wait_event, "
+                    + "pg_blocking_pids(pid), xact_start, left(query, 300) from pg_stat_activity");
+            while (rs.next()) {
+                for (int i = 1; i <= 7; i++) {
+                    out.append(rs.getString(i)).append(" | ");
+                }
+                out.append('\n');
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "no sessions: " + e;
         }
     }
 
