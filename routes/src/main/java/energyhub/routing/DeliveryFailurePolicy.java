@@ -26,6 +26,11 @@ public class DeliveryFailurePolicy extends RouteConfigurationBuilder {
     public static final String ID = "delivery-failure-policy";
     /** batch-intake's: a ledger outage at staging is said once and thrown back to the intake, which keeps its input. */
     public static final String INTAKE_ID = "intake-failure-policy";
+    /**
+     * For any route that polls the ledger's database (the wings' timers too): an outage is said once
+     * by {@link LedgerOutage}, not as a stack trace per poll, and the route runs again on its next poll.
+     */
+    public static final String LEDGER_ID = "ledger-outage-policy";
 
     private final LedgerOutage outage;
     private final DeliveryFailures failures;
@@ -54,6 +59,11 @@ public class DeliveryFailurePolicy extends RouteConfigurationBuilder {
                 .onException(DataAccessException.class, TransactionException.class, SQLException.class).handled(false)
                     .logExhausted(false).logStackTrace(false)
                     .bean(outage, "report").id("intake-policy-ledger-unavailable")
+                .end();
+
+        routeConfiguration(LEDGER_ID)
+                .onException(DataAccessException.class, TransactionException.class, SQLException.class).handled(true)
+                    .bean(outage, "report").id("ledger-policy-unavailable")
                 .end();
     }
 }

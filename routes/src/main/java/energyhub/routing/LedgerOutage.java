@@ -34,10 +34,16 @@ public class LedgerOutage {
     }
 
     void report(String routeId, String what, Throwable cause) {
-        String next = "batch-intake".equals(routeId)
-                ? "nothing is staged, the intake keeps its input and submits it again"
-                : "left to delivery-sweep, which finishes every interrupted delivery and unanswered batch once "
-                        + "the database answers";
+        String next;
+        if ("batch-intake".equals(routeId)) {
+            next = "nothing is staged, the intake keeps its input and submits it again";
+        } else if (routeId != null && (routeId.startsWith("deliver-") || routeId.startsWith("send-")
+                || routeId.equals("settle-batch") || routeId.equals("dual-delivery") || routeId.equals("delivery-sweep"))) {
+            next = "left to delivery-sweep, which finishes every interrupted delivery and unanswered batch once "
+                    + "the database answers";
+        } else {
+            next = "it runs again on its next poll";
+        }
         String message = "ledger database unavailable (" + DeliveryCauses.rootMessage(cause) + ") in " + routeId
                 + " (" + what + "): " + next + "; further failures are not logged until then";
         if (downSince.compareAndSet(null, clock.instant())) {
