@@ -207,15 +207,37 @@ public class BrokerConfiguration {
         return s == null || s.isBlank();
     }
 
-    /** The hub's own connection, shared by all its producers. */
+    /** The hub's own connection, for everything but the two platform queues (each has its own below). */
     @Bean
+    @org.springframework.context.annotation.Primary
     ConnectionFactory connectionFactory(Optional<EmbeddedActiveMQ> embedded) {
+        return hubConnection();
+    }
+
+    /**
+     * The national queue's own connection: a send blocked there (address full, broker not answering)
+     * is ended by resetting this connection and never holds a session the provincial queue needs.
+     */
+    @Bean
+    ConnectionFactory nationalConnectionFactory(Optional<EmbeddedActiveMQ> embedded) {
+        return hubConnection();
+    }
+
+    /** The provincial queue's own connection (see the national one). */
+    @Bean
+    ConnectionFactory provincialConnectionFactory(Optional<EmbeddedActiveMQ> embedded) {
+        return hubConnection();
+    }
+
+    private CachingConnectionFactory hubConnection() {
         String url = broker.getUrl().isBlank() ? "vm://" + inVmId : broker.getUrl();
         url += (url.contains("?") ? "&" : "?") + "minLargeMessageSize=" + MIN_LARGE_MESSAGE_BYTES;
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url, broker.getUser(), broker.getPassword());
         CachingConnectionFactory caching = new CachingConnectionFactory(artemis);
         caching.setSessionCacheSize(10);
         caching.setCacheConsumers(false);
+        // a broken connection is replaced on the next send instead of failing every later one
+        caching.setReconnectOnException(true);
         return caching;
     }
 }

@@ -1,5 +1,6 @@
 package energyhub.monitoring;
 
+import energyhub.routing.DeliveryFailurePolicy;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,12 @@ public class LedgerAuditRoute extends RouteBuilder {
     public void configure() {
         from("timer:audit-ledger?delay=1000&period=" + properties.getFollowInterval().toMillis())
                 .routeId("audit-ledger")
+                // a database outage is said once (LedgerOutage), not as a stack trace every follow interval
+                .routeConfigurationId(DeliveryFailurePolicy.LEDGER_ID)
                 .process(exchange -> drain()).id("audit-ledger-drain");
         from("timer:audit-purge?delay=60000&period=" + properties.getPurgeInterval().toMillis())
                 .routeId("audit-purge")
+                .routeConfigurationId(DeliveryFailurePolicy.LEDGER_ID)
                 .process(exchange -> audit.purge()).id("audit-purge-old");
     }
 

@@ -1,5 +1,6 @@
 package energyhub.routing;
 
+import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -23,13 +24,17 @@ public class BatchIntakeRoute extends RouteBuilder {
     @Override
     public void configure() {
         from(ENDPOINT).routeId("batch-intake")
+                .routeConfigurationId(DeliveryFailurePolicy.INTAKE_ID)
                 .bean(stager, "stage").id("stage-batch")
                 .setProperty(OUTCOME, body())
                 .setHeader(Headers.BATCH_PK, simple("${body.batchPk}"))
                 .filter(simple("${body.disposition} in 'STAGED,RESUMED'"))
                     .to(DualDeliveryRoute.ENDPOINT).id("deliver-batch")
                 .end()
-                .to(SettleBatchRoute.ENDPOINT).id("answer-batch")
+                // enrich with the original kept: a batch that cannot be answered now (the ledger is down, the
+                // ACK endpoint failed) is handled in settle-batch and answered by delivery-sweep; the intake
+                // still gets its outcome
+                .enrich(SettleBatchRoute.ENDPOINT, AggregationStrategies.useOriginal(false)).id("answer-batch")
                 .setBody(exchangeProperty(OUTCOME));
     }
 }

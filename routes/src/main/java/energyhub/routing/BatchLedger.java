@@ -29,18 +29,28 @@ public class BatchLedger {
     private final RoutingProperties properties;
     private final Clock clock;
 
-    public BatchLedger(JdbcTemplate jdbc, RoutingProperties properties, Clock clock) {
+    private final HubInstance instance;
+
+    public BatchLedger(JdbcTemplate jdbc, RoutingProperties properties, Clock clock, HubInstance instance) {
         this.jdbc = jdbc;
         this.properties = properties;
         this.clock = clock;
+        this.instance = instance;
     }
 
     /** A batch row that counts as processed (not a duplicate, not a rejected transfer). */
     public record ProcessedBatch(long pk, String source, String fileName, String digest) {
     }
 
-    /** A delivery that is due: never tried, failed and due again, or left claimed by a crashed run. */
-    public record DueDelivery(long batchPk, String target) {
+    /**
+     * A delivery that is due: never tried, failed and due again, or claimed under a lease that
+     * lapsed ({@code lapsedHolder} names the hub instance that held it, null otherwise).
+     */
+    public record DueDelivery(long batchPk, String target, String lapsedHolder) {
+
+        public DueDelivery(long batchPk, String target) {
+            this(batchPk, target, null);
+        }
     }
 
     /** An ACK ready to hand to its intake. */
@@ -92,24 +102,57 @@ public class BatchLedger {
         }
     }
 
-    /** Takes a delivery for this run; false when it is delivered already or another run has it. */
+    /**
+     * Takes a delivery for this hub instance under a lease of {@code hub.routing.claim-lease}:
+     * a pending or failed one, or one whose lease lapsed (its holder died or could not record its
+     * result). False when it is delivered already or another holder's lease is still running. The
+     * check and the take are one UPDATE, so two hubs sharing the ledger never both get it.
+     */
     public boolean claim(long pk, String target) {
-        return jdbc.update("update delivery set status = 'SENDING', claimed_at = ?, attempts = attempts + 1 "
-                + "where batch_pk = ? and target = ? and status in ('PENDING', 'FAILED')", now(), pk, target) == 1;
+        Timestamp now = now();
+        return jdbc.update("update delivery set status = 'SENDING', claimed_at = ?, claimed_by = ?, lease_until = ?, "
+                + "attempts = attempts + 1 where batch_pk = ? and target = ? and (status in ('PENDING', 'FAILED') "
+                + "or (status = 'SENDING' and (lease_until is null or lease_until < ?)))",
+                now, instance.id(), leaseEnd(), pk, target, now) == 1;
     }
 
+    /**
+     * Extends this instance's lease while it is still sending; false when the lease is no longer
+     * this instance's (it lapsed and another holder took the delivery over).
+     */
+    public boolean renew(long pk, String target) {
+        return jdbc.update("update delivery set lease_until = ? where batch_pk = ? and target = ? "
+                + "and status = 'SENDING' and claimed_by = ?", leaseEnd(), pk, target, instance.id()) == 1;
+    }
+
+    /**
+     * Every copy is stored by the broker. Recorded whoever holds the claim now (a holder that took
+     * over a lapsed lease sends copies the broker drops), but never over a newer request (a replay
+     * or re-send made after the claim).
+     */
     public void delivered(long pk, String target) {
-        jdbc.update("update delivery set status = 'DELIVERED', delivered_at = ?, last_error = null "
-                + "where batch_pk = ? and target = ?", now(), pk, target);
+        jdbc.update("update delivery set status = 'DELIVERED', delivered_at = ?, last_error = null, claimed_by = null, "
+                + "lease_until = null, mode = 'NORMAL' where batch_pk = ? and target = ? and status = 'SENDING'",
+                now(), pk, target);
     }
 
+    /** The attempt failed: FAILED with the cause and a back-off, if this instance still holds the claim. */
     public void failed(long pk, String target, String error) {
         Integer attempts = jdbc.queryForObject("select attempts from delivery where batch_pk = ? and target = ?",
                 Integer.class, pk, target);
         Duration wait = backoff(attempts == null ? 1 : attempts);
-        jdbc.update("update delivery set status = 'FAILED', last_error = ?, next_attempt_at = ? "
-                + "where batch_pk = ? and target = ?", truncate(error, 2000),
-                Timestamp.from(clock.instant().plus(wait)), pk, target);
+        jdbc.update("update delivery set status = 'FAILED', last_error = ?, next_attempt_at = ?, claimed_by = null, "
+                + "lease_until = null where batch_pk = ? and target = ? and status = 'SENDING' and claimed_by = ?",
+                truncate(error, 2000), Timestamp.from(clock.instant().plus(wait)), pk, target, instance.id());
+    }
+
+    /**
+     * The duplicate-id suffix of the next send: empty for a normal delivery (the broker drops what
+     * it already stored), {@code :resend-N} for the N-th operator re-send of a delivered batch.
+     */
+    public String duplicateSuffix(long pk, String target) {
+        return jdbc.query("select mode, resends from delivery where batch_pk = ? and target = ?",
+                rs -> rs.next() && "RESEND".equals(rs.getString(1)) ? ":resend-" + rs.getInt(2) : "", pk, target);
     }
 
     Duration backoff(int attempts) {
@@ -121,18 +164,50 @@ public class BatchLedger {
     }
 
     /**
-     * A claim outlives only the process that made it: at start-up every SENDING row was left by a
-     * run that died mid-send. Resending is safe, the broker drops what it already stored.
+     * At start-up: the claims this instance's previous run left (it died mid-send) are free at once;
+     * other instances' claims are left to their leases. Resending is safe, the broker drops what it
+     * already stored.
      */
     public int releaseAbandonedClaims() {
-        return jdbc.update("update delivery set status = 'FAILED', next_attempt_at = ?, "
-                + "last_error = coalesce(last_error, 'interrupted by a restart') where status = 'SENDING'", now());
+        return jdbc.update("update delivery set status = 'FAILED', next_attempt_at = ?, claimed_by = null, "
+                + "lease_until = null, last_error = coalesce(last_error, 'interrupted by a restart') "
+                + "where status = 'SENDING' and (claimed_by = ? or claimed_by is null)", now(), instance.id());
     }
 
+    /** Due deliveries: pending or failed and due, or claimed under a lease that lapsed. */
     public List<DueDelivery> dueDeliveries(int limit) {
-        return jdbc.query("select batch_pk, target from delivery where status in ('PENDING', 'FAILED') "
-                        + "and next_attempt_at <= ? order by next_attempt_at limit ?",
-                (rs, i) -> new DueDelivery(rs.getLong(1), rs.getString(2)), now(), limit);
+        Timestamp now = now();
+        return jdbc.query("select batch_pk, target, case when status = 'SENDING' then coalesce(claimed_by, '?') end "
+                        + "from delivery where (status in ('PENDING', 'FAILED') and next_attempt_at <= ?) "
+                        + "or (status = 'SENDING' and (lease_until is null or lease_until < ?)) "
+                        + "order by next_attempt_at limit ?",
+                (rs, i) -> new DueDelivery(rs.getLong(1), rs.getString(2), rs.getString(3)), now, now, limit);
+    }
+
+    /**
+     * An operator's replay: a failed or waiting delivery becomes due now. False when the delivery
+     * is not failed or pending (delivered, or being sent).
+     */
+    public boolean replay(long pk, String target) {
+        return jdbc.update("update delivery set status = 'PENDING', next_attempt_at = ? where batch_pk = ? "
+                + "and target = ? and status in ('FAILED', 'PENDING')", now(), pk, target) == 1;
+    }
+
+    /**
+     * An operator's re-send of a delivered batch to one target: due now, sent with fresh duplicate
+     * ids ({@code messageId:target:resend-N}) so the broker takes the copies again. Returns N, or
+     * empty when this delivery is not DELIVERED.
+     */
+    @Transactional
+    public Optional<Integer> resend(long pk, String target) {
+        int n = jdbc.update("update delivery set status = 'PENDING', mode = 'RESEND', resends = resends + 1, "
+                + "next_attempt_at = ?, last_error = null where batch_pk = ? and target = ? and status = 'DELIVERED'",
+                now(), pk, target);
+        if (n == 0) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(jdbc.queryForObject("select resends from delivery where batch_pk = ? and target = ?",
+                Integer.class, pk, target));
     }
 
     /** Batches whose ACK has not been handed over yet: still delivering or settled but unsent. */
@@ -225,6 +300,10 @@ public class BatchLedger {
 
     public String batchIdOf(long pk) {
         return jdbc.queryForObject("select batch_id from batch where id = ?", String.class, pk);
+    }
+
+    private Timestamp leaseEnd() {
+        return Timestamp.from(clock.instant().plus(properties.getClaimLease()));
     }
 
     private Timestamp now() {

@@ -1,5 +1,6 @@
 package energyhub.routing;
 
+import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +21,10 @@ public class DualDeliveryRoute extends RouteBuilder {
     @Override
     public void configure() {
         from(ENDPOINT).routeId("dual-delivery")
-                .multicast().parallelProcessing().id("fan-out")
+                .routeConfigurationId(DeliveryFailurePolicy.ID)
+                // the original exchange goes on: a target's failure is handled (and recorded) in its own
+                // route, and must neither stop the caller nor change what it carries
+                .multicast(AggregationStrategies.useOriginal(false)).parallelProcessing().id("fan-out")
                     .to(targetEndpoint(Target.NATIONAL), targetEndpoint(Target.PROVINCIAL))
                 .end();
     }

@@ -52,6 +52,20 @@ public class RoutingConfiguration {
         return new RecordValidator(table, clock);
     }
 
+    @Bean
+    HubInstance hubInstance(RoutingProperties properties, @Value("${hub.data-dir:./data}") String dataDir) {
+        if (!properties.getInstanceId().isBlank()) {
+            return new HubInstance(properties.getInstanceId());
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return new HubInstance(host + ":" + Path.of(dataDir).toAbsolutePath().normalize());
+    }
+
     /** Before any route runs, take back the deliveries a crashed run left half-sent. */
     @Bean
     CamelContextConfiguration releaseAbandonedClaims(BatchLedger ledger) {

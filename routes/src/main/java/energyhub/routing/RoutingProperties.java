@@ -23,6 +23,12 @@ public class RoutingProperties {
     private Duration retryInitialDelay = Duration.ofSeconds(5);
     /** Longest wait between two retries of a failed delivery. */
     private Duration retryMaxDelay = Duration.ofMinutes(5);
+    /** How long a claim on a delivery holds without renewal; a lapsed one is taken over by delivery-sweep. */
+    private Duration claimLease = Duration.ofMinutes(1);
+    /** A target that has not taken a message within this long has failed this attempt. */
+    private Duration sendTimeout = Duration.ofSeconds(10);
+    /** This hub's name in the ledger's claims; empty = host name and data directory. */
+    private String instanceId = "";
 
     public int getChunkMaxRecords() { return chunkMaxRecords; }
     public void setChunkMaxRecords(int v) { this.chunkMaxRecords = v; }
@@ -40,6 +46,13 @@ public class RoutingProperties {
     public void setRetryInitialDelay(Duration v) { this.retryInitialDelay = v; }
     public Duration getRetryMaxDelay() { return retryMaxDelay; }
     public void setRetryMaxDelay(Duration v) { this.retryMaxDelay = v; }
+
+    public Duration getClaimLease() { return claimLease; }
+    public void setClaimLease(Duration v) { this.claimLease = v; }
+    public Duration getSendTimeout() { return sendTimeout; }
+    public void setSendTimeout(Duration v) { this.sendTimeout = v; }
+    public String getInstanceId() { return instanceId; }
+    public void setInstanceId(String v) { this.instanceId = v; }
 
     public String queueOf(Target target) {
         return target == Target.NATIONAL ? nationalQueue : provincialQueue;

@@ -27,6 +27,7 @@ public class SettleBatchRoute extends RouteBuilder {
     @Override
     public void configure() {
         from(ENDPOINT).routeId("settle-batch")
+                .routeConfigurationId(DeliveryFailurePolicy.ID)
                 .process(this::settle).id("settle")
                 .filter(header(Headers.ACK_STATUS).isNotNull())
                     .filter(header("hubAckEndpoint").isNotNull())

@@ -1,30 +1,37 @@
 package energyhub.routing;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
  * Sends the staged chunks of one batch to one target queue ({@code deliver-national},
- * {@code deliver-provincial}). Every message is persistent and carries
- * {@code _AMQ_DUPL_ID = messageId:target}, so a resend after a crash or a retry is dropped by the
- * broker: the ledger row is marked delivered only after the last send returned, that is after
- * the broker has stored every copy durably. A failed send stops the batch for this target only:
- * the delivery is marked FAILED with the error and a back-off, and {@code delivery-sweep} retries it.
+ * {@code deliver-provincial}, each with its chunk loop {@code send-<target>}). Every message is
+ * persistent and carries {@code _AMQ_DUPL_ID = messageId:target} ({@code :resend-N} appended for an
+ * operator's re-send), so a resend after a crash or a retry is dropped by the broker: the ledger
+ * row is marked delivered only after the last send returned, that is after the broker has stored
+ * every copy durably. The claim is a lease, renewed while chunks go out; each send waits at most
+ * {@code hub.routing.send-timeout} ({@link TargetSender}). Failures are handled by
+ * {@link DeliveryFailurePolicy}: a failed send stops the batch for this target only, FAILED with
+ * the named cause and a back-off, and {@code delivery-sweep} retries it.
  */
 @Component
 public class TargetDeliveryRoute extends RouteBuilder {
 
     static final String PK = "hubBatchPk";
+    static final String DUPLICATE_SUFFIX = "hubDuplicateSuffix";
+    static final String LEASE_RENEWED = "hubLeaseRenewed";
 
     private final RoutingProperties properties;
     private final BatchLedger ledger;
+    private final TargetSender sender;
 
-    public TargetDeliveryRoute(RoutingProperties properties, BatchLedger ledger) {
+    public TargetDeliveryRoute(RoutingProperties properties, BatchLedger ledger, TargetSender sender) {
         this.properties = properties;
         this.ledger = ledger;
+        this.sender = sender;
     }
 
     @Override
@@ -33,41 +40,60 @@ public class TargetDeliveryRoute extends RouteBuilder {
             String t = target.id();
             String pk = "${exchangeProperty." + PK + "}";
             from(DualDeliveryRoute.targetEndpoint(target)).routeId("deliver-" + t)
+                    .routeConfigurationId(DeliveryFailurePolicy.ID)
                     // properties, unlike headers, reach every split message and survive its header reset
                     .setProperty(PK, header(Headers.BATCH_PK))
+                    .setProperty(Headers.TARGET, constant(t))
                     .filter(method(ledger, "claim(" + pk + ", '" + t + "')")).id(t + "-claim")
-                        .setProperty(Headers.SOURCE, method(ledger, "sourceOf(" + pk + ")"))
-                        .setProperty(Headers.BATCH_ID, method(ledger, "batchIdOf(" + pk + ")"))
-                        // try/catch rather than the error handler: a failure inside the split must end
-                        // the whole delivery as FAILED, never let the split go on to "delivered"
-                        .doTry()
-                            .split(method(ledger, "chunks(" + pk + ")")).streaming().stopOnException()
-                                .id(t + "-chunks")
-                                .process(exchange -> toQueueMessage(exchange, t)).id(t + "-message")
-                                // fire-and-forget whatever the caller's pattern: an InOut exchange would make
-                                // the JMS producer wait for a reply no platform sends
-                                .setExchangePattern(ExchangePattern.InOnly).id(t + "-in-only")
-                                .to("jms:queue:" + properties.queueOf(target)
-                                        + "?jmsMessageType=Text&deliveryPersistent=true").id(t + "-send")
-                            .endDoTry()
-                            .bean(ledger, "delivered(" + pk + ", '" + t + "')").id(t + "-delivered")
-                        .doCatch(Exception.class)
-                            .process(exchange -> failed(exchange, t)).id(t + "-failed")
-                            .log(LoggingLevel.WARN, "delivery of batch #" + pk + " to " + t
-                                    + " failed, will retry: ${exception.message}").id(t + "-failed-log")
-                        .end()
+                        .setProperty(LEASE_RENEWED, method(this, "leaseClock")).id(t + "-lease-clock")
+                        .setProperty(Headers.SOURCE, method(ledger, "sourceOf(" + pk + ")")).id(t + "-source")
+                        .setProperty(Headers.BATCH_ID, method(ledger, "batchIdOf(" + pk + ")")).id(t + "-batch-id")
+                        .setProperty(DUPLICATE_SUFFIX, method(ledger, "duplicateSuffix(" + pk + ", '" + t + "')"))
+                            .id(t + "-duplicate-suffix")
+                        .to("direct:send-" + t).id(t + "-send-chunks")
+                        .bean(ledger, "delivered(" + pk + ", '" + t + "')").id(t + "-delivered")
+                    .end();
+
+            // no error handler of its own: the first failed chunk ends the loop and the failure goes
+            // to deliver-<target>, whose policy records it once for the whole delivery
+            from("direct:send-" + t).routeId("send-" + t).errorHandler(noErrorHandler())
+                    .split(method(ledger, "chunks(" + pk + ")")).streaming().stopOnException().id(t + "-chunks")
+                        .bean(this, "toQueueMessage").id(t + "-message")
+                        // fire-and-forget whatever the caller's pattern: an InOut exchange would make
+                        // the JMS producer wait for a reply no platform sends
+                        .setExchangePattern(ExchangePattern.InOnly).id(t + "-in-only")
+                        .bean(sender, "send").id(t + "-send")
+                        .bean(this, "renewLease").id(t + "-renew-lease")
                     .end();
         }
     }
 
-    private void failed(Exchange exchange, String target) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        ledger.failed(exchange.getProperty(PK, Long.class), target,
-                cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    /** When the lease was last taken or renewed; shared by the chunk messages of one delivery. */
+    public AtomicLong leaseClock() {
+        return new AtomicLong(System.nanoTime());
     }
 
-    private static void toQueueMessage(Exchange exchange, String target) {
+    /** Renews the claim once a third of the lease has passed; stops if another holder has it now. */
+    public void renewLease(Exchange exchange) {
+        AtomicLong renewed = exchange.getProperty(LEASE_RENEWED, AtomicLong.class);
+        long now = System.nanoTime();
+        if (now - renewed.get() < properties.getClaimLease().toNanos() / 3) {
+            return;
+        }
+        long pk = exchange.getProperty(PK, Long.class);
+        String target = exchange.getProperty(Headers.TARGET, String.class);
+        if (!ledger.renew(pk, target)) {
+            throw new DeliveryCauses.LeaseLostException("the claim on batch #" + pk + " to " + target
+                    + " lapsed and another holder took it over");
+        }
+        renewed.set(now);
+    }
+
+    /** A staged chunk as the queue message of contracts section 3, with the hub* properties. */
+    public void toQueueMessage(Exchange exchange) {
         StagedChunk chunk = exchange.getMessage().getBody(StagedChunk.class);
+        String target = exchange.getProperty(Headers.TARGET, String.class);
+        String suffix = exchange.getProperty(DUPLICATE_SUFFIX, "", String.class);
         var m = exchange.getMessage();
         m.removeHeaders("*");
         m.setHeader(Headers.BATCH_ID, exchange.getProperty(Headers.BATCH_ID));
@@ -76,7 +102,10 @@ public class TargetDeliveryRoute extends RouteBuilder {
         m.setHeader(Headers.ENTERPRISE_CODE, chunk.enterpriseCode());
         m.setHeader(Headers.RECORD_COUNT, chunk.recordCount());
         m.setHeader(Headers.SOURCE, exchange.getProperty(Headers.SOURCE));
-        m.setHeader(Headers.DUPLICATE_ID, chunk.messageId() + ":" + target);
+        m.setHeader(Headers.DUPLICATE_ID, chunk.messageId() + ":" + target + suffix);
+        if (!suffix.isEmpty()) {
+            m.setHeader(Headers.RESEND, suffix.substring(suffix.lastIndexOf('-') + 1));
+        }
         m.setBody(chunk.body());
     }
 }

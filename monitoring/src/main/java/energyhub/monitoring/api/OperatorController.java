@@ -2,12 +2,12 @@ package energyhub.monitoring.api;
 
 import energyhub.monitoring.AuditTrail;
 import energyhub.monitoring.BrokerManagement;
+import energyhub.routing.BatchLedger;
 import energyhub.routing.RoutingProperties;
 import energyhub.routing.Target;
 import java.io.IOException;
 import java.security.Principal;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,20 +36,20 @@ public class OperatorController {
     private static final int MAX_LIMIT = 1000;
 
     private final JdbcTemplate jdbc;
+    private final BatchLedger ledger;
     private final QuarantineFolder quarantine;
     private final BrokerManagement broker;
     private final RoutingProperties routing;
     private final AuditTrail audit;
-    private final Clock clock;
 
-    public OperatorController(JdbcTemplate jdbc, QuarantineFolder quarantine, BrokerManagement broker,
-            RoutingProperties routing, AuditTrail audit, Clock clock) {
+    public OperatorController(JdbcTemplate jdbc, BatchLedger ledger, QuarantineFolder quarantine,
+            BrokerManagement broker, RoutingProperties routing, AuditTrail audit) {
         this.jdbc = jdbc;
+        this.ledger = ledger;
         this.quarantine = quarantine;
         this.broker = broker;
         this.routing = routing;
         this.audit = audit;
-        this.clock = clock;
     }
 
     /** Batches, newest first, filtered by status, source, batchId and receipt time (ISO-8601 with offset). */
@@ -125,19 +125,40 @@ public class OperatorController {
         }
     }
 
-    /** Makes a failed (or waiting) delivery due now, so delivery-sweep sends it on its next run. */
+    /**
+     * Makes a failed (or waiting) delivery due now, so delivery-sweep sends it on its next run. The
+     * ledger is changed only through the routing core ({@link BatchLedger#replay}), by its rules.
+     */
     @PostMapping("/batches/{id}/deliveries/{target}/replay")
     public Map<String, Object> replayDelivery(@PathVariable long id, @PathVariable String target, Principal who) {
         String t = Target.of(target).id();
-        int n = jdbc.update("update delivery set status = 'PENDING', next_attempt_at = ? where batch_pk = ? "
-                + "and target = ? and status in ('FAILED', 'PENDING')", Timestamp.from(clock.instant()), id, t);
-        if (n == 0) {
+        if (!ledger.replay(id, t)) {
             audit.append(who.getName(), "REPLAY_DELIVERY", "#" + id + " " + t, "FAILED",
                     "no failed or pending delivery of this batch to this target");
             throw new IllegalStateException("batch #" + id + " has no failed or pending delivery to " + t);
         }
         audit.append(who.getName(), "REPLAY_DELIVERY", "#" + id + " " + t, "OK", "due now; delivery-sweep sends it");
         return Map.of("batch", id, "target", t, "status", "PENDING");
+    }
+
+    /**
+     * Sends an already DELIVERED batch to one platform again (the platform lost it, or asks for it):
+     * due now, with fresh duplicate ids ({@code messageId:target:resend-N}) and the message property
+     * {@code hubResend=N}, so the broker takes the copies and the platform can tell them apart.
+     */
+    @PostMapping("/batches/{id}/deliveries/{target}/resend")
+    public Map<String, Object> resendDelivery(@PathVariable long id, @PathVariable String target, Principal who) {
+        String t = Target.of(target).id();
+        var n = ledger.resend(id, t);
+        if (n.isEmpty()) {
+            audit.append(who.getName(), "RESEND_DELIVERY", "#" + id + " " + t, "FAILED",
+                    "no delivered delivery of this batch to this target");
+            throw new IllegalStateException("batch #" + id + " is not delivered to " + t
+                    + "; a failed or waiting delivery is replayed, not re-sent");
+        }
+        audit.append(who.getName(), "RESEND_DELIVERY", "#" + id + " " + t, "OK", "re-send " + n.get()
+                + " due now; delivery-sweep sends it with duplicate ids messageId:" + t + ":resend-" + n.get());
+        return Map.of("batch", id, "target", t, "status", "PENDING", "resend", n.get());
     }
 
     /** The dead-letter queue of each platform queue and how many messages it holds. */

@@ -40,6 +40,36 @@ class OperatorReplayTest extends CockpitTest {
     }
 
     @Test
+    void reSendOfADeliveredBatchPutsItsRecordsOnceMoreInThatQueueOnly() throws Exception {
+        FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 3).dropInto(inbox());
+        awaitAck(pkg, "ACCEPTED");
+        long pk = (Long) ledger.batch(pkg.batchId()).get("id");
+        // the provincial platform lost what it consumed and asks for the batch again
+        assertThat(provincial.drain(500)).extracting(m -> m.batchId()).contains(pkg.batchId());
+        assertThat(provincial.browse(pkg.batchId())).isEmpty();
+
+        assertThat(post("/api/operator/batches/" + pk + "/deliveries/provincial/resend", "", VIEWER, VIEWER_PASSWORD)
+                .statusCode()).isEqualTo(403);
+        var resend = post("/api/operator/batches/" + pk + "/deliveries/provincial/resend", "", OPERATOR,
+                OPERATOR_PASSWORD);
+        assertThat(resend.statusCode()).as(resend.body()).isEqualTo(200);
+        assertThat(json(resend).path("resend").asInt()).isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(provincial.browse(pkg.batchId())).hasSize(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "DELIVERED".equals(ledger.deliveries(pk).get(1).get("status")));
+        var again = provincial.browse(pkg.batchId()).get(0);
+        assertThat(again.records()).isEqualTo(3);
+        assertThat(again.duplicateId()).endsWith(":provincial:resend-1");
+        assertThat(national.browse(pkg.batchId())).as("the other platform gets nothing again").hasSize(1);
+        assertThat(post("/api/operator/batches/" + pk + "/deliveries/national/replay", "", OPERATOR,
+                OPERATOR_PASSWORD).statusCode()).as("a delivered batch is re-sent, not replayed").isEqualTo(409);
+        assertThat(jdbc.queryForList("select result || ':' || detail from audit_event where action = 'RESEND_DELIVERY' "
+                + "and subject = ? order by seq", String.class, "#" + pk + " provincial"))
+                .singleElement().asString().startsWith("OK:re-send 1");
+    }
+
+    @Test
     void deadLetteredMessagesGoBackToTheirQueue() throws Exception {
         FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 3).dropInto(inbox());
         awaitAck(pkg, "ACCEPTED");

@@ -85,6 +85,24 @@ public final class HubProcess implements AutoCloseable {
                 });
     }
 
+    /** Its threads as {@code jcmd Thread.print} shows them, for the log of a test that waited in vain. */
+    public String threadDump() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(process.pid()), "Thread.print").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor();
+            return out;
+        } catch (Exception e) {
+            return "no thread dump: " + e;
+        }
+    }
+
+    /** Whether the process is still running (not ended, not killed). */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** kill -9: no shutdown hook, no graceful stop of Camel, Artemis or the database. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

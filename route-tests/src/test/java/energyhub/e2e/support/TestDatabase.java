@@ -15,6 +15,8 @@ import java.util.UUID;
 public final class TestDatabase {
 
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    /** Test databases older than this are leftovers of earlier runs. */
+    private static final long LEFTOVER_AGE_SECONDS = 6 * 3600;
     private static final Boolean AVAILABLE = probe();
 
     private TestDatabase() {
@@ -25,7 +27,10 @@ public final class TestDatabase {
         if (!AVAILABLE) {
             return Optional.empty();
         }
-        String name = "hub_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        // the creation time in the name: leftovers are dropped only when old, never a database a test
+        // run going on in parallel has between two starts of its hub (no connection for a moment)
+        String name = "hub_e2e_" + System.currentTimeMillis() / 1000 + "_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "")) {
             c.createStatement().execute("create database " + name);
         } catch (SQLException e) {
@@ -54,8 +59,15 @@ public final class TestDatabase {
             var rs = c.createStatement().executeQuery("select datname from pg_database d where datname like 'hub_e2e_%' "
                     + "and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)");
             java.util.List<String> names = new java.util.ArrayList<>();
+            long cutoff = System.currentTimeMillis() / 1000 - LEFTOVER_AGE_SECONDS;
             while (rs.next()) {
-                names.add(rs.getString(1));
+                String name = rs.getString(1);
+                String[] parts = name.split("_");
+                // hub_e2e_<seconds>_<random>: older than the cut-off; names of the old form (no time) are old
+                boolean old = parts.length != 4 || !parts[2].matches("\\d+") || Long.parseLong(parts[2]) < cutoff;
+                if (old) {
+                    names.add(name);
+                }
             }
             for (String name : names) {
                 try {
