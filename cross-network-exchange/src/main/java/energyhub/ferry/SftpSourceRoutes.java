@@ -37,7 +37,6 @@ public class SftpSourceRoutes extends RouteBuilder {
     private static final String MANIFEST_PATH = "ferryManifestPath";
     private static final String DATA_NAME = "ferryDataName";
     /** Set by the ACK route on the same exchange when the ACK is on the server. */
-    private static final String ACK_UPLOADED = "ferryAckUploaded";
 
     private final FerryProperties properties;
     private final FerryPackages packages;
@@ -112,7 +111,10 @@ public class SftpSourceRoutes extends RouteBuilder {
                 + "&readLock=changed&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
                 + "&readLockCheckInterval=500&readLockTimeout=" + (properties.getManifestMinAge().toMillis() * 4 + 5000)
                 + "&sortBy=file:modified&maxMessagesPerPoll=100&delay=" + s.getPollInterval().toMillis()
-                + "&throwExceptionOnConnectFailed=true&pollStrategy=#" + watchdog)
+                // the inbound folder is the exchange server's: never created by the hub (a failed connect
+                // at start-up would otherwise be logged with a stack trace by Camel's auto-create)
+                + "&throwExceptionOnConnectFailed=true&autoCreate=false&pollStrategy=#" + watchdog
+                + "&exceptionHandler=#" + energyhub.routing.inbox.ReportedPollFailures.BEAN)
                 .routeId(routeId)
                 .routeConfigurationId(FerryFailurePolicy.ID)
                 .process(this::manifestArrived).id(routeId + "-manifest")
@@ -148,7 +150,6 @@ public class SftpSourceRoutes extends RouteBuilder {
                 // uploaded under a temporary name, then renamed: the sender never reads half an ACK
                 .to(server + s.getOutboundDir() + "?" + connection
                         + "&tempPrefix=.writing-&fileExist=Override&charset=utf-8").id(routeId + "-upload-ack")
-                .setProperty(ACK_UPLOADED, constant(true))
                 .process(SftpSourceRoutes::restoreFileHeaders).id(routeId + "-ack-headers-back");
     }
 
@@ -265,7 +266,7 @@ public class SftpSourceRoutes extends RouteBuilder {
 
     private void settled(Exchange exchange, Path archive, Path quarantine) throws Exception {
         IntakeOutcome outcome = exchange.getMessage().getBody(IntakeOutcome.class);
-        if (!exchange.getProperty(ACK_UPLOADED, false, Boolean.class)) {
+        if (!exchange.getProperty(BatchIntakeRoute.ANSWERED, false, Boolean.class)) {
             // staged, but a target is not done yet: the delivery sweep finishes it; the remote files
             // stay (and are re-read as RESUMED) until the batch is settled and answered
             log.info("{}: batch #{} is not settled yet; its remote files stay until it is",

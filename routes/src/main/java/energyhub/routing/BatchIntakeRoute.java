@@ -14,11 +14,19 @@ public class BatchIntakeRoute extends RouteBuilder {
 
     public static final String ENDPOINT = "direct:batch-intake";
     static final String OUTCOME = "hubIntakeOutcome";
+    /**
+     * Exchange property set on the intake's exchange when batch-intake returns: true when the batch's
+     * ACK has been handed to the intake's ACK endpoint (so the intake may let go of what it read),
+     * false when it is still to come from delivery-sweep.
+     */
+    public static final String ANSWERED = "hubAnswered";
 
     private final BatchStager stager;
+    private final BatchLedger ledger;
 
-    public BatchIntakeRoute(BatchStager stager) {
+    public BatchIntakeRoute(BatchStager stager, BatchLedger ledger) {
         this.stager = stager;
+        this.ledger = ledger;
     }
 
     @Override
@@ -35,6 +43,8 @@ public class BatchIntakeRoute extends RouteBuilder {
                 // ACK endpoint failed) is handled in settle-batch and answered by delivery-sweep; the intake
                 // still gets its outcome
                 .enrich(SettleBatchRoute.ENDPOINT, AggregationStrategies.useOriginal(false)).id("answer-batch")
+                // what settle-batch did is not carried back by the enrich: the ledger says whether it answered
+                .setProperty(ANSWERED, method(ledger, "acked(${header." + Headers.BATCH_PK + "})")).id("answered")
                 .setBody(exchangeProperty(OUTCOME));
     }
 }

@@ -210,11 +210,19 @@ public class BatchLedger {
                 Integer.class, pk, target));
     }
 
-    /** Batches whose ACK has not been handed over yet: still delivering or settled but unsent. */
+    /**
+     * Batches whose ACK has not been handed over although they settled (or their last delivery
+     * finished) more than {@code hub.routing.ack-grace} ago: their intake crashed, lost the database,
+     * or gave the delivery to the sweep. A batch still in its intake's hands is left to it, so it is
+     * answered once, not once by its intake and once more by the sweep.
+     */
     public List<Long> unacknowledged(int limit) {
-        return jdbc.queryForList("select id from batch where acked_at is null "
-                + "and (status <> 'DELIVERING' or not exists (select 1 from delivery d where d.batch_pk = batch.id "
-                + "and d.status <> 'DELIVERED')) order by id limit ?", Long.class, limit);
+        Timestamp before = Timestamp.from(clock.instant().minus(properties.getAckGrace()));
+        return jdbc.queryForList("select id from batch where acked_at is null and ("
+                + "(status <> 'DELIVERING' and settled_at < ?) "
+                + "or (status = 'DELIVERING' and not exists (select 1 from delivery d where d.batch_pk = batch.id "
+                + "and d.status <> 'DELIVERED') and (select max(d.delivered_at) from delivery d "
+                + "where d.batch_pk = batch.id) < ?)) order by id limit ?", Long.class, before, before, limit);
     }
 
     /**
@@ -252,6 +260,12 @@ public class BatchLedger {
 
     public void reopenAck(long pk) {
         jdbc.update("update batch set acked_at = null where id = ?", pk);
+    }
+
+    /** Whether the batch's ACK has been handed to its intake's ACK endpoint. */
+    public boolean acked(long pk) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select acked_at is not null from batch where id = ?",
+                Boolean.class, pk));
     }
 
     public void markAcked(long pk) {

@@ -30,6 +30,11 @@ public class RoutingProperties {
     /** This hub's name in the ledger's claims; empty = host name and data directory. */
     private String instanceId = "";
 
+    /** A settled batch whose intake has not handed its ACK over this long is answered by delivery-sweep. */
+    private Duration ackGrace = Duration.ofSeconds(10);
+
+    public Duration getAckGrace() { return ackGrace; }
+    public void setAckGrace(Duration v) { this.ackGrace = v; }
     public int getChunkMaxRecords() { return chunkMaxRecords; }
     public void setChunkMaxRecords(int v) { this.chunkMaxRecords = v; }
     public int getChunkMaxChars() { return chunkMaxChars; }

@@ -46,7 +46,7 @@ class DeliveryFailurePolicyTest extends CamelTestSupport {
             }
         };
         return new RoutesBuilder[] {new DeliveryFailurePolicy(outage, failures), new DualDeliveryRoute(),
-                new BatchIntakeRoute(downAtStaging),
+                new BatchIntakeRoute(downAtStaging, ledger),
                 new TargetDeliveryRoute(properties, ledger, sender), new RouteBuilder() {
                     @Override
                     public void configure() {
