@@ -105,7 +105,8 @@ public class FerryInboxRoute extends RouteBuilder {
 
     static String required(String id, String name, String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("hub.ferry.sources." + id + "." + name + " is not set");
+            throw new energyhub.routing.HubConfigurationException("hub.ferry.sources." + id + "." + name, "is not set",
+                    "give it in the source's configuration (README, \"Exchange servers\"; application.yml lists every option)");
         }
         return value;
     }

@@ -58,6 +58,11 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
                         id, source.getHost(), source.getPort(), hostKey, source.getKnownHostsFile());
             }
             hostKeyProblem = hostKey;
+        } else if (!rootMessage(cause).equals(lastError)) {
+            // one line when polling starts failing or fails for another cause (Camel's own report of
+            // every failed poll, with its stack trace, is turned down by ReportedPollFailures)
+            log.warn("SFTP source {}: cannot poll {}:{}: {}; tried again at the next poll", id, source.getHost(),
+                    source.getPort(), rootMessage(cause));
         }
         lastError = rootMessage(cause);
         return false; // try again at the next poll

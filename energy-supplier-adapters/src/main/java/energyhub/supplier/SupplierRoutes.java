@@ -1,5 +1,6 @@
 package energyhub.supplier;
 
+import energyhub.routing.HubConfigurationException;
 import energyhub.supplier.SupplierProperties.Supplier;
 import energyhub.supplier.SupplierProperties.Type;
 import java.nio.charset.StandardCharsets;
@@ -161,21 +162,26 @@ public class SupplierRoutes extends RouteBuilder {
                 + "&scheduler.triggerId=" + name;
         if (source.startsWith("sftp://")) {
             if (c.getKnownHostsFile() == null) {
-                throw new IllegalStateException("hub.suppliers." + name + " pulls over SFTP and needs known-hosts-file: "
-                        + "the server's host key is always checked");
+                throw new HubConfigurationException("hub.suppliers." + name + ".known-hosts-file", "is not set",
+                        "pin the supplier's SFTP host key in a known_hosts file of its own and name it here: "
+                                + "the server's host key is always checked");
             }
+            String polls = ROUTE_PREFIX + name + "-polls";
+            bindToRegistry(polls, new SupplierPollLog(name, source.contains("?") ? source.substring(0, source.indexOf('?')) : source));
             StringBuilder uri = new StringBuilder(source).append(source.contains("?") ? "&" : "?")
                     .append("username=").append(c.getUsername())
                     .append("&strictHostKeyChecking=yes&useUserKnownHostsFile=false&knownHostsFile=")
                     .append(c.getKnownHostsFile())
-                    .append("&binary=true&disconnect=true&stepwise=false&throwExceptionOnConnectFailed=true")
+                    .append("&binary=true&disconnect=true&stepwise=false&throwExceptionOnConnectFailed=true&autoCreate=false")
                     .append("&connectTimeout=15000&timeout=30000&filter=#").append(filter).append("&include=").append(include)
-                    .append("&move=.done/${file:name}");
+                    .append("&move=.done/${file:name}&pollStrategy=#").append(polls)
+                    .append("&exceptionHandler=#").append(energyhub.routing.inbox.ReportedPollFailures.BEAN);
             if (c.getPasswordEnv() != null) {
                 String password = environment.getProperty(c.getPasswordEnv());
                 if (password == null) {
-                    throw new IllegalStateException("hub.suppliers." + name + ": environment variable " + c.getPasswordEnv()
-                            + " (password-env) is not set");
+                    throw new HubConfigurationException("hub.suppliers." + name + ".password-env", "names the environment "
+                            + "variable " + c.getPasswordEnv() + ", which is not set", "set " + c.getPasswordEnv()
+                            + " to the SFTP password of the supplier's server");
                 }
                 uri.append("&password=").append(password.contains(")") ? "RAW{" + password + "}" : "RAW(" + password + ")");
             }

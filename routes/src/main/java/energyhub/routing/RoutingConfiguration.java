@@ -66,6 +66,12 @@ public class RoutingConfiguration {
         return new HubInstance(host + ":" + Path.of(dataDir).toAbsolutePath().normalize());
     }
 
+    /** Camel's poll-failure report for consumers whose poll strategy reports failures itself. */
+    @Bean(energyhub.routing.inbox.ReportedPollFailures.BEAN)
+    energyhub.routing.inbox.ReportedPollFailures reportedPollFailures() {
+        return new energyhub.routing.inbox.ReportedPollFailures();
+    }
+
     /** Before any route runs, take back the deliveries a crashed run left half-sent. */
     @Bean
     CamelContextConfiguration releaseAbandonedClaims(BatchLedger ledger) {
