@@ -179,6 +179,7 @@ class HawtioBrowserTest extends CockpitTest {
                         .forEach(l -> consoleLog.add(l.toString()));
                 if (!reloaded[0] && consoleLog.stream().anyMatch(l -> l.contains("A request to list the JMX tree failed"))) {
                     reloaded[0] = true;
+                    unparsableNames();
                     System.out.println("Hawtio's JMX tree request failed; reloading " + d.getCurrentUrl() + " once");
                     d.navigate().refresh();
                 }
@@ -196,6 +197,78 @@ class HawtioBrowserTest extends CockpitTest {
         }
         String text = browser.findElement(By.tagName("body")).getText();
         assertThat(text).contains(expected);
+    }
+
+    /** MBean names that Hawtio's ObjectName parser refuses (a port of its key check), printed and saved. */
+    private static void unparsableNames() {
+        List<String> bad = new java.util.ArrayList<>();
+        for (javax.management.MBeanServer server : javax.management.MBeanServerFactory.findMBeanServer(null)) {
+            for (javax.management.ObjectName n : server.queryNames(null, null)) {
+                for (String props : List.of(n.getKeyPropertyListString(), n.getCanonicalKeyPropertyListString())) {
+                    String problem = hawtioProblem(props);
+                    if (problem != null) {
+                        bad.add(server.getDefaultDomain() + " | " + n.getDomain() + ":" + props + " | " + problem);
+                    }
+                }
+            }
+        }
+        bad.add(0, "MBean servers: " + javax.management.MBeanServerFactory.findMBeanServer(null).size());
+        System.out.println("MBean names Hawtio cannot parse: " + bad);
+        try {
+            Files.write(Path.of("target", "hawtio-unparsable-mbeans.txt"), bad);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String hawtioProblem(String e) {
+        int r = 0;
+        int i = e.length();
+        while (r < i) {
+            StringBuilder key = new StringBuilder();
+            while (r < i && e.charAt(r) != '=') {
+                char t = e.charAt(r);
+                if (",?*:".indexOf(t) >= 0) {
+                    return "'" + t + "' in key at " + r;
+                }
+                key.append(t);
+                r++;
+            }
+            if (r == i || key.length() == 0) {
+                return "missing key value at " + r;
+            }
+            r++;
+            if (r < i && e.charAt(r) == '"') {
+                r++;
+                while (r < i && e.charAt(r) != '"') {
+                    char t = e.charAt(r++);
+                    if (t == '\\') {
+                        if (r >= i) {
+                            return "escape at end";
+                        }
+                        r++;
+                    }
+                }
+                if (r >= i) {
+                    return "missing closing quote";
+                }
+                r++;
+            } else {
+                while (r < i && e.charAt(r) != ',') {
+                    char t = e.charAt(r++);
+                    if (",=:\"".indexOf(t) >= 0) {
+                        return "unquoted value with '" + t + "' at " + r;
+                    }
+                }
+            }
+            if (r < i && e.charAt(r) != ',') {
+                return "missing comma at " + r;
+            }
+            if (r < i) {
+                r++;
+            }
+        }
+        return null;
     }
 
     private void screenshot(String name) throws Exception {
