@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,13 +116,9 @@ public class FerryPackages {
         Path moved = null;
         if (r.localPath() != null) {
             Path entry = r.localPath();
-            try {
-                moved = moveUnique(entry, quarantine, kept);
-            } catch (java.nio.file.NoSuchFileException e) {
-                moved = null; // a name whose bytes are not UTF-8 cannot be addressed again: answered, left
-            }
+            moved = IntakeFiles.moveInto(entry, quarantine, kept); // null: a name that cannot be addressed again
             if (IntakeNames.acceptable(r.name()) && !dataName.equals(kept)) {
-                moveUnique(entry.resolveSibling(dataName), quarantine, dataName);
+                IntakeFiles.moveInto(entry.resolveSibling(dataName), quarantine, dataName);
             }
             String base = moved != null ? moved.getFileName().toString() : kept;
             Files.writeString(quarantine.resolve(base + ".reason.txt"), "refused " + r.code() + ": " + r.reason()
@@ -210,39 +205,18 @@ public class FerryPackages {
         if (outcome.taken()) {
             Path day = archive
                     .resolve(LocalDate.now(clock.withZone(CST)).format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
-            Path archived = moveUnique(dataFile, day, dataName);
-            moveUnique(manifestFile, day, manifestName);
+            Path archived = IntakeFiles.moveInto(dataFile, day, dataName);
+            IntakeFiles.moveInto(manifestFile, day, manifestName);
             log.info("{} {} (batch #{}), archived as {}", dataName, outcome.disposition(), outcome.batchPk(), archived);
         } else {
-            Path kept = moveUnique(dataFile, quarantine, dataName);
-            Path keptManifest = moveUnique(manifestFile, quarantine, manifestName);
+            Path kept = IntakeFiles.moveInto(dataFile, quarantine, dataName);
+            Path keptManifest = IntakeFiles.moveInto(manifestFile, quarantine, manifestName);
             String base = (kept != null ? kept : keptManifest != null ? keptManifest : quarantine.resolve(dataName))
                     .getFileName().toString();
             Files.createDirectories(quarantine);
             Files.writeString(quarantine.resolve(base + ".reason.txt"), "batch #" + outcome.batchPk() + " rejected: "
                     + outcome.reason() + System.lineSeparator(), StandardCharsets.UTF_8);
             log.warn("{} rejected and quarantined (batch #{}): {}", dataName, outcome.batchPk(), outcome.reason());
-        }
-    }
-
-    /**
-     * Moves an inbox entry into dir under the given (checked) name, unless one is there already (a gate
-     * retry): then NAME.2, NAME.3... A link is moved as the link itself, its target is never touched;
-     * nothing is opened (a rename).
-     */
-    private static Path moveUnique(Path file, Path dir, String name) throws IOException {
-        if (!IntakeFiles.present(file)) {
-            return null;
-        }
-        Files.createDirectories(dir);
-        Path target = dir.resolve(name);
-        for (int i = 2; IntakeFiles.present(target); i++) {
-            target = dir.resolve(name + "." + i);
-        }
-        try {
-            return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            return Files.move(file, target, java.nio.file.LinkOption.NOFOLLOW_LINKS); // archive on another file system
         }
     }
 

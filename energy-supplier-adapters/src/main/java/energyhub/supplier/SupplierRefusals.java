@@ -6,9 +6,7 @@ import energyhub.routing.inbox.UntrustedFileFilter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -48,7 +46,7 @@ public class SupplierRefusals {
         Path moved = null;
         if (r.localPath() != null) {
             Path dir = Path.of(properties.getDataDir(), supplier, "refused");
-            moved = moveAside(r.localPath(), dir, kept);
+            moved = IntakeFiles.moveInto(r.localPath(), dir, kept);
             Files.writeString(dir.resolve((moved != null ? moved.getFileName().toString() : kept) + ".reason.txt"),
                     "refused " + r.code() + ": " + r.reason() + System.lineSeparator() + "original name: "
                             + IntakeNames.escape(r.name()) + System.lineSeparator() + "not opened, not read"
@@ -61,24 +59,5 @@ public class SupplierRefusals {
         log.warn("supplier {}: {} refused ({}: {}); {}, reported as {}.report.json", supplier,
                 IntakeNames.escape(r.name()), r.code(), r.reason(), moved != null ? "moved to " + moved
                         : r.localPath() == null ? "left on the server" : "left in place", kept);
-    }
-
-    /** Renames the entry itself (a link stays a link, its target untouched; nothing is opened). */
-    static Path moveAside(Path entry, Path dir, String name) throws IOException {
-        if (!IntakeFiles.present(entry)) {
-            return null;
-        }
-        Files.createDirectories(dir);
-        Path target = dir.resolve(name);
-        for (int i = 2; IntakeFiles.present(target); i++) {
-            target = dir.resolve(name + "." + i);
-        }
-        try {
-            return Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            return Files.move(entry, target, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return null; // a name whose bytes are not UTF-8 cannot be addressed again: answered, left
-        }
     }
 }

@@ -113,7 +113,7 @@ public class SupplierRoutes extends RouteBuilder {
     private void refuseRegistryFile(UntrustedFileFilter.Refusal r) throws java.io.IOException {
         String kept = r.keptName();
         Path failed = Path.of(properties.getRegistryImport(), "failed");
-        Path moved = SupplierRefusals.moveAside(r.localPath(), failed, kept);
+        Path moved = energyhub.routing.inbox.IntakeFiles.moveInto(r.localPath(), failed, kept);
         Files.writeString(failed.resolve((moved != null ? moved.getFileName().toString() : kept) + ".problems.txt"),
                 "refused " + r.code() + ": " + r.reason() + "\noriginal name: " + IntakeNames.escape(r.name())
                         + "\nnot opened, not read\n", StandardCharsets.UTF_8);

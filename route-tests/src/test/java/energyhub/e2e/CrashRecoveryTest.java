@@ -16,10 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -68,27 +66,10 @@ class CrashRecoveryTest {
             }
             try (PlatformClient national = PlatformClient.national(brokerPort);
                     PlatformClient provincial = PlatformClient.provincial(brokerPort)) {
-                assertExactlyOnce(national.drain(2000), packages);
-                assertExactlyOnce(provincial.drain(2000), packages);
+                PlatformClient.assertExactlyOnce(national.drain(2000), packages, PACKAGES * RECORDS);
+                PlatformClient.assertExactlyOnce(provincial.drain(2000), packages, PACKAGES * RECORDS);
             }
         }
-    }
-
-    /** Every record of every package once, by batch and record identity; no message twice. */
-    private static void assertExactlyOnce(List<PlatformClient.Received> messages, List<FerryPackage> packages) {
-        Set<String> seenMessages = new HashSet<>();
-        Set<String> seenRecords = new HashSet<>();
-        for (PlatformClient.Received m : messages) {
-            assertThat(seenMessages.add(m.json().get("messageId").asText())).as("message sent twice").isTrue();
-            for (JsonNode r : m.json().get("records")) {
-                String key = m.batchId() + "|" + r.get("enterpriseCode").asText() + "|" + r.get("dataCode").asText()
-                        + "|" + r.get("statDate").asText();
-                assertThat(seenRecords.add(key)).as("record delivered twice: " + key).isTrue();
-            }
-        }
-        assertThat(seenRecords).hasSize(PACKAGES * RECORDS);
-        assertThat(messages.stream().map(PlatformClient.Received::batchId).distinct())
-                .containsExactlyInAnyOrderElementsOf(packages.stream().map(FerryPackage::batchId).toList());
     }
 
     private static long acks(Path outbox) throws Exception {

@@ -71,6 +71,30 @@ public final class IntakeFiles {
     }
 
     /**
+     * Moves an inbox entry into {@code dir} under the given (checked) name, or NAME.2, NAME.3... when
+     * one is there already (a sender's retry). The entry itself is moved: a link stays a link and its
+     * target is never touched, nothing is opened (a rename, or a move to another file system). Null
+     * when the entry is not there (gone, or a name whose bytes are not UTF-8 and cannot be addressed).
+     */
+    public static Path moveInto(Path entry, Path dir, String name) throws IOException {
+        if (!present(entry)) {
+            return null;
+        }
+        Files.createDirectories(dir);
+        Path target = dir.resolve(name);
+        for (int i = 2; present(target); i++) {
+            target = dir.resolve(name + "." + i);
+        }
+        try {
+            return Files.move(entry, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            return Files.move(entry, target, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /**
      * Opens a regular file for reading, refusing anything else before it is opened, and opening it
      * with {@code O_NOFOLLOW} so a link swapped in after the check is refused by the kernel.
      *
