@@ -1,5 +1,7 @@
 package energyhub.ferry;
 
+import energyhub.routing.DeliveryCauses;
+import energyhub.routing.inbox.ReportedPollFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +52,7 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
 
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
-        String hostKey = hostKeyMessage(cause);
+        String hostKey = ReportedPollFailures.hostKeyProblem(cause);
         if (hostKey != null) {
             if (hostKeyProblem == null) {
                 log.error("SFTP source {}: HOST KEY REFUSED for {}:{} ({}); the server does not present the key pinned in "
@@ -58,33 +60,14 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
                         id, source.getHost(), source.getPort(), hostKey, source.getKnownHostsFile());
             }
             hostKeyProblem = hostKey;
-        } else if (!rootMessage(cause).equals(lastError)) {
+        } else if (!DeliveryCauses.rootMessage(cause).equals(lastError)) {
             // one line when polling starts failing or fails for another cause (Camel's own report of
             // every failed poll, with its stack trace, is turned down by ReportedPollFailures)
             log.warn("SFTP source {}: cannot poll {}:{}: {}; tried again at the next poll", id, source.getHost(),
-                    source.getPort(), rootMessage(cause));
+                    source.getPort(), DeliveryCauses.rootMessage(cause));
         }
-        lastError = rootMessage(cause);
+        lastError = DeliveryCauses.rootMessage(cause);
         return false; // try again at the next poll
-    }
-
-    /** The JSch host-key complaint in a poll failure, if that is what it was. */
-    static String hostKeyMessage(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof com.jcraft.jsch.JSchException && c.getMessage() != null
-                    && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("hostkey")) {
-                return c.getMessage();
-            }
-        }
-        return null;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getClass().getSimpleName() + ": " + c.getMessage();
     }
 
     public String id() {

@@ -1,6 +1,7 @@
 package energyhub.supplier;
 
-import java.util.Locale;
+import energyhub.routing.DeliveryCauses;
+import energyhub.routing.inbox.ReportedPollFailures;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
@@ -51,16 +52,10 @@ public class SupplierPollLog implements PollingConsumerPollStrategy {
         return false;
     }
 
-    /** The cause as an operator reads it: a refused host key said so, else the innermost message. */
+    /** The cause as an operator reads it: a refused host key said so, else the innermost cause. */
     static String cause(Throwable t) {
-        Throwable root = t;
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getMessage() != null && c.getMessage().toLowerCase(Locale.ROOT).contains("hostkey")) {
-                return "HOST KEY REFUSED (" + c.getMessage() + "): the server does not present the key pinned in "
-                        + "known-hosts-file; an operator verifies the server's key and pins it";
-            }
-            root = c;
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        String hostKey = ReportedPollFailures.hostKeyProblem(t);
+        return hostKey != null ? "HOST KEY REFUSED (" + hostKey + "): the server does not present the key pinned in "
+                + "known-hosts-file; an operator verifies the server's key and pins it" : DeliveryCauses.rootMessage(t);
     }
 }

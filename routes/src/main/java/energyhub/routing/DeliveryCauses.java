@@ -66,7 +66,8 @@ public final class DeliveryCauses {
         return uow != null && uow.getRoute() != null ? uow.getRoute().getRouteId() : exchange.getFromRouteId();
     }
 
-    static String rootMessage(Throwable t) {
+    /** The innermost cause as one line: its type and its message, whitespace folded, at most 500 characters. */
+    public static String rootMessage(Throwable t) {
         if (t == null) {
             return "unknown cause";
         }
@@ -74,7 +75,8 @@ public final class DeliveryCauses {
         return r.getClass().getSimpleName() + ": " + oneLine(r.getMessage());
     }
 
-    static String oneLine(String s) {
+    /** Text from outside (a server's message, say) as one log-safe line of at most 500 characters. */
+    public static String oneLine(String s) {
         if (s == null) {
             return "";
         }

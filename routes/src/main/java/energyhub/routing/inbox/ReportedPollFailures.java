@@ -18,6 +18,19 @@ public final class ReportedPollFailures implements ExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ReportedPollFailures.class);
     private static final String POLL_FAILED = "Failed polling endpoint";
 
+    /**
+     * The SSH host-key complaint in a failed poll (a server presenting another key than the one
+     * pinned), as one line, or null when the failure was something else.
+     */
+    public static String hostKeyProblem(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("hostkey")) {
+                return energyhub.routing.DeliveryCauses.oneLine(c.getMessage());
+            }
+        }
+        return null;
+    }
+
     @Override
     public void handleException(Throwable exception) {
         handleException(null, null, exception);
