@@ -3,8 +3,7 @@ package energyhub.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import energyhub.e2e.support.ExactlyOnce;
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.FreePort;
 import energyhub.e2e.support.HubProcess;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,34 +48,15 @@ class CrashRecoveryTest {
             }
             // kill while the hub is in the middle of the flow: some answered, most not
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> acks(outbox) >= 3);
+                    .until(() -> ExactlyOnce.acks(outbox) >= 3);
             first.kill();
         }
-        long answeredBeforeCrash = acks(outbox);
+        long answeredBeforeCrash = ExactlyOnce.acks(outbox);
         assertThat(answeredBeforeCrash).as("killed mid-flow").isLessThan(PACKAGES);
 
         try (HubProcess second = HubProcess.start(props, log)) {
-            await().atMost(Duration.ofSeconds(180)).until(() -> acks(outbox) == PACKAGES);
-            ObjectMapper json = new ObjectMapper();
-            for (FerryPackage p : packages) {
-                JsonNode ack = json.readTree(outbox.resolve(p.dataFileName() + ".ack.json").toFile());
-                assertThat(ack.get("status").asText()).as(p.dataFileName()).isEqualTo("ACCEPTED");
-                assertThat(ack.get("accepted").asInt()).isEqualTo(RECORDS);
-            }
-            try (PlatformClient national = PlatformClient.national(brokerPort);
-                    PlatformClient provincial = PlatformClient.provincial(brokerPort)) {
-                PlatformClient.assertExactlyOnce(national.drain(2000), packages, PACKAGES * RECORDS);
-                PlatformClient.assertExactlyOnce(provincial.drain(2000), packages, PACKAGES * RECORDS);
-            }
-        }
-    }
-
-    private static long acks(Path outbox) throws Exception {
-        if (!Files.isDirectory(outbox)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(outbox)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".ack.json")).count();
+            await().atMost(Duration.ofSeconds(180)).until(() -> ExactlyOnce.acks(outbox) == PACKAGES);
+            ExactlyOnce.assertAcceptedOnceInEachQueue(outbox, packages, RECORDS, brokerPort);
         }
     }
 }

@@ -3,8 +3,7 @@ package energyhub.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import energyhub.e2e.support.ExactlyOnce;
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.FreePort;
 import energyhub.e2e.support.HubProcess;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,44 +70,34 @@ class DatabaseOutageTest {
                         .dropInto(inbox));
             }
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> acks(outbox) >= 2);
+                    .until(() -> ExactlyOnce.acks(outbox) >= 2);
             stopImmediately();
-            long answeredAtStop = acks(outbox);
+            long answeredAtStop = ExactlyOnce.acks(outbox);
             assertThat(answeredAtStop).as("stopped mid-flow").isLessThan(PACKAGES);
 
             // a minute without the database: the hub stays up and answers nothing it cannot record
             // (an ACK already handed over when the database died may still be written in the first seconds)
             long[] settled = {-1};
             await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> {
-                settled[0] = acks(outbox);
+                settled[0] = ExactlyOnce.acks(outbox);
                 return true;
             });
             await().during(Duration.ofSeconds(55)).atMost(Duration.ofSeconds(70))
-                    .until(() -> hub.isAlive() && acks(outbox) == settled[0]);
+                    .until(() -> hub.isAlive() && ExactlyOnce.acks(outbox) == settled[0]);
             assertThat(settled[0]).isLessThan(PACKAGES);
 
             pgCtl("-w", "-t", "60", "-l", pgData.resolve("restart.log").toString(), "-o",
                     "-p " + pgPort + " -c timezone=UTC -c max_connections=300 -c synchronous_commit=on -c fsync=on", "start");
 
             try {
-                await().atMost(Duration.ofSeconds(180)).until(() -> acks(outbox) == PACKAGES);
+                await().atMost(Duration.ofSeconds(180)).until(() -> ExactlyOnce.acks(outbox) == PACKAGES);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 Files.writeString(log.resolveSibling("database-outage-threads.txt"), hub.threadDump() + "\n\n"
                         + sessions(pgPort));
                 throw e;
             }
             assertThat(hub.isAlive()).as("never restarted").isTrue();
-            ObjectMapper json = new ObjectMapper();
-            for (FerryPackage p : packages) {
-                JsonNode ack = json.readTree(outbox.resolve(p.dataFileName() + ".ack.json").toFile());
-                assertThat(ack.get("status").asText()).as(p.dataFileName()).isEqualTo("ACCEPTED");
-                assertThat(ack.get("accepted").asInt()).isEqualTo(RECORDS);
-            }
-            try (PlatformClient national = PlatformClient.national(brokerPort);
-                    PlatformClient provincial = PlatformClient.provincial(brokerPort)) {
-                PlatformClient.assertExactlyOnce(national.drain(2000), packages, PACKAGES * RECORDS);
-                PlatformClient.assertExactlyOnce(provincial.drain(2000), packages, PACKAGES * RECORDS);
-            }
+            ExactlyOnce.assertAcceptedOnceInEachQueue(outbox, packages, RECORDS, brokerPort);
         }
         String hubLog = Files.readString(log);
         assertThat(hubLog).contains("ledger database unavailable").contains("ledger database answers again");
@@ -182,14 +170,5 @@ class DatabaseOutageTest {
         var field = EmbeddedPostgres.class.getDeclaredField("pgDir");
         field.setAccessible(true);
         return new File((File) field.get(pg), "bin/pg_ctl");
-    }
-
-    private static long acks(Path outbox) throws Exception {
-        if (!Files.isDirectory(outbox)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(outbox)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".ack.json")).count();
-        }
     }
 }

@@ -96,25 +96,4 @@ public final class PlatformClient implements AutoCloseable {
         connection.close();
     }
 
-    /**
-     * What a platform drained holds every record of every package exactly once (by batch and record
-     * identity), no message twice, and {@code records} records in all.
-     */
-    public static void assertExactlyOnce(List<Received> messages, List<FerryPackage> packages, int records) {
-        java.util.Set<String> seenMessages = new java.util.HashSet<>();
-        java.util.Set<String> seenRecords = new java.util.HashSet<>();
-        for (Received m : messages) {
-            org.assertj.core.api.Assertions.assertThat(seenMessages.add(m.json().get("messageId").asText()))
-                    .as("message sent twice").isTrue();
-            for (com.fasterxml.jackson.databind.JsonNode r : m.json().get("records")) {
-                String key = m.batchId() + "|" + r.get("enterpriseCode").asText() + "|" + r.get("dataCode").asText()
-                        + "|" + r.get("statDate").asText();
-                org.assertj.core.api.Assertions.assertThat(seenRecords.add(key)).as("record delivered twice: " + key)
-                        .isTrue();
-            }
-        }
-        org.assertj.core.api.Assertions.assertThat(seenRecords).hasSize(records);
-        org.assertj.core.api.Assertions.assertThat(messages.stream().map(Received::batchId).distinct())
-                .containsExactlyInAnyOrderElementsOf(packages.stream().map(FerryPackage::batchId).toList());
-    }
 }
