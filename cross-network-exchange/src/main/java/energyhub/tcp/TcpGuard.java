@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class TcpGuard {
 
-    /** Remote addresses whose failures are remembered at most (the oldest half is forgotten beyond it). */
+    /** Remote addresses whose failures are remembered at most; beyond it lapsed entries go, and if that is not enough, all. */
     static final int MAX_TRACKED_ADDRESSES = 10_000;
 
     private final TcpProperties properties;
