@@ -40,6 +40,8 @@ class HawtioBrowserTest extends CockpitTest {
             .resolve(System.getProperty("hub.screenshots", "target/screenshots")).normalize();
 
     private WebDriver browser;
+    /** Everything the browser logged, saved when a step fails. */
+    private final List<String> consoleLog = new java.util.ArrayList<>();
     private Path profile;
 
     @BeforeEach
@@ -83,7 +85,7 @@ class HawtioBrowserTest extends CockpitTest {
         logIn(wait, VIEWER, VIEWER_PASSWORD);
 
         // the login lands in Hawtio's Camel view, not in the Artemis console linked from it
-        wait.until(d -> d.getCurrentUrl().contains("/actuator/hawtio/camel"));
+        step(wait, "Camel view after login", d -> d.getCurrentUrl().contains("/actuator/hawtio/camel"));
         browser.get(url("/actuator/hawtio/camel/routes"));
         awaitText(wait, "camel", List.of("ferry-inbox", "dual-delivery", "deliver-national", "deliver-provincial"));
         // the routes table with each route's state and statistics (needs dumpRoutesAsXml, a reporting operation)
@@ -94,25 +96,16 @@ class HawtioBrowserTest extends CockpitTest {
 
         // Hawtio's "Artemis" entry opens Artemis's own console (hawtio-springboot has no Artemis plugin)
         By artemisNav = By.xpath("//nav//a[normalize-space()='Artemis']");
-        wait.until(d -> {
-            d.findElement(artemisNav).click(); // navigate inside the loaded console, as an operator would
-            return true;
-        });
-        wait.until(d -> d.getCurrentUrl().contains("/artemis-console/"));
+        click(wait, "Artemis in the navigation", artemisNav); // navigate inside the loaded console, as an operator would
+        step(wait, "Artemis console", d -> d.getCurrentUrl().contains("/artemis-console/"));
         // the broker's queues tab: each queue with its message count
-        wait.until(d -> {
-            d.findElement(By.xpath("//button[.//*[normalize-space(text())='Queues'] or normalize-space()='Queues']"))
-                    .click();
-            return true;
-        });
+        click(wait, "the Queues tab",
+                By.xpath("//button[.//*[normalize-space(text())='Queues'] or normalize-space()='Queues']"));
         awaitText(wait, "artemis", List.of("energy.national", "energy.provincial"));
         screenshot("hawtio-artemis.png");
         // and the Artemis console has its way back to the Camel routes
-        wait.until(d -> {
-            d.findElement(By.id("hub-camel-routes")).click();
-            return true;
-        });
-        wait.until(d -> d.getCurrentUrl().contains("/actuator/hawtio/camel"));
+        click(wait, "the hub's Camel routes link", By.id("hub-camel-routes"));
+        step(wait, "Camel view", d -> d.getCurrentUrl().contains("/actuator/hawtio/camel"));
         awaitText(wait, "camel-again", List.of("ferry-inbox", "deliver-national"));
 
         // the same console for an operator, in a browser of its own: Stop is there to press
@@ -127,10 +120,8 @@ class HawtioBrowserTest extends CockpitTest {
         awaitText(wait, "camel-operator", List.of("ferry-inbox", "Started"));
         assertThat(stopEnabledFor(wait, "ferry-inbox")).as("an operator's Stop button").isTrue();
         // a route's tabs include Trace and Debug (Camel's tracer and debugger are on standby)
-        wait.until(d -> {
-            d.findElement(By.xpath("//*[contains(@class,'tree')]//*[normalize-space(text())='ferry-inbox']")).click();
-            return true;
-        });
+        click(wait, "ferry-inbox in the tree",
+                By.xpath("//*[contains(@class,'tree')]//*[normalize-space(text())='ferry-inbox']"));
         awaitText(wait, "camel-route", List.of("Trace", "Debug"));
         screenshot("hawtio-camel-route.png");
 
@@ -147,15 +138,15 @@ class HawtioBrowserTest extends CockpitTest {
     }
 
     /** Selects the route in the routes table and says whether its Stop button may be pressed. */
-    private boolean stopEnabledFor(WebDriverWait wait, String route) {
+    private boolean stopEnabledFor(WebDriverWait wait, String route) throws Exception {
         By box = By.xpath("//tr[.//*[normalize-space(text())='" + route + "']]//input[@type='checkbox']");
-        wait.until(d -> {
+        step(wait, "selected " + route, d -> {
             d.findElement(box).click();
             return d.findElement(box).isSelected();
         });
         // read inside the wait too: the table may re-render between the click and the look
         boolean[] enabled = new boolean[1];
-        wait.until(d -> {
+        step(wait, "Stop button", d -> {
             enabled[0] = d.findElement(By.xpath("//button[normalize-space()='Stop']")).isEnabled();
             return true;
         });
@@ -163,40 +154,57 @@ class HawtioBrowserTest extends CockpitTest {
     }
 
     private void awaitText(WebDriverWait wait, String view, List<String> expected) throws Exception {
-        List<String> consoleLog = new java.util.ArrayList<>();
-        boolean[] reloaded = new boolean[1];
-        try {
-            wait.until(d -> {
-                String text = d.findElement(By.tagName("body")).getText();
-                if (expected.stream().allMatch(text::contains)) {
-                    return true;
-                }
-                // Known and rare (2 of 5 runs on a loaded machine): Hawtio's JMX tree request fails with "Illegal
-                // ObjectName - ':' not allowed in the key" and the console stays empty until reloaded. The names
-                // at that moment all parse (checked with Hawtio's own parser), so the cause is transient; an
-                // operator reloads, and so does this test, once.
-                browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll()
-                        .forEach(l -> consoleLog.add(l.toString()));
-                if (!reloaded[0] && consoleLog.stream().anyMatch(l -> l.contains("A request to list the JMX tree failed"))) {
-                    reloaded[0] = true;
-                    unparsableNames();
-                    System.out.println("Hawtio's JMX tree request failed; reloading " + d.getCurrentUrl() + " once");
-                    d.navigate().refresh();
-                }
-                return false;
-            });
-        } catch (RuntimeException e) {
-            Path dump = Path.of("target", "hawtio-" + view + "-failed.html");
-            Files.writeString(dump, browser.getPageSource());
-            browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll()
-                    .forEach(l -> consoleLog.add(l.toString()));
-            Files.write(Path.of("target", "hawtio-" + view + "-failed.console.log"), consoleLog);
-            screenshot("hawtio-" + view + "-failed.png");
-            throw new AssertionError("Hawtio's " + view + " view at " + browser.getCurrentUrl() + " does not show "
-                    + expected + "; page saved in " + dump.toAbsolutePath(), e);
-        }
+        step(wait, view + " showing " + expected, d -> {
+            String text = d.findElement(By.tagName("body")).getText();
+            return expected.stream().allMatch(text::contains);
+        });
         String text = browser.findElement(By.tagName("body")).getText();
         assertThat(text).contains(expected);
+    }
+
+    /** Clicks what {@code target} finds once it is there (the console renders it when its data has come). */
+    private void click(WebDriverWait wait, String what, By target) throws Exception {
+        step(wait, "click on " + what, d -> {
+            d.findElement(target).click();
+            return true;
+        });
+    }
+
+    /**
+     * Waits for {@code condition}, reloading the page (at most twice per step) when Hawtio's console says its JMX
+     * tree request failed. Known and rare on a loaded machine, in Hawtio's own console and in Artemis's: the
+     * tree request fails with "Illegal ObjectName - ':' not allowed in the key" and the console stays empty until
+     * reloaded, while every MBean name parses with Hawtio's own parser at that moment (the list-method detection
+     * of Hawtio's Jolokia client races two requests). An operator reloads, and so does this test. On failure the
+     * page, the browser console and a screenshot are saved under target/.
+     */
+    private void step(WebDriverWait wait, String what, java.util.function.Function<WebDriver, Boolean> condition)
+            throws Exception {
+        int[] reloads = new int[1];
+        try {
+            wait.until(d -> {
+                List<String> lines = new java.util.ArrayList<>();
+                d.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll()
+                        .forEach(l -> lines.add(l.toString()));
+                consoleLog.addAll(lines);
+                if (reloads[0] < 2 && lines.stream().anyMatch(l -> l.contains("A request to list the JMX tree failed"))) {
+                    reloads[0]++;
+                    unparsableNames();
+                    System.out.println("Hawtio's JMX tree request failed; reloading " + d.getCurrentUrl());
+                    d.navigate().refresh();
+                    return false;
+                }
+                return condition.apply(d);
+            });
+        } catch (RuntimeException e) {
+            String name = "hawtio-" + what.replaceAll("[^A-Za-z0-9-]+", "-");
+            Path dump = Path.of("target", name + "-failed.html");
+            Files.writeString(dump, browser.getPageSource());
+            Files.write(Path.of("target", name + "-failed.console.log"), consoleLog);
+            screenshot(name + "-failed.png");
+            throw new AssertionError("Hawtio at " + browser.getCurrentUrl() + ": no " + what + " (after " + reloads[0]
+                    + " reloads); page saved in " + dump.toAbsolutePath(), e);
+        }
     }
 
     /** MBean names that Hawtio's ObjectName parser refuses (a port of its key check), printed and saved. */
