@@ -167,7 +167,8 @@ class KubernetesManifestsTest {
     @Test
     void theConfigMapCarriesTheProductionProfileVerbatim() throws IOException {
         String inConfigMap = (String) map(only("ConfigMap").get("data")).get("application-prod.yml");
-        assertThat(inConfigMap.strip()).as("the ConfigMap's application-prod.yml is deployment/config/application-prod.yml")
+        assertThat(inConfigMap.strip()).as("the ConfigMap's application-prod.yml is deployment/config/application-prod.yml: after changing that file, "
+                        + "copy it into deployment/kubernetes/configmap.yaml (key application-prod.yml, indented 4 spaces)")
                 .isEqualTo(Files.readString(DeploymentSettings.PROD_YML).strip());
     }
 
