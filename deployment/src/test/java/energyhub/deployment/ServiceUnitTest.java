@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -43,6 +45,34 @@ class ServiceUnitTest {
         folders.forEach((setting, folder) -> assertThat(writable)
                 .as("%s = %s is writable under the unit's ReadWritePaths %s", setting, folder, writable)
                 .anySatisfy(w -> assertThat(Path.of(folder).normalize()).startsWithRaw(w)));
+    }
+
+    @Test
+    void theFoldersDerivedFromTheDataDirectoryAreWritableToo() throws IOException {
+        // not configured one by one in application-prod.yml: under hub.data-dir unless set (FerryConfiguration,
+        // SupplierConfiguration, BrokerConfiguration, EmbeddedDatabaseConfiguration)
+        List<Path> writable = Arrays.stream(directive("ReadWritePaths").split("\\s+")).map(Path::of).toList();
+        String dataDir = DeploymentSettings.production().getProperty("hub.data-dir");
+        for (String derived : List.of("broker", "postgres", "ferry/archive", "ferry/quarantine", "ferry/work", "suppliers")) {
+            Path folder = Path.of(dataDir, derived);
+            assertThat(writable).as("%s is writable under the unit", folder)
+                    .anySatisfy(w -> assertThat(folder).startsWithRaw(w));
+        }
+        assertThat(DeploymentSettings.production().getProperty("hub.broker.data-dir")).as("the journal's default place")
+                .isEmpty();
+    }
+
+    @Test
+    void everySecretTheProductionProfileReadsFromTheEnvironmentIsNamedForTheEnvironmentFile() throws IOException {
+        assertThat(directive("EnvironmentFile")).isEqualTo("/etc/exchange-hub/secrets.env");
+        String unit = Files.readString(UNIT);
+        Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)\\}").matcher(Files.readString(DeploymentSettings.PROD_YML));
+        List<String> variables = new ArrayList<>();
+        while (m.find()) {
+            variables.add(m.group(1));
+        }
+        assertThat(variables).isNotEmpty().allSatisfy(v -> assertThat(unit)
+                .as("the unit's comment above EnvironmentFile names %s (set in secrets.env)", v).contains(v));
     }
 
     @Test

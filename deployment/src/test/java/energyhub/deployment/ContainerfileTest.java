@@ -1,0 +1,201 @@
+package energyhub.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * deployment/container/Containerfile, checked without a container engine (none runs here or in CI):
+ * its instructions are parsed and held against the settings the hub really has (application.yml,
+ * application-prod.yml), so a changed port, probe path or folder cannot leave the image behind.
+ */
+class ContainerfileTest {
+
+    static final Path CONTAINERFILE = Path.of("container/Containerfile");
+    private static final Path DOCKERIGNORE = Path.of("../.dockerignore");
+
+    /** One instruction: keyword and arguments, continuation lines joined. */
+    record Instruction(String keyword, String args) {
+    }
+
+    private static List<Instruction> instructions;
+    private static StandardEnvironment defaults;
+    private static StandardEnvironment production;
+
+    @BeforeAll
+    static void read() throws IOException {
+        instructions = parse(Files.readAllLines(CONTAINERFILE));
+        defaults = DeploymentSettings.defaults();
+        production = DeploymentSettings.production();
+    }
+
+    static List<Instruction> parse(List<String> lines) {
+        List<Instruction> result = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String raw : lines) {
+            String line = raw.strip();
+            if (line.startsWith("#") || (line.isEmpty() && current.isEmpty())) {
+                continue; // comments (also between continuation lines) and blank lines
+            }
+            boolean continues = line.endsWith("\\");
+            current.append(continues ? line.substring(0, line.length() - 1) : line).append(' ');
+            if (!continues) {
+                String text = current.toString().strip();
+                int space = text.indexOf(' ');
+                result.add(new Instruction(text.substring(0, space).toUpperCase(), text.substring(space + 1).strip()));
+                current.setLength(0);
+            }
+        }
+        assertThat(current.toString()).as("a continuation line without its end").isBlank();
+        return result;
+    }
+
+    /** The instructions of the last stage (after the last FROM). */
+    private static List<Instruction> finalStage() {
+        int last = 0;
+        for (int i = 0; i < instructions.size(); i++) {
+            if (instructions.get(i).keyword().equals("FROM")) {
+                last = i;
+            }
+        }
+        return instructions.subList(last, instructions.size());
+    }
+
+    private static List<Instruction> all(List<Instruction> in, String keyword) {
+        return in.stream().filter(i -> i.keyword().equals(keyword)).toList();
+    }
+
+    @Test
+    void aBuildStageMakesTheJarWithMavenAndJdk17AndTheRuntimeIsAJre17() {
+        List<Instruction> froms = all(instructions, "FROM");
+        assertThat(froms).as("multi-stage: a build stage and a runtime stage").hasSizeGreaterThanOrEqualTo(2);
+        Matcher build = Pattern.compile("(\\S+)\\s+AS\\s+(\\S+)", Pattern.CASE_INSENSITIVE).matcher(froms.get(0).args());
+        assertThat(build.matches()).as("the build stage is named: %s", froms.get(0)).isTrue();
+        assertThat(build.group(1)).contains("maven").contains("17");
+        String runtime = froms.get(froms.size() - 1).args();
+        assertThat(runtime).contains("17-jre").doesNotContain("jdk");
+
+        List<Instruction> buildStage = instructions.subList(0, instructions.indexOf(froms.get(1)));
+        assertThat(all(buildStage, "RUN")).as("the build stage runs Maven's package")
+                .anySatisfy(run -> assertThat(run.args()).contains("mvn -B").contains("-DskipTests").contains("package"));
+
+        List<Instruction> copies = all(finalStage(), "COPY");
+        assertThat(copies).as("the runtime stage copies the runnable jar, and only it").hasSize(1);
+        assertThat(copies.get(0).args()).startsWith("--from=" + build.group(2) + " ")
+                .contains("/deployment/target/exchange-hub.jar ");
+    }
+
+    @Test
+    void theHubRunsAsAFixedNumericUserThatIsNotRoot() {
+        List<Instruction> users = all(finalStage(), "USER");
+        assertThat(users).isNotEmpty();
+        String user = users.get(users.size() - 1).args();
+        assertThat(user).matches("\\d+(:\\d+)?");
+        assertThat(Integer.parseInt(user.split(":")[0])).isPositive();
+        int userAt = finalStage().indexOf(users.get(users.size() - 1));
+        assertThat(finalStage().subList(userAt, finalStage().size())).as("nothing after USER runs as root")
+                .noneMatch(i -> i.keyword().equals("RUN"));
+    }
+
+    @Test
+    void theHealthCheckAsksTheActuatorProbesOnTheHttpPort() {
+        assertThat(defaults.getProperty("management.endpoint.health.probes.enabled")).isEqualTo("true");
+        List<Instruction> checks = all(finalStage(), "HEALTHCHECK");
+        assertThat(checks).hasSize(1);
+        String check = checks.get(0).args();
+        String port = defaults.getProperty("server.port");
+        assertThat(check).contains("CMD ")
+                .contains(":${SERVER_PORT:-" + port + "}/actuator/health/liveness")
+                .contains(":${SERVER_PORT:-" + port + "}/actuator/health/readiness")
+                .containsPattern("--start-period=\\d+s");
+        // curl is in the image because the health check needs it
+        assertThat(all(finalStage(), "RUN")).anySatisfy(run -> assertThat(run.args()).contains("install").contains("curl"));
+    }
+
+    @Test
+    void theExposedPortsAreTheConfiguredOnes() {
+        List<String> exposed = all(finalStage(), "EXPOSE").stream()
+                .flatMap(i -> Arrays.stream(i.args().split("\\s+"))).map(p -> p.replace("/tcp", "")).toList();
+        assertThat(exposed).containsExactlyInAnyOrder(defaults.getProperty("server.port"),
+                defaults.getProperty("hub.tcp.port"), defaults.getProperty("hub.broker.port"));
+    }
+
+    @Test
+    void theDataDirectoryAndTheGatesFoldersAreVolumes() throws IOException {
+        String volumes = all(finalStage(), "VOLUME").stream().map(Instruction::args).reduce("", String::concat);
+        List<String> declared = Pattern.compile("\"([^\"]+)\"").matcher(volumes).results().map(m -> m.group(1)).toList();
+        for (String setting : List.of("hub.data-dir", "hub.ferry.inbox", "hub.ferry.outbox")) {
+            assertThat(declared).as("%s of application-prod.yml is a volume", setting)
+                    .contains(production.getProperty(setting));
+        }
+        assertThat(env()).as("the image's data directory is the production profile's")
+                .containsEntry("HUB_DATA_DIR", production.getProperty("hub.data-dir"));
+        Map<String, String> folders = DeploymentSettings.writableFolders(
+                DeploymentSettings.environment(Map.of("HUB_DATA_DIR", env().get("HUB_DATA_DIR"))));
+        folders.forEach((setting, folder) -> assertThat(declared).as("%s = %s lies in a volume", setting, folder)
+                .anySatisfy(v -> assertThat(Path.of(folder)).startsWithRaw(Path.of(v))));
+    }
+
+    @Test
+    void theJvmSizesItsHeapFromTheContainerAndStartsAsPidOne() {
+        String javaOpts = env().get("JAVA_OPTS");
+        assertThat(javaOpts).contains("-XX:MaxRAMPercentage=").contains("-XX:+ExitOnOutOfMemoryError")
+                .doesNotContain("-Xmx");
+        List<Instruction> entry = all(finalStage(), "ENTRYPOINT");
+        assertThat(entry).hasSize(1);
+        assertThat(entry.get(0).args()).startsWith("[") // exec form: no shell left between the engine and java
+                .contains("exec java $JAVA_OPTS -jar /opt/exchange-hub/exchange-hub.jar")
+                .contains("--spring.config.additional-location=optional:file:" + configDirectory());
+    }
+
+    @Test
+    void theBuildContextLeavesOutBuildOutputAndDataDirectories() throws IOException {
+        List<String> ignored = Files.readAllLines(DOCKERIGNORE).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        // a data directory can hold dev-secrets.properties, an embedded database and a broker journal
+        assertThat(ignored).contains("**/target/", "data/", "**/data/", ".git/");
+    }
+
+    /** The folder the image reads profile files from (the Kubernetes ConfigMap is mounted there). */
+    static String configDirectory() {
+        Matcher m = Pattern.compile("additional-location=optional:file:(\\S+?/)[\\s\"]")
+                .matcher(all(finalStage(), "ENTRYPOINT").get(0).args());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    /** The numeric user the image runs as. */
+    static long uid() {
+        List<Instruction> users = all(finalStage(), "USER");
+        return Long.parseLong(users.get(users.size() - 1).args().split(":")[0]);
+    }
+
+    /** ENV of the runtime stage (NAME=value, value possibly quoted). */
+    static Map<String, String> env() {
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (Instruction i : all(finalStage(), "ENV")) {
+            Matcher m = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)").matcher(i.args());
+            while (m.find()) {
+                env.put(m.group(1), m.group(2).replaceAll("^\"|\"$", ""));
+            }
+        }
+        return env;
+    }
+
+    static void ensureRead() throws IOException {
+        if (instructions == null) {
+            read();
+        }
+    }
+}
