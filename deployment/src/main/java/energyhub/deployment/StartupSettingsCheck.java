@@ -22,6 +22,7 @@ import org.springframework.core.env.Environment;
  * is refused: Spring's binder would otherwise take the text {@code ${HUB_AUDIT_KEY}} itself as the value,
  * a password or key anybody can read in the repository.</li>
  * <li>The broker accounts ({@link BrokerConfiguration#checkSettings}).</li>
+ * <li>An external broker answers the hub's account ({@link BrokerConfiguration#checkReachable}).</li>
  * </ul>
  */
 final class StartupSettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware, PriorityOrdered {
@@ -45,6 +46,10 @@ final class StartupSettingsCheck implements BeanFactoryPostProcessor, Environmen
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         check(environment);
+        // an external broker must answer now: the start stops within hub.broker.startup-timeout instead of
+        // running without one (after the start, the connection reconnects on its own)
+        BrokerConfiguration.checkReachable(Binder.get(environment).bind("hub.broker", BrokerProperties.class)
+                .orElseGet(BrokerProperties::new));
     }
 
     static void check(ConfigurableEnvironment environment) {
