@@ -108,34 +108,45 @@ public class BrokerConfiguration {
         if (broker.isEmbedded()) {
             return;
         }
-        try (ActiveMQConnectionFactory probe = probe(broker, broker.getStartupTimeout());
-                jakarta.jms.Connection connection = probe.createConnection()) {
-            connection.start();
-        } catch (jakarta.jms.JMSSecurityException e) {
-            throw new HubConfigurationException("hub.broker.password", "is refused by the broker at " + broker.getUrl()
-                    + " for the account '" + broker.getUser() + "' (" + e.getMessage() + ")",
-                    "set HUB_BROKER_PASSWORD (and hub.broker.user) to the hub's account on that broker "
-                            + "(docs/broker-ha.md, artemis-users.properties)");
-        } catch (Exception e) {
-            throw new HubConfigurationException("hub.broker.url", "(" + broker.getUrl() + "): no broker answers within "
-                    + broker.getStartupTimeout().toSeconds() + "s (" + rootMessage(e) + ")",
-                    "start the broker pair or correct hub.broker.url (HUB_BROKER_URL); "
-                            + "hub.broker.startup-timeout is how long the start waits for it");
+        // one attempt at a time against a deadline: how long one attempt takes depends on the URL's
+        // servers and retry settings, the operator's bound must not
+        long deadline = System.nanoTime() + broker.getStartupTimeout().toNanos();
+        try (ActiveMQConnectionFactory probe = probe(broker)) {
+            while (true) {
+                try (jakarta.jms.Connection connection = probe.createConnection()) {
+                    connection.start();
+                    return;
+                } catch (jakarta.jms.JMSSecurityException e) {
+                    throw new HubConfigurationException("hub.broker.password", "is refused by the broker at "
+                            + broker.getUrl() + " for the account '" + broker.getUser() + "' (" + e.getMessage() + ")",
+                            "set HUB_BROKER_PASSWORD (and hub.broker.user) to the hub's account on that broker "
+                                    + "(docs/broker-ha.md, artemis-users.properties)");
+                } catch (Exception e) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new HubConfigurationException("hub.broker.url", "(" + broker.getUrl()
+                                + "): no broker answers within " + broker.getStartupTimeout().toSeconds() + "s ("
+                                + rootMessage(e) + ")", "start the broker pair or correct hub.broker.url "
+                                + "(HUB_BROKER_URL); hub.broker.startup-timeout is how long the start waits for it");
+                    }
+                    Thread.sleep(500);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker at " + broker.getUrl(), e);
         }
     }
 
     /**
-     * A connection factory that tries the external broker for about {@code within} and then fails,
+     * A connection factory that tries each server of the external broker's URL once and then fails,
      * never reconnecting: the start-up check and the health indicator use it (the hub's own
      * connections reconnect as the URL says).
      */
-    static ActiveMQConnectionFactory probe(BrokerProperties broker, java.time.Duration within) {
+    static ActiveMQConnectionFactory probe(BrokerProperties broker) {
         ActiveMQConnectionFactory probe = new ActiveMQConnectionFactory(broker.getUrl(), broker.getUser(),
                 broker.getPassword());
         probe.setReconnectAttempts(0);
-        probe.setRetryInterval(500);
-        probe.setRetryIntervalMultiplier(1.0);
-        probe.setInitialConnectAttempts((int) Math.max(1, within.toMillis() / 500));
+        probe.setInitialConnectAttempts(1);
         probe.setCallTimeout(5000);
         probe.setCallFailoverTimeout(5000);
         return probe;
@@ -158,7 +169,7 @@ public class BrokerConfiguration {
     @Bean
     @ConditionalOnProperty(name = "hub.broker.embedded", havingValue = "false")
     org.springframework.boot.actuate.health.HealthIndicator jmsHealthIndicator() {
-        return new org.springframework.boot.actuate.jms.JmsHealthIndicator(probe(broker, java.time.Duration.ZERO));
+        return new org.springframework.boot.actuate.jms.JmsHealthIndicator(probe(broker));
     }
 
     private static void requireAccount(String name, BrokerProperties.Account account) {

@@ -30,7 +30,7 @@ public class BrokerProperties {
      * How long the start waits for an external broker to answer before it stops with a one-line error;
      * once running, the connection reconnects without end as {@link #url} says (reconnectAttempts=-1).
      */
-    private java.time.Duration startupTimeout = java.time.Duration.ofSeconds(10);
+    private java.time.Duration startupTimeout = java.time.Duration.ofSeconds(5);
     /** Deliveries of one message to a consumer before it goes to the dead-letter queue. */
     private int maxDeliveryAttempts = 10;
     private Account national = new Account();
