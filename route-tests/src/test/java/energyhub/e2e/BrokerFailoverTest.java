@@ -55,8 +55,7 @@ class BrokerFailoverTest {
             Path users = dir.resolve("users");
             Files.writeString(users, "viewer=" + new BCryptPasswordEncoder(4).encode(VIEWER_PASSWORD) + ",viewer\n");
             Map<String, String> env = new LinkedHashMap<>();
-            env.put("HUB_BROKER_URL", pair.url());
-            env.put("HUB_BROKER_PASSWORD", pair.hubPassword());
+            env.putAll(pair.hubEnvironment());
             env.put("HUB_DB_URL", database);
             env.put("HUB_DB_USER", "postgres");
             env.put("HUB_DB_PASSWORD", "");
