@@ -114,6 +114,8 @@ class BrokerFailoverTest {
                 hub.kill(); // its graceful stop is not under test here
             }
         }
+        // passed: the two journals (some 70 MB) go; a failed run keeps them and the brokers' logs
+        org.springframework.util.FileSystemUtils.deleteRecursively(dir);
     }
 
     static Path hubConfigDir() {
