@@ -99,6 +99,79 @@ public class BrokerConfiguration {
         }
     }
 
+    /**
+     * With an external broker: connects once with the hub's account, trying for at most
+     * {@code hub.broker.startup-timeout}, and throws a {@link HubConfigurationException} naming the
+     * setting to fix when no broker answers or the account is refused.
+     */
+    static void checkReachable(BrokerProperties broker) {
+        if (broker.isEmbedded()) {
+            return;
+        }
+        // one attempt at a time against a deadline: how long one attempt takes depends on the URL's
+        // servers and retry settings, the operator's bound must not
+        long deadline = System.nanoTime() + broker.getStartupTimeout().toNanos();
+        try (ActiveMQConnectionFactory probe = probe(broker)) {
+            while (true) {
+                try (jakarta.jms.Connection connection = probe.createConnection()) {
+                    connection.start();
+                    return;
+                } catch (jakarta.jms.JMSSecurityException e) {
+                    throw new HubConfigurationException("hub.broker.password", "is refused by the broker at "
+                            + broker.getUrl() + " for the account '" + broker.getUser() + "' (" + e.getMessage() + ")",
+                            "set HUB_BROKER_PASSWORD (and hub.broker.user) to the hub's account on that broker "
+                                    + "(docs/broker-ha.md, artemis-users.properties)");
+                } catch (Exception e) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new HubConfigurationException("hub.broker.url", "(" + broker.getUrl()
+                                + "): no broker answers within " + broker.getStartupTimeout().toSeconds() + "s ("
+                                + rootMessage(e) + ")", "start the broker pair or correct hub.broker.url "
+                                + "(HUB_BROKER_URL); hub.broker.startup-timeout is how long the start waits for it");
+                    }
+                    Thread.sleep(500);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker at " + broker.getUrl(), e);
+        }
+    }
+
+    /**
+     * A connection factory that tries each server of the external broker's URL once and then fails,
+     * never reconnecting: the start-up check and the health indicator use it (the hub's own
+     * connections reconnect as the URL says).
+     */
+    static ActiveMQConnectionFactory probe(BrokerProperties broker) {
+        ActiveMQConnectionFactory probe = new ActiveMQConnectionFactory(broker.getUrl(), broker.getUser(),
+                broker.getPassword());
+        probe.setReconnectAttempts(0);
+        probe.setInitialConnectAttempts(1);
+        probe.setCallTimeout(5000);
+        probe.setCallFailoverTimeout(5000);
+        return probe;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /**
+     * Health {@code jms} (group broker) with an external broker: a fresh connection that does not
+     * reconnect, so it is DOWN while no broker of the pair answers, during a failover and after both
+     * are gone, and UP as soon as one does. The hub's own connections are cached and reconnect
+     * without end, so a check through them would wait for the reconnection instead of telling.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "hub.broker.embedded", havingValue = "false")
+    org.springframework.boot.actuate.health.HealthIndicator jmsHealthIndicator() {
+        return new org.springframework.boot.actuate.jms.JmsHealthIndicator(probe(broker));
+    }
+
     private static void requireAccount(String name, BrokerProperties.Account account) {
         String env = "HUB_BROKER_" + name.toUpperCase();
         if (isBlank(account.getUser())) {

@@ -26,6 +26,11 @@ public class BrokerProperties {
     private int idCacheSize = 100_000;
     /** The embedded broker's MBeans on the platform MBean server, for Hawtio's JMX view. */
     private boolean jmxEnabled = true;
+    /**
+     * How long the start waits for an external broker to answer before it stops with a one-line error;
+     * once running, the connection reconnects without end as {@link #url} says (reconnectAttempts=-1).
+     */
+    private java.time.Duration startupTimeout = java.time.Duration.ofSeconds(5);
     /** Deliveries of one message to a consumer before it goes to the dead-letter queue. */
     private int maxDeliveryAttempts = 10;
     private Account national = new Account();
@@ -86,6 +91,8 @@ public class BrokerProperties {
     public void setIdCacheSize(int v) { this.idCacheSize = v; }
     public int getMaxDeliveryAttempts() { return maxDeliveryAttempts; }
     public void setMaxDeliveryAttempts(int v) { this.maxDeliveryAttempts = v; }
+    public java.time.Duration getStartupTimeout() { return startupTimeout; }
+    public void setStartupTimeout(java.time.Duration v) { this.startupTimeout = v; }
     public boolean isJmxEnabled() { return jmxEnabled; }
     public void setJmxEnabled(boolean v) { this.jmxEnabled = v; }
     public Tls getTls() { return tls; }

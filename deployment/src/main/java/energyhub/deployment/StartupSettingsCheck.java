@@ -22,6 +22,8 @@ import org.springframework.core.env.Environment;
  * is refused: Spring's binder would otherwise take the text {@code ${HUB_AUDIT_KEY}} itself as the value,
  * a password or key anybody can read in the repository.</li>
  * <li>The broker accounts ({@link BrokerConfiguration#checkSettings}).</li>
+ * <li>An external broker answers the hub's account ({@link BrokerConfiguration#checkReachable}), an
+ * external ledger database its account ({@link #checkDatabaseReachable}).</li>
  * </ul>
  */
 final class StartupSettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware, PriorityOrdered {
@@ -45,6 +47,36 @@ final class StartupSettingsCheck implements BeanFactoryPostProcessor, Environmen
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         check(environment);
+        // an external broker must answer now: the start stops within hub.broker.startup-timeout instead of
+        // running without one (after the start, the connection reconnects on its own)
+        BrokerConfiguration.checkReachable(Binder.get(environment).bind("hub.broker", BrokerProperties.class)
+                .orElseGet(BrokerProperties::new));
+        checkDatabaseReachable(environment);
+    }
+
+    /**
+     * An external ledger database must answer now: the pool and Flyway would find out only after the
+     * web server and most beans are built, on a loaded machine later than the 30 s a refusal may take.
+     */
+    static void checkDatabaseReachable(Environment environment) {
+        String url = environment.getProperty("spring.datasource.url", "");
+        if (url.isBlank()) {
+            return; // the embedded PostgreSQL starts with the hub
+        }
+        java.util.Properties account = new java.util.Properties();
+        account.setProperty("user", environment.getProperty("spring.datasource.username", ""));
+        account.setProperty("password", environment.getProperty("spring.datasource.password", ""));
+        account.setProperty("connectTimeout", "10"); // seconds (PostgreSQL driver)
+        account.setProperty("loginTimeout", "15");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, account)) {
+            c.isValid(5);
+        } catch (java.sql.SQLException e) {
+            HubConfigurationException refusal = LedgerDatabaseFailureAnalyzer.refusal(e, url);
+            if (refusal != null) {
+                throw refusal;
+            }
+            // anything else (e.g. no driver for the URL) is reported by the pool as before
+        }
     }
 
     static void check(ConfigurableEnvironment environment) {

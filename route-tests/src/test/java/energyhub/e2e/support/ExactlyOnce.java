@@ -34,17 +34,34 @@ public final class ExactlyOnce {
     /** Each package's ACK says ACCEPTED with all its records, and both queues hold each record once. */
     public static void assertAcceptedOnceInEachQueue(Path outbox, List<FerryPackage> packages, int recordsEach,
             int brokerPort) throws Exception {
+        assertAccepted(outbox, packages, recordsEach);
+        try (PlatformClient national = PlatformClient.national(brokerPort);
+                PlatformClient provincial = PlatformClient.provincial(brokerPort)) {
+            assertOnceInEachQueue(national, provincial, packages, recordsEach);
+        }
+    }
+
+    /** Each package's ACK says ACCEPTED with all its records, and both queues hold each record once. */
+    public static void assertAcceptedOnceInEachQueue(Path outbox, List<FerryPackage> packages, int recordsEach,
+            PlatformClient national, PlatformClient provincial) throws Exception {
+        assertAccepted(outbox, packages, recordsEach);
+        assertOnceInEachQueue(national, provincial, packages, recordsEach);
+    }
+
+    /** Each package's ACK file says ACCEPTED with all its records. */
+    public static void assertAccepted(Path outbox, List<FerryPackage> packages, int recordsEach) throws IOException {
         ObjectMapper json = new ObjectMapper();
         for (FerryPackage p : packages) {
             JsonNode ack = json.readTree(outbox.resolve(p.dataFileName() + ".ack.json").toFile());
             assertThat(ack.get("status").asText()).as(p.dataFileName()).isEqualTo("ACCEPTED");
             assertThat(ack.get("accepted").asInt()).isEqualTo(recordsEach);
         }
-        try (PlatformClient national = PlatformClient.national(brokerPort);
-                PlatformClient provincial = PlatformClient.provincial(brokerPort)) {
-            assertOnce(national.drain(2000), packages, packages.size() * recordsEach);
-            assertOnce(provincial.drain(2000), packages, packages.size() * recordsEach);
-        }
+    }
+
+    private static void assertOnceInEachQueue(PlatformClient national, PlatformClient provincial,
+            List<FerryPackage> packages, int recordsEach) throws Exception {
+        assertOnce(national.drain(2000), packages, packages.size() * recordsEach);
+        assertOnce(provincial.drain(2000), packages, packages.size() * recordsEach);
     }
 
     /** Every record of every package once (by batch and record identity), no message twice, {@code records} in all. */

@@ -29,7 +29,13 @@ public final class HubProcess implements AutoCloseable {
     }
 
     public static HubProcess start(Map<String, String> properties, Path log) throws Exception {
-        HubProcess hub = launch(properties, log);
+        return start(properties, Map.of(), log);
+    }
+
+    /** Starts the hub with these arguments and these environment variables (the production profile's secrets). */
+    public static HubProcess start(Map<String, String> properties, Map<String, String> environment, Path log)
+            throws Exception {
+        HubProcess hub = launch(properties, environment, log);
         hub.awaitReady();
         return hub;
     }
@@ -43,8 +49,14 @@ public final class HubProcess implements AutoCloseable {
      * fails if it is still running then (and stops it).
      */
     public static Ended runExpectingExit(Map<String, String> properties, Path log, Duration bound) throws Exception {
+        return runExpectingExit(properties, Map.of(), log, bound);
+    }
+
+    /** {@link #runExpectingExit(Map, Path, Duration)} with environment variables. */
+    public static Ended runExpectingExit(Map<String, String> properties, Map<String, String> environment, Path log,
+            Duration bound) throws Exception {
         Files.deleteIfExists(log);
-        HubProcess hub = launch(properties, log);
+        HubProcess hub = launch(properties, environment, log);
         if (!hub.process.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             hub.process.destroyForcibly().waitFor();
             throw new AssertionError("the hub process did not end within " + bound + "; see " + log);
@@ -52,11 +64,17 @@ public final class HubProcess implements AutoCloseable {
         return new Ended(hub.process.exitValue(), Files.readAllLines(log));
     }
 
+    /** The port of its web server (actuator, cockpit). */
+    public int httpPort() {
+        return httpPort;
+    }
+
     public long pid() {
         return process.pid();
     }
 
-    private static HubProcess launch(Map<String, String> properties, Path log) throws Exception {
+    private static HubProcess launch(Map<String, String> properties, Map<String, String> environment, Path log)
+            throws Exception {
         Path jar = Path.of(System.getProperty("hub.jar", "../deployment/target/exchange-hub.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the crash test runs the packaged hub, "
@@ -67,8 +85,10 @@ public final class HubProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
                 jar.toAbsolutePath().toString(), "--server.port=" + httpPort));
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         return new HubProcess(p, httpPort);
     }
 

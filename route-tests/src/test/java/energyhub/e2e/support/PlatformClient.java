@@ -27,7 +27,12 @@ public final class PlatformClient implements AutoCloseable {
     private final String queue;
 
     public PlatformClient(int port, String user, String password, String queue) throws JMSException {
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port, user, password);
+        this("tcp://127.0.0.1:" + port, user, password, queue);
+    }
+
+    /** A consumer on any broker URL, e.g. an HA pair's {@code (tcp://a,tcp://b)?ha=true}. */
+    public PlatformClient(String url, String user, String password, String queue) throws JMSException {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, user, password);
         this.connection = factory.createConnection();
         this.session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         this.queue = queue;
