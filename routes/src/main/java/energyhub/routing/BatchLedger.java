@@ -97,8 +97,8 @@ public class BatchLedger {
 
     public void insertDeliveries(long pk) {
         for (Target t : Target.values()) {
-            jdbc.update("insert into delivery (batch_pk, target, status, next_attempt_at) values (?,?,'PENDING',?)",
-                    pk, t.id(), now());
+            jdbc.update("insert into delivery (batch_pk, target, status, next_attempt_at) values (?,?,'PENDING',now())",
+                    pk, t.id());
         }
     }
 
@@ -106,14 +106,16 @@ public class BatchLedger {
      * Takes a delivery for this hub instance under a lease of {@code hub.routing.claim-lease}:
      * a pending or failed one, or one whose lease lapsed (its holder died or could not record its
      * result). False when it is delivered already or another holder's lease is still running. The
-     * check and the take are one UPDATE, so two hubs sharing the ledger never both get it.
+     * check and the take are one UPDATE, so two hubs sharing the ledger never both get it. Leases are
+     * set and judged by the database's clock ({@code now()}), so hubs whose clocks differ agree on when
+     * one lapsed.
      */
     public boolean claim(long pk, String target) {
-        Timestamp now = now();
-        return jdbc.update("update delivery set status = 'SENDING', claimed_at = ?, claimed_by = ?, lease_until = ?, "
-                + "attempts = attempts + 1 where batch_pk = ? and target = ? and (status in ('PENDING', 'FAILED') "
-                + "or (status = 'SENDING' and (lease_until is null or lease_until < ?)))",
-                now, instance.id(), leaseEnd(), pk, target, now) == 1;
+        return jdbc.update("update delivery set status = 'SENDING', claimed_at = now(), claimed_by = ?, "
+                + "lease_until = now() + ? * interval '1 millisecond', attempts = attempts + 1 "
+                + "where batch_pk = ? and target = ? and (status in ('PENDING', 'FAILED') "
+                + "or (status = 'SENDING' and (lease_until is null or lease_until < now())))",
+                instance.id(), leaseMillis(), pk, target) == 1;
     }
 
     /**
@@ -121,8 +123,8 @@ public class BatchLedger {
      * this instance's (it lapsed and another holder took the delivery over).
      */
     public boolean renew(long pk, String target) {
-        return jdbc.update("update delivery set lease_until = ? where batch_pk = ? and target = ? "
-                + "and status = 'SENDING' and claimed_by = ?", leaseEnd(), pk, target, instance.id()) == 1;
+        return jdbc.update("update delivery set lease_until = now() + ? * interval '1 millisecond' where batch_pk = ? "
+                + "and target = ? and status = 'SENDING' and claimed_by = ?", leaseMillis(), pk, target, instance.id()) == 1;
     }
 
     /**
@@ -141,9 +143,10 @@ public class BatchLedger {
         Integer attempts = jdbc.queryForObject("select attempts from delivery where batch_pk = ? and target = ?",
                 Integer.class, pk, target);
         Duration wait = backoff(attempts == null ? 1 : attempts);
-        jdbc.update("update delivery set status = 'FAILED', last_error = ?, next_attempt_at = ?, claimed_by = null, "
-                + "lease_until = null where batch_pk = ? and target = ? and status = 'SENDING' and claimed_by = ?",
-                truncate(error, 2000), Timestamp.from(clock.instant().plus(wait)), pk, target, instance.id());
+        jdbc.update("update delivery set status = 'FAILED', last_error = ?, next_attempt_at = now() + ? * interval "
+                + "'1 millisecond', claimed_by = null, lease_until = null where batch_pk = ? and target = ? "
+                + "and status = 'SENDING' and claimed_by = ?",
+                truncate(error, 2000), wait.toMillis(), pk, target, instance.id());
     }
 
     /**
@@ -169,19 +172,19 @@ public class BatchLedger {
      * already stored.
      */
     public int releaseAbandonedClaims() {
-        return jdbc.update("update delivery set status = 'FAILED', next_attempt_at = ?, claimed_by = null, "
+        return jdbc.update("update delivery set status = 'FAILED', next_attempt_at = now(), claimed_by = null, "
                 + "lease_until = null, last_error = coalesce(last_error, 'interrupted by a restart') "
-                + "where status = 'SENDING' and (claimed_by = ? or claimed_by is null)", now(), instance.id());
+                + "where status = 'SENDING' and (claimed_by = ? or claimed_by is null)", instance.id());
     }
 
     /** Due deliveries: pending or failed and due, or claimed under a lease that lapsed. */
     public List<DueDelivery> dueDeliveries(int limit) {
-        Timestamp now = now();
+        // the database's clock, as for the leases: every hub sees the same deliveries due
         return jdbc.query("select batch_pk, target, case when status = 'SENDING' then coalesce(claimed_by, '?') end "
-                        + "from delivery where (status in ('PENDING', 'FAILED') and next_attempt_at <= ?) "
-                        + "or (status = 'SENDING' and (lease_until is null or lease_until < ?)) "
+                        + "from delivery where (status in ('PENDING', 'FAILED') and next_attempt_at <= now()) "
+                        + "or (status = 'SENDING' and (lease_until is null or lease_until < now())) "
                         + "order by next_attempt_at limit ?",
-                (rs, i) -> new DueDelivery(rs.getLong(1), rs.getString(2), rs.getString(3)), now, now, limit);
+                (rs, i) -> new DueDelivery(rs.getLong(1), rs.getString(2), rs.getString(3)), limit);
     }
 
     /**
@@ -189,8 +192,8 @@ public class BatchLedger {
      * is not failed or pending (delivered, or being sent).
      */
     public boolean replay(long pk, String target) {
-        return jdbc.update("update delivery set status = 'PENDING', next_attempt_at = ? where batch_pk = ? "
-                + "and target = ? and status in ('FAILED', 'PENDING')", now(), pk, target) == 1;
+        return jdbc.update("update delivery set status = 'PENDING', next_attempt_at = now() where batch_pk = ? "
+                + "and target = ? and status in ('FAILED', 'PENDING')", pk, target) == 1;
     }
 
     /**
@@ -201,8 +204,8 @@ public class BatchLedger {
     @Transactional
     public Optional<Integer> resend(long pk, String target) {
         int n = jdbc.update("update delivery set status = 'PENDING', mode = 'RESEND', resends = resends + 1, "
-                + "next_attempt_at = ?, last_error = null where batch_pk = ? and target = ? and status = 'DELIVERED'",
-                now(), pk, target);
+                + "next_attempt_at = now(), last_error = null where batch_pk = ? and target = ? and status = 'DELIVERED'",
+                pk, target);
         if (n == 0) {
             return Optional.empty();
         }
@@ -316,8 +319,8 @@ public class BatchLedger {
         return jdbc.queryForObject("select batch_id from batch where id = ?", String.class, pk);
     }
 
-    private Timestamp leaseEnd() {
-        return Timestamp.from(clock.instant().plus(properties.getClaimLease()));
+    private long leaseMillis() {
+        return properties.getClaimLease().toMillis();
     }
 
     private Timestamp now() {
