@@ -9,7 +9,7 @@ public class ClusterProperties {
 
     /** A claim on an intake file not kept alive this long belongs to a dead hub and is taken over. */
     private Duration claimMaxAge = Duration.ofSeconds(30);
-    /** How often a hub refreshes the claims it holds (well below claim-max-age; the clocks' skew must fit in between). */
+    /** How often a hub refreshes the claims it holds (well below claim-max-age). */
     private Duration claimKeepAlive = Duration.ofSeconds(5);
     /** How long a finished file's claim is kept after its exchange ends, so a hub that listed it just before it was moved does not read it. */
     private Duration claimReleaseDelay = Duration.ofSeconds(2);

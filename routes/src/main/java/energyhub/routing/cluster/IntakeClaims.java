@@ -3,6 +3,7 @@ package energyhub.routing.cluster;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
+import org.apache.camel.processor.idempotent.jdbc.OwnClaimsRepository;
 import org.apache.camel.spi.IdempotentRepository;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -15,15 +16,12 @@ import org.springframework.stereotype.Component;
  * ({@code readLock=idempotent-changed}) and as the SFTP consumer's {@code inProgressRepository}.
  * A holder refreshes its claims every {@code hub.cluster.claim-keep-alive}; a claim older than
  * {@code hub.cluster.claim-max-age} belongs to a hub that died and is taken over by the next hub that
- * lists the file. The batch ledger's duplicate detection stays the last guard.
+ * lists the file. {@link OwnClaimsRepository} makes a claim one atomic statement judged by the database's
+ * clock, so hubs with skewed clocks agree. The batch ledger's duplicate detection stays the last guard.
  */
 @Component
 @EnableConfigurationProperties(ClusterProperties.class)
 public class IntakeClaims {
-
-    /** A second concurrent claim is a plain "no" (0 rows), not a duplicate-key error. */
-    static final String INSERT = "INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) "
-            + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
     private final DataSource dataSource;
     private final ClusterProperties properties;
@@ -35,10 +33,8 @@ public class IntakeClaims {
 
     /** The claims of one intake route; started and stopped with the Camel context. */
     public IdempotentRepository forRoute(CamelContext context, String routeId) {
-        JdbcOrphanLockAwareIdempotentRepository repository =
-                new JdbcOrphanLockAwareIdempotentRepository(dataSource, routeId, context);
+        JdbcOrphanLockAwareIdempotentRepository repository = new OwnClaimsRepository(dataSource, routeId, context);
         repository.setCreateTableIfNotExists(false);
-        repository.setInsertString(INSERT);
         repository.setLockMaxAgeMillis(properties.getClaimMaxAge().toMillis());
         repository.setLockKeepAliveIntervalMillis(properties.getClaimKeepAlive().toMillis());
         try {
