@@ -84,6 +84,10 @@ public class FerryInboxRoute extends RouteBuilder {
                 + "&readLockRemoveOnCommit=true&readLockRemoveOnRollback=true"
                 + "&readLockIdempotentReleaseDelay=" + claims.properties().getClaimReleaseDelay().toMillis()
                 + "&readLockIdempotentReleaseAsync=true&readLockIdempotentReleaseAsyncPoolSize=1"
+                // idempotentEager=false: otherwise, when a poll ends with files it did not get to, Camel removes
+                // their names from this repository (idempotentEager defaults to true even with idempotent=false),
+                // deleting the claims other hubs hold on them
+                + "&idempotentEager=false"
                 + "&readLockMarkerFile=false&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
                 + "&readLockCheckInterval=250&readLockTimeout=5000&readLockLoggingLevel=OFF"
                 + "&sortBy=file:modified&delay=" + delay)

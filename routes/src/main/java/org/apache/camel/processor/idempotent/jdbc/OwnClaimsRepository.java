@@ -9,10 +9,10 @@ import org.apache.camel.CamelContext;
  * over once it lapsed) made safe for hubs that claim the same key at the same moment, and judged by the
  * database's clock. In Camel 4.17:
  * <ul>
- * <li>the count and the insert (or the take-over update) are separate statements: two hubs that pass
- *     the count together could both "take" the key (the second one updating the first one's fresh row),
- *     and a hub whose insert changed no row still kept the key alive, so the winner's claim never lapsed
- *     should the winner die;</li>
+ * <li>{@code add} counts, then inserts (or takes a lapsed row over), and answers true whenever the count
+ *     saw no live claim, whatever the insert did: two hubs that pass the count together both "take" the
+ *     key, and the loser also keeps the winner's row alive, so the winner's claim never lapses should the
+ *     winner die;</li>
  * <li>a claim taken over from a dead hub was not kept alive, and lapsed again while being read;</li>
  * <li>claims are stamped and judged by each hub's own clock.</li>
  * </ul>
@@ -38,10 +38,22 @@ public class OwnClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository
         super(dataSource, processorName, camelContext);
     }
 
+    /**
+     * Claims the key in one statement. Camel 4.17's {@code add} returns true whenever its count query saw
+     * no live claim, whatever the insert then did: the loser of two hubs claiming at the same moment
+     * read the package too.
+     */
+    @Override
+    public boolean add(String key) {
+        return Boolean.TRUE.equals(transactionTemplate.execute(status -> insert(key) > 0));
+    }
+
     /** A live claim (of any hub) on the key: one kept alive within lockMaxAge, by the database's clock. */
     @Override
     protected int queryForInt(String key) {
-        return jdbcTemplate.queryForObject(LIVE, Integer.class, processorName, key, getLockMaxAgeMillis());
+        int live = jdbcTemplate.queryForObject(LIVE, Integer.class, processorName, key, getLockMaxAgeMillis());
+        log.debug("{}: {} live claim(s) on {}", processorName, live, key);
+        return live;
     }
 
     /** Claims the key: a new row, or the row of a claim that lapsed; 0 when another hub got it first. */
@@ -49,6 +61,7 @@ public class OwnClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository
     protected int insert(String key) {
         synchronized (keptAlive) {
             int rows = jdbcTemplate.update(CLAIM, processorName, key, getLockMaxAgeMillis());
+            log.debug("{}: claim on {} {}", processorName, key, rows > 0 ? "taken" : "held by another hub");
             ProcessorNameAndMessageId id = new ProcessorNameAndMessageId(processorName, key);
             if (rows > 0) {
                 getProcessorNameMessageIdSet().add(id);
@@ -62,6 +75,7 @@ public class OwnClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository
     @Override
     protected int delete(String key) {
         synchronized (keptAlive) {
+            log.debug("{}: claim on {} given up", processorName, key);
             return super.delete(key);
         }
     }
