@@ -33,6 +33,8 @@ public class OwnClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository
 
     /** Orders the changes of the kept-alive keys against the keep-alive task. */
     private final Object keptAlive = new Object();
+    /** Whether the last keep-alive round failed (said once per outage, not every round). */
+    private boolean keepAliveFailing;
 
     public OwnClaimsRepository(DataSource dataSource, String processorName, CamelContext camelContext) {
         super(dataSource, processorName, camelContext);
@@ -96,9 +98,17 @@ public class OwnClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository
                 if (!args.isEmpty()) {
                     transactionTemplate.execute(status -> jdbcTemplate.batchUpdate(KEEP_ALIVE, args));
                 }
+                if (keepAliveFailing) {
+                    keepAliveFailing = false;
+                    log.info("claims of {} kept alive again", processorName);
+                }
             } catch (Exception e) {
-                // the database is away: the claims lapse unless it is back within lockMaxAge (logged once per round)
-                log.warn("claims of {} not kept alive: {}", processorName, e.getMessage());
+                // the database is away: the claims lapse unless it is back within lockMaxAge (said once per outage)
+                if (!keepAliveFailing) {
+                    keepAliveFailing = true;
+                    log.warn("claims of {} cannot be kept alive ({}); other hubs may take them once they lapse",
+                            processorName, e.getMessage());
+                }
             }
         }
     }
