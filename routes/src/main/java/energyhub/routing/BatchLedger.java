@@ -1,7 +1,6 @@
 package energyhub.routing;
 
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,14 +26,13 @@ public class BatchLedger {
 
     private final JdbcTemplate jdbc;
     private final RoutingProperties properties;
-    private final Clock clock;
 
     private final HubInstance instance;
 
-    public BatchLedger(JdbcTemplate jdbc, RoutingProperties properties, Clock clock, HubInstance instance) {
+    /** Every time the ledger keeps is the database's ({@code now()}): hubs sharing it may run on skewed clocks. */
+    public BatchLedger(JdbcTemplate jdbc, RoutingProperties properties, HubInstance instance) {
         this.jdbc = jdbc;
         this.properties = properties;
-        this.clock = clock;
         this.instance = instance;
     }
 
@@ -68,9 +66,9 @@ public class BatchLedger {
         boolean settled = !"DELIVERING".equals(status);
         return jdbc.queryForObject("insert into batch (batch_id, source, file_name, digest_alg, digest, byte_size, "
                         + "declared_count, status, reason, ack_endpoint, ack_ref, received_at, settled_at) "
-                        + "values (?,?,?,?,?,?,?,?,?,?,?,?,?) returning id", Long.class,
+                        + "values (?,?,?,?,?,?,?,?,?,?,?,now(),case when ? then now() end) returning id", Long.class,
                 s.batchId(), s.source(), s.fileName(), s.digestAlgorithm(), s.digest(), s.byteSize(),
-                s.declaredCount(), status, reason, s.ackEndpoint(), s.ackRef(), now(), settled ? now() : null);
+                s.declaredCount(), status, reason, s.ackEndpoint(), s.ackRef(), settled);
     }
 
     public void updateCounts(long pk, int received, int accepted, int rejected) {
@@ -133,9 +131,9 @@ public class BatchLedger {
      * or re-send made after the claim).
      */
     public void delivered(long pk, String target) {
-        jdbc.update("update delivery set status = 'DELIVERED', delivered_at = ?, last_error = null, claimed_by = null, "
+        jdbc.update("update delivery set status = 'DELIVERED', delivered_at = now(), last_error = null, claimed_by = null, "
                 + "lease_until = null, mode = 'NORMAL' where batch_pk = ? and target = ? and status = 'SENDING'",
-                now(), pk, target);
+                pk, target);
     }
 
     /** The attempt failed: FAILED with the cause and a back-off, if this instance still holds the claim. */
@@ -220,12 +218,15 @@ public class BatchLedger {
      * answered once, not once by its intake and once more by the sweep.
      */
     public List<Long> unacknowledged(int limit) {
-        Timestamp before = Timestamp.from(clock.instant().minus(properties.getAckGrace()));
+        // settled_at, delivered_at and this grace all by the database's clock: a batch in one hub's intake
+        // is not answered by another hub's sweep whose clock runs ahead
+        long grace = properties.getAckGrace().toMillis();
         return jdbc.queryForList("select id from batch where acked_at is null and ("
-                + "(status <> 'DELIVERING' and settled_at < ?) "
+                + "(status <> 'DELIVERING' and settled_at < now() - ? * interval '1 millisecond') "
                 + "or (status = 'DELIVERING' and not exists (select 1 from delivery d where d.batch_pk = batch.id "
                 + "and d.status <> 'DELIVERED') and (select max(d.delivered_at) from delivery d "
-                + "where d.batch_pk = batch.id) < ?)) order by id limit ?", Long.class, before, before, limit);
+                + "where d.batch_pk = batch.id) < now() - ? * interval '1 millisecond')) order by id limit ?",
+                Long.class, grace, grace, limit);
     }
 
     /**
@@ -251,8 +252,8 @@ public class BatchLedger {
                 return Optional.empty();
             }
             status = rejected == 0 ? "ACCEPTED" : accepted == 0 ? "REJECTED" : "PARTIAL";
-            settledAt = clock.instant();
-            jdbc.update("update batch set status = ?, settled_at = ? where id = ?", status, Timestamp.from(settledAt), pk);
+            settledAt = jdbc.queryForObject("update batch set status = ?, settled_at = now() where id = ? returning settled_at",
+                    Timestamp.class, status, pk).toInstant();
         } else {
             settledAt = ((Timestamp) row.get("settled_at")).toInstant();
         }
@@ -272,7 +273,7 @@ public class BatchLedger {
     }
 
     public void markAcked(long pk) {
-        jdbc.update("update batch set acked_at = ? where id = ?", now(), pk);
+        jdbc.update("update batch set acked_at = now() where id = ?", pk);
     }
 
     public List<LineError> errorsOf(long pk) {
@@ -323,9 +324,6 @@ public class BatchLedger {
         return properties.getClaimLease().toMillis();
     }
 
-    private Timestamp now() {
-        return Timestamp.from(clock.instant());
-    }
 
     static String truncate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
