@@ -149,6 +149,7 @@ class TwoHubsSharedInboxTest {
         p.put("hub.cluster.claim-keep-alive", "1s");
         p.put("hub.cluster.claim-release-delay", "1s");
         p.put("hub.routing.claim-lease", "10s");
+        // each claim taken, refused and given up, in target/hub-process-logs/two-hubs-*.log, for a failure to be read
         p.put("logging.level.org.apache.camel.processor.idempotent.jdbc", "DEBUG");
         // one supplier pull on both hubs, every two seconds: each poll is one SSH session at the supplier
         p.put("hub.suppliers.pull.type", "electricity-csv");
