@@ -29,9 +29,11 @@ public class FerryInboxRoute extends RouteBuilder {
     private final FerryPackages packages;
     private final FerryFailures failures;
     private final FerryBacklog backlog;
+    private final energyhub.routing.cluster.IntakeClaims claims;
 
     public FerryInboxRoute(FerryProperties properties, FerryPackages packages, FerryFailures failures,
-            FerryBacklog backlog) {
+            FerryBacklog backlog, energyhub.routing.cluster.IntakeClaims claims) {
+        this.claims = claims;
         this.properties = properties;
         this.packages = packages;
         this.failures = failures;
@@ -63,14 +65,30 @@ public class FerryInboxRoute extends RouteBuilder {
         bindToRegistry(filter, UntrustedFileFilter.local(routeId, name -> name.endsWith(FerryManifest.SUFFIX),
                 name -> failures.held(routeId, name),
                 refusal -> packages.refuse(refusal, routeId + " " + inboxDir, ackEndpoint, quarantine, core())));
+        // the clustered read lock: several hubs may read this inbox; a manifest is read by the one hub
+        // whose claim (a row in PostgreSQL, keyed by the manifest's name) got in first
+        String claimsBean = routeId + "-claims";
+        bindToRegistry(claimsBean, claims.forRoute(getContext(), routeId));
         // noop + no idempotent repository: a package that is not complete yet is looked at again on the
         // next poll; a finished one is gone from the inbox (archived or quarantined) by then.
-        // readLock=changed with a minimum age: a manifest still being written is not read; no marker
-        // file (NAME.camelLock would not fit the file system for long names, and writes into the inbox);
-        // readLockMinLength=0: an empty manifest is read (and answered BAD_MANIFEST), not waited for with
-        // a 5-second lock timeout on every poll.
+        // readLock=idempotent-changed: first the claim, then (like readLock=changed) a minimum age, so a
+        // manifest still being written is not read; no marker file (NAME.camelLock would not fit the file
+        // system for long names, and writes into the inbox); readLockMinLength=0: an empty manifest is read
+        // (and answered BAD_MANIFEST), not waited for with a 5-second lock timeout on every poll.
+        // The claim is given up when the exchange ends (commit: the package was answered and moved, or it
+        // waits for its data; rollback: it failed and is retried), after claim-release-delay so that a hub
+        // that listed the manifest just before it moved finds it gone; a dead hub's claim lapses after
+        // hub.cluster.claim-max-age.
         from("file:" + inbox + "?noop=true&idempotent=false&filter=#" + filter
-                + "&readLock=changed&readLockMarkerFile=false&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
+                + "&readLock=idempotent-changed&idempotentRepository=#" + claimsBean + "&idempotentKey=${file:onlyname}"
+                + "&readLockRemoveOnCommit=true&readLockRemoveOnRollback=true"
+                + "&readLockIdempotentReleaseDelay=" + claims.properties().getClaimReleaseDelay().toMillis()
+                + "&readLockIdempotentReleaseAsync=true&readLockIdempotentReleaseAsyncPoolSize=1"
+                // idempotentEager=false: otherwise, when a poll ends with files it did not get to, Camel removes
+                // their names from this repository (idempotentEager defaults to true even with idempotent=false),
+                // deleting the claims other hubs hold on them
+                + "&idempotentEager=false"
+                + "&readLockMarkerFile=false&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
                 + "&readLockCheckInterval=250&readLockTimeout=5000&readLockLoggingLevel=OFF"
                 + "&sortBy=file:modified&delay=" + delay)
                 .routeId(routeId)

@@ -43,12 +43,14 @@ public class SftpSourceRoutes extends RouteBuilder {
     private final FerrySourcesHealth health;
     private final FerryFailures failures;
     private final FerryBacklog backlog;
+    private final energyhub.routing.cluster.IntakeClaims claims;
     /** Data files the data filter refused (route/name -> reason), for the manifest's exchange to answer. */
     private final java.util.Map<String, String> refusedData = new java.util.concurrent.ConcurrentHashMap<>();
     private org.apache.camel.ProducerTemplate core;
 
     public SftpSourceRoutes(FerryProperties properties, FerryPackages packages, FerrySourcesHealth health,
-            FerryFailures failures, FerryBacklog backlog) {
+            FerryFailures failures, FerryBacklog backlog, energyhub.routing.cluster.IntakeClaims claims) {
+        this.claims = claims;
         this.properties = properties;
         this.packages = packages;
         this.health = health;
@@ -105,7 +107,14 @@ public class SftpSourceRoutes extends RouteBuilder {
         // the data file is fetched by its (checked) name; a link or special file there is not fetched
         bindToRegistry(dataFilter, UntrustedFileFilter.sftp(routeId, name -> true, name -> false,
                 refusal -> refusedData.put(routeId + "/" + refusal.name(), refusal.reason())));
-        from(server + s.getInboundDir() + "?" + connection + "&filter=#" + filter
+        // several hubs may poll this folder: a listed manifest is taken by the one hub whose claim (a row in
+        // PostgreSQL, keyed by the remote path) got in first; Camel's in-progress repository is the claim,
+        // held until the exchange ends (the remote files are moved or deleted on commit before it is
+        // given up); a dead hub's claim lapses after hub.cluster.claim-max-age. readLock=idempotent is for
+        // the file component only.
+        String claimsBean = routeId + "-claims";
+        bindToRegistry(claimsBean, claims.forRoute(getContext(), routeId));
+        from(server + s.getInboundDir() + "?" + connection + "&filter=#" + filter + "&inProgressRepository=#" + claimsBean
                 + "&localWorkDirectory=" + work + "&" + done
                 // a manifest still being uploaded is not read
                 + "&readLock=changed&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()

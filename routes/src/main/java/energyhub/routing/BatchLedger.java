@@ -1,7 +1,6 @@
 package energyhub.routing;
 
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,14 +26,13 @@ public class BatchLedger {
 
     private final JdbcTemplate jdbc;
     private final RoutingProperties properties;
-    private final Clock clock;
 
     private final HubInstance instance;
 
-    public BatchLedger(JdbcTemplate jdbc, RoutingProperties properties, Clock clock, HubInstance instance) {
+    /** Every time the ledger keeps is the database's ({@code now()}): hubs sharing it may run on skewed clocks. */
+    public BatchLedger(JdbcTemplate jdbc, RoutingProperties properties, HubInstance instance) {
         this.jdbc = jdbc;
         this.properties = properties;
-        this.clock = clock;
         this.instance = instance;
     }
 
@@ -68,9 +66,9 @@ public class BatchLedger {
         boolean settled = !"DELIVERING".equals(status);
         return jdbc.queryForObject("insert into batch (batch_id, source, file_name, digest_alg, digest, byte_size, "
                         + "declared_count, status, reason, ack_endpoint, ack_ref, received_at, settled_at) "
-                        + "values (?,?,?,?,?,?,?,?,?,?,?,?,?) returning id", Long.class,
+                        + "values (?,?,?,?,?,?,?,?,?,?,?,now(),case when ? then now() end) returning id", Long.class,
                 s.batchId(), s.source(), s.fileName(), s.digestAlgorithm(), s.digest(), s.byteSize(),
-                s.declaredCount(), status, reason, s.ackEndpoint(), s.ackRef(), now(), settled ? now() : null);
+                s.declaredCount(), status, reason, s.ackEndpoint(), s.ackRef(), settled);
     }
 
     public void updateCounts(long pk, int received, int accepted, int rejected) {
@@ -97,8 +95,8 @@ public class BatchLedger {
 
     public void insertDeliveries(long pk) {
         for (Target t : Target.values()) {
-            jdbc.update("insert into delivery (batch_pk, target, status, next_attempt_at) values (?,?,'PENDING',?)",
-                    pk, t.id(), now());
+            jdbc.update("insert into delivery (batch_pk, target, status, next_attempt_at) values (?,?,'PENDING',now())",
+                    pk, t.id());
         }
     }
 
@@ -106,14 +104,16 @@ public class BatchLedger {
      * Takes a delivery for this hub instance under a lease of {@code hub.routing.claim-lease}:
      * a pending or failed one, or one whose lease lapsed (its holder died or could not record its
      * result). False when it is delivered already or another holder's lease is still running. The
-     * check and the take are one UPDATE, so two hubs sharing the ledger never both get it.
+     * check and the take are one UPDATE, so two hubs sharing the ledger never both get it. Leases are
+     * set and judged by the database's clock ({@code now()}), so hubs whose clocks differ agree on when
+     * one lapsed.
      */
     public boolean claim(long pk, String target) {
-        Timestamp now = now();
-        return jdbc.update("update delivery set status = 'SENDING', claimed_at = ?, claimed_by = ?, lease_until = ?, "
-                + "attempts = attempts + 1 where batch_pk = ? and target = ? and (status in ('PENDING', 'FAILED') "
-                + "or (status = 'SENDING' and (lease_until is null or lease_until < ?)))",
-                now, instance.id(), leaseEnd(), pk, target, now) == 1;
+        return jdbc.update("update delivery set status = 'SENDING', claimed_at = now(), claimed_by = ?, "
+                + "lease_until = now() + ? * interval '1 millisecond', attempts = attempts + 1 "
+                + "where batch_pk = ? and target = ? and (status in ('PENDING', 'FAILED') "
+                + "or (status = 'SENDING' and (lease_until is null or lease_until < now())))",
+                instance.id(), leaseMillis(), pk, target) == 1;
     }
 
     /**
@@ -121,8 +121,8 @@ public class BatchLedger {
      * this instance's (it lapsed and another holder took the delivery over).
      */
     public boolean renew(long pk, String target) {
-        return jdbc.update("update delivery set lease_until = ? where batch_pk = ? and target = ? "
-                + "and status = 'SENDING' and claimed_by = ?", leaseEnd(), pk, target, instance.id()) == 1;
+        return jdbc.update("update delivery set lease_until = now() + ? * interval '1 millisecond' where batch_pk = ? "
+                + "and target = ? and status = 'SENDING' and claimed_by = ?", leaseMillis(), pk, target, instance.id()) == 1;
     }
 
     /**
@@ -131,9 +131,9 @@ public class BatchLedger {
      * or re-send made after the claim).
      */
     public void delivered(long pk, String target) {
-        jdbc.update("update delivery set status = 'DELIVERED', delivered_at = ?, last_error = null, claimed_by = null, "
+        jdbc.update("update delivery set status = 'DELIVERED', delivered_at = now(), last_error = null, claimed_by = null, "
                 + "lease_until = null, mode = 'NORMAL' where batch_pk = ? and target = ? and status = 'SENDING'",
-                now(), pk, target);
+                pk, target);
     }
 
     /** The attempt failed: FAILED with the cause and a back-off, if this instance still holds the claim. */
@@ -141,9 +141,10 @@ public class BatchLedger {
         Integer attempts = jdbc.queryForObject("select attempts from delivery where batch_pk = ? and target = ?",
                 Integer.class, pk, target);
         Duration wait = backoff(attempts == null ? 1 : attempts);
-        jdbc.update("update delivery set status = 'FAILED', last_error = ?, next_attempt_at = ?, claimed_by = null, "
-                + "lease_until = null where batch_pk = ? and target = ? and status = 'SENDING' and claimed_by = ?",
-                truncate(error, 2000), Timestamp.from(clock.instant().plus(wait)), pk, target, instance.id());
+        jdbc.update("update delivery set status = 'FAILED', last_error = ?, next_attempt_at = now() + ? * interval "
+                + "'1 millisecond', claimed_by = null, lease_until = null where batch_pk = ? and target = ? "
+                + "and status = 'SENDING' and claimed_by = ?",
+                truncate(error, 2000), wait.toMillis(), pk, target, instance.id());
     }
 
     /**
@@ -169,19 +170,19 @@ public class BatchLedger {
      * already stored.
      */
     public int releaseAbandonedClaims() {
-        return jdbc.update("update delivery set status = 'FAILED', next_attempt_at = ?, claimed_by = null, "
+        return jdbc.update("update delivery set status = 'FAILED', next_attempt_at = now(), claimed_by = null, "
                 + "lease_until = null, last_error = coalesce(last_error, 'interrupted by a restart') "
-                + "where status = 'SENDING' and (claimed_by = ? or claimed_by is null)", now(), instance.id());
+                + "where status = 'SENDING' and (claimed_by = ? or claimed_by is null)", instance.id());
     }
 
     /** Due deliveries: pending or failed and due, or claimed under a lease that lapsed. */
     public List<DueDelivery> dueDeliveries(int limit) {
-        Timestamp now = now();
+        // the database's clock, as for the leases: every hub sees the same deliveries due
         return jdbc.query("select batch_pk, target, case when status = 'SENDING' then coalesce(claimed_by, '?') end "
-                        + "from delivery where (status in ('PENDING', 'FAILED') and next_attempt_at <= ?) "
-                        + "or (status = 'SENDING' and (lease_until is null or lease_until < ?)) "
+                        + "from delivery where (status in ('PENDING', 'FAILED') and next_attempt_at <= now()) "
+                        + "or (status = 'SENDING' and (lease_until is null or lease_until < now())) "
                         + "order by next_attempt_at limit ?",
-                (rs, i) -> new DueDelivery(rs.getLong(1), rs.getString(2), rs.getString(3)), now, now, limit);
+                (rs, i) -> new DueDelivery(rs.getLong(1), rs.getString(2), rs.getString(3)), limit);
     }
 
     /**
@@ -189,8 +190,8 @@ public class BatchLedger {
      * is not failed or pending (delivered, or being sent).
      */
     public boolean replay(long pk, String target) {
-        return jdbc.update("update delivery set status = 'PENDING', next_attempt_at = ? where batch_pk = ? "
-                + "and target = ? and status in ('FAILED', 'PENDING')", now(), pk, target) == 1;
+        return jdbc.update("update delivery set status = 'PENDING', next_attempt_at = now() where batch_pk = ? "
+                + "and target = ? and status in ('FAILED', 'PENDING')", pk, target) == 1;
     }
 
     /**
@@ -201,8 +202,8 @@ public class BatchLedger {
     @Transactional
     public Optional<Integer> resend(long pk, String target) {
         int n = jdbc.update("update delivery set status = 'PENDING', mode = 'RESEND', resends = resends + 1, "
-                + "next_attempt_at = ?, last_error = null where batch_pk = ? and target = ? and status = 'DELIVERED'",
-                now(), pk, target);
+                + "next_attempt_at = now(), last_error = null where batch_pk = ? and target = ? and status = 'DELIVERED'",
+                pk, target);
         if (n == 0) {
             return Optional.empty();
         }
@@ -217,12 +218,15 @@ public class BatchLedger {
      * answered once, not once by its intake and once more by the sweep.
      */
     public List<Long> unacknowledged(int limit) {
-        Timestamp before = Timestamp.from(clock.instant().minus(properties.getAckGrace()));
+        // settled_at, delivered_at and this grace all by the database's clock: a batch in one hub's intake
+        // is not answered by another hub's sweep whose clock runs ahead
+        long grace = properties.getAckGrace().toMillis();
         return jdbc.queryForList("select id from batch where acked_at is null and ("
-                + "(status <> 'DELIVERING' and settled_at < ?) "
+                + "(status <> 'DELIVERING' and settled_at < now() - ? * interval '1 millisecond') "
                 + "or (status = 'DELIVERING' and not exists (select 1 from delivery d where d.batch_pk = batch.id "
                 + "and d.status <> 'DELIVERED') and (select max(d.delivered_at) from delivery d "
-                + "where d.batch_pk = batch.id) < ?)) order by id limit ?", Long.class, before, before, limit);
+                + "where d.batch_pk = batch.id) < now() - ? * interval '1 millisecond')) order by id limit ?",
+                Long.class, grace, grace, limit);
     }
 
     /**
@@ -248,8 +252,8 @@ public class BatchLedger {
                 return Optional.empty();
             }
             status = rejected == 0 ? "ACCEPTED" : accepted == 0 ? "REJECTED" : "PARTIAL";
-            settledAt = clock.instant();
-            jdbc.update("update batch set status = ?, settled_at = ? where id = ?", status, Timestamp.from(settledAt), pk);
+            settledAt = jdbc.queryForObject("update batch set status = ?, settled_at = now() where id = ? returning settled_at",
+                    Timestamp.class, status, pk).toInstant();
         } else {
             settledAt = ((Timestamp) row.get("settled_at")).toInstant();
         }
@@ -269,7 +273,7 @@ public class BatchLedger {
     }
 
     public void markAcked(long pk) {
-        jdbc.update("update batch set acked_at = ? where id = ?", now(), pk);
+        jdbc.update("update batch set acked_at = now() where id = ?", pk);
     }
 
     public List<LineError> errorsOf(long pk) {
@@ -316,13 +320,10 @@ public class BatchLedger {
         return jdbc.queryForObject("select batch_id from batch where id = ?", String.class, pk);
     }
 
-    private Timestamp leaseEnd() {
-        return Timestamp.from(clock.instant().plus(properties.getClaimLease()));
+    private long leaseMillis() {
+        return properties.getClaimLease().toMillis();
     }
 
-    private Timestamp now() {
-        return Timestamp.from(clock.instant());
-    }
 
     static String truncate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);

@@ -150,7 +150,7 @@ class DeliveryFailurePolicyTest extends CamelTestSupport {
         volatile String suffix = "";
 
         FakeLedger() {
-            super(null, new RoutingProperties(), Clock.systemUTC(), new HubInstance("test"));
+            super(null, new RoutingProperties(), new HubInstance("test"));
         }
 
         @Override

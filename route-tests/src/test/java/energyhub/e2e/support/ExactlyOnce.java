@@ -64,6 +64,29 @@ public final class ExactlyOnce {
         assertOnce(provincial.drain(2000), packages, packages.size() * recordsEach);
     }
 
+    /**
+     * The same for packages answered into several outboxes (a local inbox's and an SFTP server's): each
+     * package's ACK in its outbox ACCEPTED, and both queues hold every record of all of them once.
+     */
+    public static void assertAcceptedOnceInEachQueue(java.util.Map<Path, List<FerryPackage>> outboxes, int recordsEach,
+            int brokerPort) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<FerryPackage> all = new java.util.ArrayList<>();
+        for (var e : outboxes.entrySet()) {
+            for (FerryPackage p : e.getValue()) {
+                JsonNode ack = json.readTree(e.getKey().resolve(p.dataFileName() + ".ack.json").toFile());
+                assertThat(ack.get("status").asText()).as(p.dataFileName()).isEqualTo("ACCEPTED");
+                assertThat(ack.get("accepted").asInt()).isEqualTo(recordsEach);
+            }
+            all.addAll(e.getValue());
+        }
+        try (PlatformClient national = PlatformClient.national(brokerPort);
+                PlatformClient provincial = PlatformClient.provincial(brokerPort)) {
+            assertOnce(national.drain(2000), all, all.size() * recordsEach);
+            assertOnce(provincial.drain(2000), all, all.size() * recordsEach);
+        }
+    }
+
     /** Every record of every package once (by batch and record identity), no message twice, {@code records} in all. */
     static void assertOnce(List<PlatformClient.Received> messages, List<FerryPackage> packages, int records) {
         Set<String> seenMessages = new HashSet<>();

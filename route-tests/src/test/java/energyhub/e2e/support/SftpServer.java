@@ -30,6 +30,7 @@ public final class SftpServer implements AutoCloseable {
     private final SshServer sshd;
     private final Path root;
     private final String hostKey;
+    private final List<java.time.Instant> sessionStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile CountDownLatch ackGate;
     private volatile CountDownLatch ackGateReached;
 
@@ -56,6 +57,12 @@ public final class SftpServer implements AutoCloseable {
         });
         sshd.setSubsystemFactories(List.of(sftp));
         sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
+        sshd.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
+            @Override
+            public void sessionCreated(org.apache.sshd.common.session.Session session) {
+                sessionStarts.add(java.time.Instant.now());
+            }
+        });
         sshd.start();
         KeyPair kp = keys.loadKeys(null).iterator().next();
         hostKey = PublicKeyEntry.toString(kp.getPublic());
@@ -68,6 +75,11 @@ public final class SftpServer implements AutoCloseable {
 
     public static SftpServer start(Path root) throws IOException {
         return start(root, root.resolveSibling(root.getFileName() + "-hostkey.ser"));
+    }
+
+    /** When each SSH session so far was opened (a poll with disconnect=true opens one). */
+    public List<java.time.Instant> sessionStarts() {
+        return List.copyOf(sessionStarts);
     }
 
     /** SSH sessions open right now (the hub should hold a bounded few, not one per package). */
