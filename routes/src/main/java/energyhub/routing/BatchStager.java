@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -21,6 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class BatchStager {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchStager.class);
 
     /** Open per-enterprise chunks kept at once; bounds memory for packages of many enterprises. */
     private static final int MAX_OPEN_CHUNKS = 256;
@@ -40,8 +45,19 @@ public class BatchStager {
         this.tx = tx;
     }
 
+    /**
+     * Stages the batch in one transaction. When another hub staged the same batch id at the same moment
+     * (its transaction committed while this one waited on the ledger's once-per-batch index), the batch is
+     * judged again against what that hub staged: a re-read of the same package (RESUMED) or a duplicate.
+     */
     public IntakeOutcome stage(BatchSubmission submission) {
-        return tx.execute(status -> stageInTransaction(submission));
+        try {
+            return tx.execute(status -> stageInTransaction(submission));
+        } catch (DuplicateKeyException e) {
+            log.info("batch {} ({}) was staged at the same moment by another hub; judged again against its staging",
+                    submission.batchId(), submission.fileName() == null ? submission.source() : submission.fileName());
+            return tx.execute(status -> stageInTransaction(submission));
+        }
     }
 
     private IntakeOutcome stageInTransaction(BatchSubmission s) {
