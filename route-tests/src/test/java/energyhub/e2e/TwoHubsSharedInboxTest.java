@@ -6,8 +6,9 @@ import static org.awaitility.Awaitility.await;
 import energyhub.e2e.support.ExactlyOnce;
 import energyhub.e2e.support.ExchangeHubTest;
 import energyhub.e2e.support.FerryPackage;
-import energyhub.e2e.support.FreePort;
+import energyhub.e2e.support.ArtemisPair;
 import energyhub.e2e.support.HubProcess;
+import energyhub.e2e.support.PlatformClient;
 import energyhub.e2e.support.HubTest;
 import energyhub.e2e.support.SftpServer;
 import energyhub.e2e.support.TestDatabase;
@@ -39,7 +40,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Two hub processes on one PostgreSQL database and one broker, configured alike: the same ferry inbox
+ * Two hub processes on one PostgreSQL database and one external Artemis primary/backup pair, configured alike: the same ferry inbox
  * and outbox, the same SFTP exchange server folder, the same supplier schedule. Each package is read
  * and answered by one hub only (intake claims in PostgreSQL), each scheduled pull fires on one hub
  * only (Quartz's clustered JDBC store), and when one hub is killed with SIGKILL mid-flow the other
@@ -56,58 +57,8 @@ class TwoHubsSharedInboxTest {
     /** A package filed by a hub: FerryPackages' one line per answered package. */
     private static final Pattern FILED = Pattern.compile("(\\S+\\.jsonl) \\S+ \\(batch #\\d+\\), archived as");
 
-    /**
-     * The broker both hubs use. Until the Artemis primary/backup harness exists, hub A's embedded broker
-     * serves both (hub B connects to its TCP acceptor), so only hub B may be killed; an external broker
-     * (ArtemisPair) gives both hubs {@code hub.broker.embedded=false} and either may be killed.
-     */
-    interface SharedBroker extends AutoCloseable {
-
-        /** The broker settings of hub "a" or "b". */
-        Map<String, String> hubSettings(String hub);
-
-        /** Where the platforms' consumers (PlatformClient, national/provincial accounts) connect. */
-        int platformPort();
-
-        /** The hub that can be killed without taking the broker with it. */
-        String hubToKill();
-
-        @Override
-        default void close() throws Exception {
-        }
-    }
-
-    /** Hub A's embedded Artemis, its TCP acceptor shared with hub B. */
-    static final class BrokerInHubA implements SharedBroker {
-
-        private static final String HUB_PASSWORD = "hub-test-shared";
-        private final int port = FreePort.next();
-
-        @Override
-        public Map<String, String> hubSettings(String hub) {
-            Map<String, String> m = new HashMap<>();
-            m.put("hub.broker.port", String.valueOf(port));
-            m.put("hub.broker.user", "hub");
-            m.put("hub.broker.password", HUB_PASSWORD);
-            if (!hub.equals("a")) {
-                m.put("hub.broker.embedded", "false");
-                m.put("hub.broker.url", "tcp://127.0.0.1:" + port);
-            }
-            return m;
-        }
-
-        @Override
-        public int platformPort() {
-            return port;
-        }
-
-        @Override
-        public String hubToKill() {
-            return "b";
-        }
-    }
-
-    private SharedBroker broker;
+    /** The external Artemis primary/backup pair both hubs use (started from the distribution, as in production). */
+    private ArtemisPair broker;
     private SftpServer exchange;
     private SftpServer supplier;
     private String database;
@@ -121,11 +72,10 @@ class TwoHubsSharedInboxTest {
         database = TestDatabase.create().orElse(null);
         Assumptions.assumeTrue(database != null, "two hubs share one PostgreSQL: needs the one at 127.0.0.1:5432");
         jdbc = new JdbcTemplate(new DriverManagerDataSource(database, "postgres", ""));
-        broker = new BrokerInHubA();
+        broker = ArtemisPair.start(Files.createTempDirectory("two-hubs-broker"));
         shared = Files.createTempDirectory("hub-shared");
         exchange = SftpServer.start(shared.resolve("exchange"));
         supplier = SftpServer.start(shared.resolve("supplier"));
-        // hub A first: with BrokerInHubA it is the broker hub B connects to
         for (String hub : List.of("a", "b")) {
             Path log = HubProcess.logFile("two-hubs-" + hub).toPath();
             Files.deleteIfExists(log);
@@ -137,7 +87,7 @@ class TwoHubsSharedInboxTest {
     private Map<String, String> settings(String hub) throws IOException {
         Path dataDir = Files.createTempDirectory("hub-" + hub);
         Map<String, String> p = new HashMap<>(HubTest.hubProperties(dataDir, 0));
-        p.putAll(broker.hubSettings(hub));
+        p.putAll(broker.hubProperties()); // hub.broker.embedded=false, the pair's URL and accounts
         p.put("spring.datasource.url", database);
         p.put("hub.routing.instance-id", "hub-" + hub);
         // the shared folders
@@ -217,7 +167,7 @@ class TwoHubsSharedInboxTest {
         }
 
         // kill one hub mid-flow, while it is busy: both have answered packages, most are not answered yet
-        String victim = broker.hubToKill();
+        String victim = "a";
         String survivor = victim.equals("a") ? "b" : "a";
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
                 .until(() -> filed(victim).size() >= 20 && filed(survivor).size() >= 20);
@@ -241,8 +191,10 @@ class TwoHubsSharedInboxTest {
         await().atMost(Duration.ofSeconds(120)).until(() -> ExactlyOnce.acks(outbox) == LOCAL_PACKAGES
                 && ExactlyOnce.acks(exchange.outbound()) == SFTP_PACKAGES);
         await().atMost(Duration.ofSeconds(30)).until(() -> leftIn(inbox).isEmpty() && leftIn(exchange.inbound()).isEmpty());
-        ExactlyOnce.assertAcceptedOnceInEachQueue(Map.of(outbox, local, exchange.outbound(), remote), RECORDS,
-                broker.platformPort());
+        try (PlatformClient national = broker.national(); PlatformClient provincial = broker.provincial()) {
+            ExactlyOnce.assertAcceptedOnceInEachQueue(Map.of(outbox, local, exchange.outbound(), remote), RECORDS,
+                    national, provincial);
+        }
 
         // one hub answered each package: filed once in all, what the killed hub had in hand by the survivor
         Set<String> filedBySurvivor = filed(survivor);

@@ -69,7 +69,7 @@ public final class ExactlyOnce {
      * package's ACK in its outbox ACCEPTED, and both queues hold every record of all of them once.
      */
     public static void assertAcceptedOnceInEachQueue(java.util.Map<Path, List<FerryPackage>> outboxes, int recordsEach,
-            int brokerPort) throws Exception {
+            PlatformClient national, PlatformClient provincial) throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<FerryPackage> all = new java.util.ArrayList<>();
         for (var e : outboxes.entrySet()) {
@@ -80,11 +80,8 @@ public final class ExactlyOnce {
             }
             all.addAll(e.getValue());
         }
-        try (PlatformClient national = PlatformClient.national(brokerPort);
-                PlatformClient provincial = PlatformClient.provincial(brokerPort)) {
-            assertOnce(national.drain(2000), all, all.size() * recordsEach);
-            assertOnce(provincial.drain(2000), all, all.size() * recordsEach);
-        }
+        assertOnce(national.drain(2000), all, all.size() * recordsEach);
+        assertOnce(provincial.drain(2000), all, all.size() * recordsEach);
     }
 
     /** Every record of every package once (by batch and record identity), no message twice, {@code records} in all. */
