@@ -7,22 +7,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class QueueDepthRoute extends RouteBuilder {
 
-    private final BrokerManagement broker;
-    private final HubMetrics metrics;
-
-    public QueueDepthRoute(BrokerManagement broker, HubMetrics metrics) {
-        this.broker = broker;
-        this.metrics = metrics;
-    }
-
     @Override
     public void configure() {
         from("timer:hub-queue-depths?delay=2000&period={{hub.monitoring.queue-depth-interval:15s}}")
                 .routeId("hub-queue-depths")
-                .process(exchange -> {
-                    for (String queue : metrics.queueDepths().keySet()) {
-                        metrics.queueDepth(queue, broker.messageCount(queue));
-                    }
-                }).id("hub-queue-depths-ask");
+                .bean("queueDepthProbe", "ask").id("hub-queue-depths-ask");
     }
 }
