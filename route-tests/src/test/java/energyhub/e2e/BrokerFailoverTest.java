@@ -8,6 +8,7 @@ import energyhub.e2e.support.ExactlyOnce;
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.HubProcess;
 import energyhub.e2e.support.PlatformClient;
+import energyhub.e2e.support.ProductionProfile;
 import energyhub.e2e.support.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -54,19 +54,9 @@ class BrokerFailoverTest {
         try (ArtemisPair pair = ArtemisPair.start(dir.resolve("artemis"))) {
             Path users = dir.resolve("users");
             Files.writeString(users, "viewer=" + new BCryptPasswordEncoder(4).encode(VIEWER_PASSWORD) + ",viewer\n");
-            Map<String, String> env = new LinkedHashMap<>();
-            env.putAll(pair.hubEnvironment());
-            env.put("HUB_DB_URL", database);
-            env.put("HUB_DB_USER", "postgres");
-            env.put("HUB_DB_PASSWORD", "");
-            env.put("HUB_USERS_FILE", users.toString());
-            env.put("HUB_AUDIT_KEY", "broker-failover-audit-key");
-            Map<String, String> props = new LinkedHashMap<>();
-            props.put("spring.config.additional-location", "file:" + hubConfigDir() + "/");
-            props.put("spring.profiles.active", "prod");
-            props.put("hub.data-dir", dataDir.toString());
-            props.put("hub.ferry.inbox", inbox.toString());
-            props.put("hub.ferry.outbox", outbox.toString());
+            Map<String, String> env = ProductionProfile.environment(pair.url(), pair.hubPassword(), database, users,
+                    "broker-failover-audit-key");
+            Map<String, String> props = ProductionProfile.properties(dataDir, inbox, outbox);
             props.put("hub.ferry.poll-interval", "200ms");
             props.put("hub.ferry.stale-scan-interval", "500ms");
             props.put("hub.routing.sweep-interval", "1s");
@@ -116,10 +106,6 @@ class BrokerFailoverTest {
         }
         // passed: the two journals (some 70 MB) go; a failed run keeps them and the brokers' logs
         org.springframework.util.FileSystemUtils.deleteRecursively(dir);
-    }
-
-    static Path hubConfigDir() {
-        return Path.of(System.getProperty("hub.config.dir", "../deployment/config")).toAbsolutePath().normalize();
     }
 
     /** The hub's broker health group as a viewer sees it: its status and the HTTP status, e.g. "DOWN 503". */

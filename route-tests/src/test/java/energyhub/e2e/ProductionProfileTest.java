@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import energyhub.e2e.support.FreePort;
 import energyhub.e2e.support.HubProcess;
+import energyhub.e2e.support.ProductionProfile;
 import energyhub.e2e.support.RunningHub;
 import energyhub.e2e.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -69,20 +69,10 @@ class ProductionProfileTest {
         Path dir = RunningHub.tempDir("hub-prod-" + name);
         Path users = dir.resolve("users");
         Files.writeString(users, "");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("HUB_BROKER_URL", brokerUrl);
-        env.put("HUB_BROKER_PASSWORD", "prod-profile-test");
-        env.put("HUB_DB_URL", database);
-        env.put("HUB_DB_USER", "postgres");
-        env.put("HUB_DB_PASSWORD", "");
-        env.put("HUB_USERS_FILE", users.toString());
-        env.put("HUB_AUDIT_KEY", "prod-profile-test-audit-key");
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("spring.config.additional-location", "file:" + BrokerFailoverTest.hubConfigDir() + "/");
-        props.put("spring.profiles.active", "prod");
-        props.put("hub.data-dir", dir.resolve("data").toString());
-        props.put("hub.ferry.inbox", dir.resolve("inbound").toString());
-        props.put("hub.ferry.outbox", dir.resolve("outbound").toString());
+        Map<String, String> env = ProductionProfile.environment(brokerUrl, "prod-profile-test", database, users,
+                "prod-profile-test-audit-key");
+        Map<String, String> props = ProductionProfile.properties(dir.resolve("data"), dir.resolve("inbound"),
+                dir.resolve("outbound"));
         return HubProcess.runExpectingExit(props, env, HubProcess.logFile("prod-" + name).toPath(), PROCESS_BOUND);
     }
 

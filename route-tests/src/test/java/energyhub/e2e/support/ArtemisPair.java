@@ -27,7 +27,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * <pre>
  * try (ArtemisPair pair = ArtemisPair.start(dir)) {     // primary active, backup replicating
  *     hubProperties.putAll(pair.hubProperties());        // hub.broker.embedded=false, url, user, password
- *     // or, with the prod profile: environment.putAll(pair.hubEnvironment())
+ *     // or, with the prod profile: ProductionProfile.environment(pair.url(), pair.hubPassword(), ...)
  *     pair.killPrimary();                                // SIGKILL
  *     pair.awaitBackupActive();
  *     try (PlatformClient national = pair.national()) { ... }   // consumes from whichever node is active
@@ -256,14 +256,6 @@ public final class ArtemisPair implements AutoCloseable {
                 "hub.broker.password", hubPassword, "hub.broker.national.user", "national",
                 "hub.broker.national.password", nationalPassword, "hub.broker.provincial.user", "provincial",
                 "hub.broker.provincial.password", provincialPassword);
-    }
-
-    /**
-     * The environment the production profile (application-prod.yml) takes the broker from:
-     * HUB_BROKER_URL and HUB_BROKER_PASSWORD.
-     */
-    public Map<String, String> hubEnvironment() {
-        return Map.of("HUB_BROKER_URL", url(), "HUB_BROKER_PASSWORD", hubPassword);
     }
 
     /** A JMS connection factory on the pair with the given account, failing over as the hub does. */
