@@ -183,8 +183,11 @@ class TwoHubsSharedInboxTest {
         Set<String> victimsClaims = new HashSet<>(jdbc.queryForList("select messageid from camel_messageprocessed "
                 + "where createdat <= ?::timestamptz", String.class, killedAt));
         Set<String> filedByVictim = filed(victim);
-        Set<String> inFlight = victimsClaims.stream().map(TwoHubsSharedInboxTest::dataName)
-                .filter(name -> !filedByVictim.contains(name)).collect(Collectors.toSet());
+        // in hand at the kill: every package the killed hub still claimed. It may have filed one of them (its log
+        // line) without its exchange ending (an SFTP package's remote files are moved on commit, after that line);
+        // the survivor then reads it again and answers it RESUMED with the same ACK.
+        Set<String> inHand = victimsClaims.stream().map(TwoHubsSharedInboxTest::dataName).collect(Collectors.toSet());
+        Set<String> inFlight = inHand.stream().filter(name -> !filedByVictim.contains(name)).collect(Collectors.toSet());
         assertThat(inFlight.size() + victimsDeliveries.size()).as("the killed hub had work in hand").isPositive();
 
         // the survivor answers every package, the killed hub's too
@@ -200,7 +203,7 @@ class TwoHubsSharedInboxTest {
         Set<String> filedBySurvivor = filed(survivor);
         Set<String> both = new HashSet<>(filedBySurvivor);
         both.retainAll(filedByVictim);
-        assertThat(both).as("packages filed by both hubs").isEmpty();
+        assertThat(both).as("packages filed by both hubs: only what the killed hub still had in hand").isSubsetOf(inHand);
         assertThat(filedBySurvivor).containsAll(inFlight);
         for (Map<String, Object> d : victimsDeliveries) {
             assertThat(jdbc.queryForObject("select status from delivery where batch_pk = ? and target = ?", String.class,
@@ -223,7 +226,7 @@ class TwoHubsSharedInboxTest {
                 .isEqualTo(all);
         assertThat(jdbc.queryForList("select b.file_name from batch b where (select count(*) from audit_event e "
                 + "where e.action = 'ACK_SENT' and e.subject = b.batch_id) > 1", String.class))
-                .as("packages answered twice").isSubsetOf(inFlight);
+                .as("packages answered twice").isSubsetOf(inHand);
         assertThat(jdbc.queryForObject("select count(*) from audit_event a join audit_event b on b.seq = a.seq + 1 "
                 + "where b.prev_hash <> a.hash", Long.class)).as("broken links").isZero();
         assertThat(jdbc.queryForObject("select max(seq) - min(seq) + 1 - count(*) from audit_event", Long.class))
