@@ -1,5 +1,6 @@
 package energyhub.deployment;
 
+import energyhub.routing.DeliveryCauses;
 import energyhub.routing.HubConfigurationException;
 import energyhub.routing.RoutingProperties;
 import jakarta.jms.ConnectionFactory;
@@ -125,7 +126,7 @@ public class BrokerConfiguration {
                     if (System.nanoTime() - deadline >= 0) {
                         throw new HubConfigurationException("hub.broker.url", "(" + broker.getUrl()
                                 + "): no broker answers within " + broker.getStartupTimeout().toSeconds() + "s ("
-                                + rootMessage(e) + ")", "start the broker pair or correct hub.broker.url "
+                                + DeliveryCauses.rootMessage(e) + ")", "start the broker pair or correct hub.broker.url "
                                 + "(HUB_BROKER_URL); hub.broker.startup-timeout is how long the start waits for it");
                     }
                     Thread.sleep(500);
@@ -150,14 +151,6 @@ public class BrokerConfiguration {
         probe.setCallTimeout(5000);
         probe.setCallFailoverTimeout(5000);
         return probe;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     /**

@@ -1,5 +1,6 @@
 package energyhub.monitoring;
 
+import energyhub.routing.DeliveryCauses;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ public class QueueDepthProbe {
                 metrics.queueDepth(queue, broker.messageCount(queue));
             }
         } catch (RuntimeException e) {
-            String cause = rootMessage(e);
+            String cause = DeliveryCauses.rootMessage(e);
             if (failing.getAndSet(cause) == null) {
                 log.warn("queue depths: the broker does not answer ({}); the metrics keep their last values and "
                         + "are asked again every run, further failures are not logged until it answers", cause);
@@ -41,13 +42,5 @@ public class QueueDepthProbe {
         if (failing.getAndSet(null) != null) {
             log.info("queue depths: the broker answers again");
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }
