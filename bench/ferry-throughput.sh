@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RECORDS=${1:-200000}
 HEAP=${2:-256m}
-JAR=deployment/target/exchange-hub.jar
+JAR=${JAR:-deployment/target/exchange-hub.jar}
 WORK=$(mktemp -d /tmp/hub-bench.XXXXXX)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 BROKER=$(free_port); HTTP=$(free_port)
@@ -16,7 +16,7 @@ BROKER=$(free_port); HTTP=$(free_port)
 mkdir -p "$WORK/staging" "$WORK/data/ferry/inbox"
 read -r DATA BYTES < <(python3 bench/make_package.py "$WORK/staging" "$RECORDS")
 
-java -Xmx"$HEAP" -jar "$JAR" --spring.profiles.active=dev ${BENCH_ARGS:-} --hub.data-dir="$WORK/data" \
+java -Xmx"$HEAP" ${JAVA_OPTS:-} -jar "$JAR" --spring.profiles.active=dev ${BENCH_ARGS:-} --hub.data-dir="$WORK/data" \
   --hub.broker.port="$BROKER" --server.port="$HTTP" > "$WORK/hub.log" 2>&1 &
 HUB=$!
 trap 'kill $HUB 2>/dev/null; wait $HUB 2>/dev/null; rm -rf "$WORK"' EXIT

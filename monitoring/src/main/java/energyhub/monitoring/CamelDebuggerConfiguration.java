@@ -31,6 +31,12 @@ public class CamelDebuggerConfiguration {
                         throw new IllegalStateException("cannot install Camel's debugger", e);
                     }
                 }
+                // createDebugger switches message history on for the whole context; with the tracer on
+                // standby (camel.trace.standby) that makes Camel's BacklogTracer capture every message at
+                // every step, switched on or not (BacklogTracer.shouldTrace: standby && messageHistory),
+                // which cost half the hub's CPU (JFR, docs/benchmarks.md). The debugger's own steps keep
+                // their history: Camel adds it to every step while the debugger is on standby.
+                context.setMessageHistory(false);
             }
 
             @Override
