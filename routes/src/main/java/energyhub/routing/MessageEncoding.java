@@ -35,7 +35,10 @@ public enum MessageEncoding {
 
     private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
-    /** Deflaters are costly to make (native zlib state) and not thread-safe: each send borrows one. */
+    /**
+     * Deflaters are costly to make (native zlib state) and not thread-safe: each send borrows one and gives
+     * it back, so the pool holds at most as many as sends ever ran at once (a handful per hub).
+     */
     private static final ConcurrentLinkedQueue<Deflater> DEFLATERS = new ConcurrentLinkedQueue<>();
 
     private final String id;
