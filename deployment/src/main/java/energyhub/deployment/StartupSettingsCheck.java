@@ -1,6 +1,8 @@
 package energyhub.deployment;
 
 import energyhub.routing.HubConfigurationException;
+import energyhub.routing.MessageEncoding;
+import energyhub.routing.Target;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,7 @@ import org.springframework.core.env.Environment;
  * is refused: Spring's binder would otherwise take the text {@code ${HUB_AUDIT_KEY}} itself as the value,
  * a password or key anybody can read in the repository.</li>
  * <li>The broker accounts ({@link BrokerConfiguration#checkSettings}).</li>
+ * <li>The targets' queue-message encodings ({@link MessageEncoding}: text, utf8 or gzip).</li>
  * <li>An external broker answers the hub's account ({@link BrokerConfiguration#checkReachable}), an
  * external ledger database its account ({@link #checkDatabaseReachable}).</li>
  * </ul>
@@ -95,6 +98,11 @@ final class StartupSettingsCheck implements BeanFactoryPostProcessor, Environmen
         BrokerProperties broker = Binder.get(environment).bind("hub.broker", BrokerProperties.class)
                 .orElseGet(BrokerProperties::new);
         BrokerConfiguration.checkSettings(broker);
+        for (Target target : Target.values()) {
+            // RoutingProperties refuses a wrong value too, but only once its bean is built (after the broker)
+            String name = "hub.routing." + target.id() + "-encoding";
+            Binder.get(environment).bind(name, String.class).ifBound(value -> MessageEncoding.of(name, value));
+        }
     }
 
     private static TreeSet<String> checkedNames(ConfigurableEnvironment environment) {

@@ -62,6 +62,18 @@ class StartupSettingsCheckTest {
     }
 
     @Test
+    void anUnknownQueueMessageEncodingIsRefusedWithTheAllowedValues() {
+        StartupSettingsCheck.check(environment(Map.of("hub.routing.national-encoding", "gzip",
+                "hub.routing.provincial-encoding", "utf8")));
+        assertThatThrownBy(() -> StartupSettingsCheck.check(environment(Map.of("hub.routing.national-encoding", "json"))))
+                .isInstanceOfSatisfying(HubConfigurationException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("hub.routing.national-encoding");
+                    assertThat(e.getMessage()).isEqualTo("hub.routing.national-encoding is 'json', not one of text, utf8, gzip");
+                    assertThat(e.action()).contains("text, utf8, gzip");
+                });
+    }
+
+    @Test
     void theFailureReportNamesTheSettingHoweverDeepSpringWrappedIt() {
         var cause = new HubConfigurationException("hub.broker.national.user", "is not set", "set HUB_BROKER_NATIONAL_USER");
         var wrapped = new BeanCreationException("connectionFactory", "Error creating bean",

@@ -40,6 +40,17 @@ class StartupRefusalTest {
         assertThat(line(ended, "exchange hub not started: ")).matches(".*hub\\.[a-z.-]+ refers to \\$\\{HUB_[A-Z_]+}, which is not set");
     }
 
+    @Test
+    void anUnknownQueueMessageEncodingNamesTheSettingAndTheAllowedValues() throws Exception {
+        Path dataDir = RunningHub.tempDir("hub-refusal-encoding");
+        Map<String, String> props = new LinkedHashMap<>(energyhub.e2e.support.HubTest.hubProperties(dataDir, 0));
+        props.remove("hub.broker.port");
+        props.put("hub.routing.provincial-encoding", "zip");
+        HubProcess.Ended ended = run(dataDir, props, "encoding");
+        assertRefused(ended, dataDir, "hub.routing.provincial-encoding is 'zip', not one of text, utf8, gzip",
+                "set hub.routing.provincial-encoding to one of text, utf8, gzip");
+    }
+
     private static HubProcess.Ended run(Path dataDir, Map<String, String> extra, String name) throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("hub.data-dir", dataDir.toString());

@@ -17,6 +17,10 @@ public class RoutingProperties {
     private String nationalQueue = "energy.national";
     /** Queue of the provincial platform. */
     private String provincialQueue = "energy.provincial";
+    /** Body encoding of the national queue's messages: text (contract v1), utf8 or gzip ({@link MessageEncoding}). */
+    private MessageEncoding nationalEncoding = MessageEncoding.TEXT;
+    /** Body encoding of the provincial queue's messages: text (contract v1), utf8 or gzip ({@link MessageEncoding}). */
+    private MessageEncoding provincialEncoding = MessageEncoding.TEXT;
     /** How often pending and failed deliveries and unsent ACKs are looked for. */
     private Duration sweepInterval = Duration.ofSeconds(5);
     /** Wait before the first retry of a failed delivery; doubles per attempt. */
@@ -61,5 +65,16 @@ public class RoutingProperties {
 
     public String queueOf(Target target) {
         return target == Target.NATIONAL ? nationalQueue : provincialQueue;
+    }
+
+    // bound as text, so that a wrong value stops start-up with the setting and the allowed values named
+    public String getNationalEncoding() { return nationalEncoding.id(); }
+    public void setNationalEncoding(String v) { this.nationalEncoding = MessageEncoding.of("hub.routing.national-encoding", v); }
+    public String getProvincialEncoding() { return provincialEncoding.id(); }
+    public void setProvincialEncoding(String v) { this.provincialEncoding = MessageEncoding.of("hub.routing.provincial-encoding", v); }
+
+    /** How a target's queue messages carry their body (queue contract v1.1). */
+    public MessageEncoding encodingOf(Target target) {
+        return target == Target.NATIONAL ? nationalEncoding : provincialEncoding;
     }
 }

@@ -89,7 +89,10 @@ public class TargetDeliveryRoute extends RouteBuilder {
         renewed.set(now);
     }
 
-    /** A staged chunk as the queue message of contracts section 3, with the hub* properties. */
+    /**
+     * A staged chunk as the queue message of contracts section 3, with the hub* properties; its body
+     * in the target's {@link MessageEncoding}, named by {@code hubEncoding} (queue contract v1.1).
+     */
     public void toQueueMessage(Exchange exchange) {
         StagedChunk chunk = exchange.getMessage().getBody(StagedChunk.class);
         String target = exchange.getProperty(Headers.TARGET, String.class);
@@ -106,6 +109,8 @@ public class TargetDeliveryRoute extends RouteBuilder {
         if (!suffix.isEmpty()) {
             m.setHeader(Headers.RESEND, suffix.substring(suffix.lastIndexOf('-') + 1));
         }
-        m.setBody(chunk.body());
+        MessageEncoding encoding = properties.encodingOf(Target.of(target));
+        m.setHeader(MessageEncoding.PROPERTY, encoding.id());
+        m.setBody(encoding.encode(chunk.body()));
     }
 }

@@ -49,7 +49,8 @@ public class TargetSender {
 
     /** The JMS endpoint of a target: its queue, on its own connection where there is one. */
     String uri(Target target) {
-        String uri = "jms:queue:" + properties.queueOf(target) + "?jmsMessageType=Text&deliveryPersistent=true";
+        String uri = "jms:queue:" + properties.queueOf(target) + "?jmsMessageType="
+                + properties.encodingOf(target).jmsMessageType() + "&deliveryPersistent=true";
         if (ownConnection(target) != null) {
             uri += "&connectionFactory=#" + connectionFactoryBean(target);
         }

@@ -2,6 +2,7 @@ package energyhub.e2e.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -9,14 +10,19 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * A platform's consumer, as the national or provincial platform runs it: a separate JMS client
- * connecting to the hub's broker over TCP with its own account.
+ * connecting to the hub's broker over TCP with its own account. It reads every body encoding of
+ * queue contract v1.1 (docs/queue-contract.md) as a platform would, by {@code hubEncoding}.
  */
 public final class PlatformClient implements AutoCloseable {
 
@@ -47,9 +53,12 @@ public final class PlatformClient implements AutoCloseable {
         return new PlatformClient(port, "provincial", "provincial-test", "energy.provincial");
     }
 
-    /** One queue message as the platform sees it. */
+    /**
+     * One queue message as the platform sees it: {@code body} is the decoded JSON whatever the encoding,
+     * {@code encoding} the message's {@code hubEncoding}, {@code messageType} {@code Text} or {@code Bytes}.
+     */
     public record Received(String body, JsonNode json, String batchId, int chunk, String target, String enterpriseCode,
-            int recordCount, String source, String duplicateId) {
+            int recordCount, String source, String duplicateId, String encoding, String messageType) {
 
         public int records() {
             return json.get("records").size();
@@ -85,14 +94,38 @@ public final class PlatformClient implements AutoCloseable {
     }
 
     private static Received toReceived(Message m) throws JMSException {
-        String body = ((TextMessage) m).getText();
+        String body = body(m);
         try {
             return new Received(body, JSON.readTree(body), m.getStringProperty("hubBatchId"), m.getIntProperty("hubChunk"),
                     m.getStringProperty("hubTarget"), m.getStringProperty("enterpriseCode"),
                     m.getIntProperty("recordCount"), m.getStringProperty("hubSource"),
-                    m.getStringProperty("_AMQ_DUPL_ID"));
+                    m.getStringProperty("_AMQ_DUPL_ID"), m.getStringProperty("hubEncoding"),
+                    m instanceof TextMessage ? "Text" : m instanceof BytesMessage ? "Bytes" : m.getClass().getSimpleName());
         } catch (Exception e) {
             throw new IllegalStateException("not a queue message of contracts section 3: " + body, e);
+        }
+    }
+
+    /** The JSON of a queue message, dispatched on {@code hubEncoding} (absent: contract v1, text). */
+    public static String body(Message m) throws JMSException {
+        String encoding = m.getStringProperty("hubEncoding");
+        if (encoding == null || encoding.equals("text")) {
+            return ((TextMessage) m).getText();
+        }
+        BytesMessage bytes = (BytesMessage) m;
+        byte[] raw = new byte[(int) bytes.getBodyLength()];
+        bytes.readBytes(raw);
+        switch (encoding) {
+            case "utf8":
+                return new String(raw, StandardCharsets.UTF_8);
+            case "gzip":
+                try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new IllegalStateException("hubEncoding gzip but not a gzip body", e);
+                }
+            default:
+                throw new IllegalStateException("unknown hubEncoding " + encoding);
         }
     }
 
