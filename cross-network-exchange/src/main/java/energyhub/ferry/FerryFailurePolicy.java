@@ -33,6 +33,12 @@ public class FerryFailurePolicy extends RouteConfigurationBuilder {
                     .logExhausted(false).logStackTrace(false).logHandled(false).logRetryAttempted(false)
                     .logExhaustedMessageHistory(false)
                 .end()
+                // the backlog lane was full when this package came to it (FerryLanes): read again on a later poll
+                .onException(java.util.concurrent.RejectedExecutionException.class)
+                    .handled(false)
+                    .logExhausted(false).logStackTrace(false).logHandled(false).logRetryAttempted(false)
+                    .logExhaustedMessageHistory(false)
+                .end()
                 .onException(Exception.class)
                     .handled(false)
                     .logExhausted(false).logStackTrace(false).logHandled(false).logRetryAttempted(false)

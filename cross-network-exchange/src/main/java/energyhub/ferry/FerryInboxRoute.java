@@ -62,8 +62,10 @@ public class FerryInboxRoute extends RouteBuilder {
         // byte: bad names and links, FIFOs, directories named *.manifest are answered and quarantined
         // unread; data files are left for their manifest; a file in its failure back-off waits
         String filter = routeId + "-filter";
+        FerryLanes lanes = new FerryLanes(getContext(), routeId, inboxDir, properties);
+        bindToRegistry(routeId + "-lanes", lanes);
         bindToRegistry(filter, UntrustedFileFilter.local(routeId, name -> name.endsWith(FerryManifest.SUFFIX),
-                name -> failures.held(routeId, name),
+                name -> failures.held(routeId, name) || lanes.full(name),
                 refusal -> packages.refuse(refusal, routeId + " " + inboxDir, ackEndpoint, quarantine, core())));
         // the clustered read lock: several hubs may read this inbox; a manifest is read by the one hub
         // whose claim (a row in PostgreSQL, keyed by the manifest's name) got in first
@@ -71,16 +73,16 @@ public class FerryInboxRoute extends RouteBuilder {
         bindToRegistry(claimsBean, claims.forRoute(getContext(), routeId));
         // noop + no idempotent repository: a package that is not complete yet is looked at again on the
         // next poll; a finished one is gone from the inbox (archived or quarantined) by then.
-        // readLock=idempotent-changed: first the claim, then (like readLock=changed) a minimum age, so a
-        // manifest still being written is not read; no marker file (NAME.camelLock would not fit the file
-        // system for long names, and writes into the inbox); readLockMinLength=0: an empty manifest is read
-        // (and answered BAD_MANIFEST), not waited for with a 5-second lock timeout on every poll.
+        // readLock=idempotent: the claim only, no minimum age: a manifest is read at once, and one that is
+        // not complete JSON yet (still being written) waits until hub.ferry.manifest-min-age before it is
+        // answered BAD_MANIFEST (FerryPackages.prepare); so live data is answered within a poll or two. No
+        // marker file (NAME.camelLock would not fit the file system for long names, and writes into the inbox).
         // The claim is given up when the exchange ends (commit: the package was answered and moved, or it
         // waits for its data; rollback: it failed and is retried), after claim-release-delay so that a hub
         // that listed the manifest just before it moved finds it gone; a dead hub's claim lapses after
         // hub.cluster.claim-max-age.
         from("file:" + inbox + "?noop=true&idempotent=false&filter=#" + filter
-                + "&readLock=idempotent-changed&idempotentRepository=#" + claimsBean + "&idempotentKey=${file:onlyname}"
+                + "&readLock=idempotent&idempotentRepository=#" + claimsBean + "&idempotentKey=${file:onlyname}"
                 + "&readLockRemoveOnCommit=true&readLockRemoveOnRollback=true"
                 + "&readLockIdempotentReleaseDelay=" + claims.properties().getClaimReleaseDelay().toMillis()
                 + "&readLockIdempotentReleaseAsync=true&readLockIdempotentReleaseAsyncPoolSize=1"
@@ -88,11 +90,19 @@ public class FerryInboxRoute extends RouteBuilder {
                 // their names from this repository (idempotentEager defaults to true even with idempotent=false),
                 // deleting the claims other hubs hold on them
                 + "&idempotentEager=false"
-                + "&readLockMarkerFile=false&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
-                + "&readLockCheckInterval=250&readLockTimeout=5000&readLockLoggingLevel=OFF"
+                + "&readLockMarkerFile=false&readLockLoggingLevel=OFF"
                 + "&sortBy=file:modified&delay=" + delay)
                 .routeId(routeId)
                 .routeConfigurationId(FerryFailurePolicy.ID)
+                // a large package continues on the backlog lane (FerryLanes), a small one on this thread
+                .choice().id(routeId + "-lane")
+                    .when(method(lanes, "isBacklog"))
+                        .threads().executorService(lanes.backlogLane()).callerRunsWhenRejected(false)
+                            .id(routeId + "-backlog-lane")
+                    // threads has no block of its own: this end() leaves it for the when, the next one ends the choice
+                    // (with one, what follows would be added to the when and a small package would do nothing)
+                    .end()
+                .end()
                 .process(exchange -> prepare(exchange, inboxDir, routeId, ackEndpoint)).id(routeId + "-read")
                 .choice()
                     .when(exchangeProperty(WAITING).isEqualTo(true))

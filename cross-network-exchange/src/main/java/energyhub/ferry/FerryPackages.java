@@ -67,6 +67,9 @@ public class FerryPackages {
         try {
             manifest = readManifest(manifestFile);
         } catch (PackageProblem p) {
+            if (p.unfinished() && age(manifestFile).compareTo(properties.getManifestMinAge()) < 0) {
+                return Optional.empty(); // still being written, most likely: looked at again on the next poll
+            }
             return Optional.of(submission(dataName, source, ackEndpoint, ackName, null, null).rejected(p.field(), p.code(),
                     manifestName + ": " + p.getMessage()));
         }
@@ -160,7 +163,7 @@ public class FerryPackages {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new PackageProblem("manifest", "BAD_MANIFEST", "not UTF-8 (UTF-16 or another encoding?)");
+            throw new PackageProblem("manifest", "BAD_MANIFEST", "not UTF-8 (UTF-16 or another encoding?)", true);
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1); // a BOM is tolerated, as in data files
@@ -169,10 +172,10 @@ public class FerryPackages {
         try {
             m = mapper.readValue(text, FerryManifest.class);
             if (m == null) {
-                throw new PackageProblem("manifest", "BAD_MANIFEST", "empty");
+                throw new PackageProblem("manifest", "BAD_MANIFEST", "empty", true);
             }
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new PackageProblem("manifest", "BAD_MANIFEST", "not a JSON manifest: " + e.getOriginalMessage());
+            throw new PackageProblem("manifest", "BAD_MANIFEST", "not a JSON manifest: " + e.getOriginalMessage(), true);
         }
         if (m.batchId() == null || !BATCH_ID.matcher(m.batchId()).matches()) {
             throw new PackageProblem("batchId", "BAD_MANIFEST", "batchId is missing or not 1-64 of [A-Za-z0-9._:-]");

@@ -15,9 +15,13 @@ public class FerryProperties {
     /** Rejected packages, each with a NAME.reason.txt. */
     private String quarantine;
     /** How often the inbox is looked at. */
-    private Duration pollInterval = Duration.ofSeconds(1);
-    /** A manifest is read only once it has not changed for this long (it may still be being written). */
+    private Duration pollInterval = Duration.ofMillis(250);
+    /** A manifest that is not complete JSON yet is given this long (it may still be being written) before it is BAD_MANIFEST. */
     private Duration manifestMinAge = Duration.ofSeconds(1);
+    /** Packages whose data file is larger than this go to the backlog lane; smaller ones are staged by the inbox's own thread. */
+    private long liveMaxBytes = 1024 * 1024;
+    /** Packages of the backlog lane staged and delivered at the same time, per local inbox. */
+    private int backlogPackages = 2;
     /** A data file this long without its manifest (or a manifest without its data) is reported. */
     private Duration staleAfter = Duration.ofMinutes(30);
     /** How often the local inboxes are scanned for stale data files. */
@@ -49,6 +53,10 @@ public class FerryProperties {
     public void setPollInterval(Duration v) { this.pollInterval = v; }
     public Duration getManifestMinAge() { return manifestMinAge; }
     public void setManifestMinAge(Duration v) { this.manifestMinAge = v; }
+    public long getLiveMaxBytes() { return liveMaxBytes; }
+    public void setLiveMaxBytes(long v) { this.liveMaxBytes = v; }
+    public int getBacklogPackages() { return backlogPackages; }
+    public void setBacklogPackages(int v) { this.backlogPackages = v; }
     public Duration getStaleAfter() { return staleAfter; }
     public void setStaleAfter(Duration v) { this.staleAfter = v; }
     public Duration getStaleScanInterval() { return staleScanInterval; }

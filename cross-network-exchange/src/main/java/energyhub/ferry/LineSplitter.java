@@ -51,23 +51,31 @@ final class LineSplitter {
                     return finish();
                 }
             }
-            while (pos < end) {
-                char c = buffer[pos++];
+            if (first && pos < end) {
                 any = true;
-                if (first) {
-                    first = false;
-                    if (c == '\uFEFF') {
-                        continue;
-                    }
+                first = false;
+                if (buffer[pos] == '\uFEFF') {
+                    pos++;
+                    continue;
                 }
-                if (c == '\n') {
-                    return finish();
-                }
+            }
+            // the run up to the next line end is appended at once, not char by char
+            int from = pos;
+            while (pos < end && buffer[pos] != '\n') {
+                pos++;
+            }
+            if (pos > from) {
+                any = true;
                 // one more than the limit may be held: a CR that turns out to end a CRLF line is dropped
-                if (line.length() > maxLineChars) {
+                if (line.length() + (pos - from) > maxLineChars + 1) {
                     throw new LineTooLong(number, maxLineChars);
                 }
-                line.append(c);
+                line.append(buffer, from, pos - from);
+            }
+            if (pos < end) {
+                pos++; // the line end
+                any = true;
+                return finish();
             }
         }
     }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,14 +188,25 @@ public final class RecordValidator {
         }
         try {
             if (TIMESTAMP_SHAPE.matcher(value).matches()) {
-                return LocalDateTime.parse(value, TIMESTAMP);
+                // the shape is checked: the fields are read by position (a DateTimeFormatter took 8 % of the
+                // hub's CPU); LocalDateTime.of is as strict as the STRICT formatter (no 2026-02-29, no 24:00:00)
+                return LocalDateTime.of(digits(value, 0, 4), digits(value, 5, 7), digits(value, 8, 10),
+                        digits(value, 11, 13), digits(value, 14, 16), digits(value, 17, 19));
             }
-        } catch (DateTimeParseException e) {
+        } catch (java.time.DateTimeException e) {
             // falls through: an impossible date such as 2026-02-29 is a format error too
         }
         errors.add(new RecordError(field, "BAD_FORMAT", field + " " + RecordError.shown(value)
                 + " is not a real date and time in the form yyyy-MM-dd HH:mm:ss"));
         return null;
+    }
+
+    private static int digits(String s, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            n = n * 10 + (s.charAt(i) - '0');
+        }
+        return n;
     }
 
     private static RecordError missing(String field) {

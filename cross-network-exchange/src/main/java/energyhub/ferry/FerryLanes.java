@@ -1,0 +1,72 @@
+package energyhub.ferry;
+
+import energyhub.routing.inbox.IntakeFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+
+/**
+ * The two lanes of a local inbox. A package whose data file is at most {@code hub.ferry.live-max-bytes}
+ * (live data: a few records every few minutes) is staged, delivered and answered by the inbox's own
+ * polling thread and never waits behind a backlog; a larger one (a backlog after the gate was down) is
+ * handed to the backlog lane, {@code hub.ferry.backlog-packages} packages at once, so that one package is
+ * staged while another is being delivered. The lane has no queue: a manifest of a large package is left in
+ * the inbox, unclaimed, while the lane is full ({@link #full}), so other hubs of a cluster can take it, and
+ * one that loses a race for the last place is rolled back without a word and read on a later poll.
+ * Packages of one sender may so be answered out of order; the platforms order records by their
+ * uploadDate (contracts section 1), not by arrival.
+ */
+public final class FerryLanes {
+
+    private final String routeId;
+    private final Path inbox;
+    private final long liveMaxBytes;
+    private final ThreadPoolExecutor backlog;
+
+    FerryLanes(CamelContext camel, String routeId, Path inbox, FerryProperties properties) {
+        this.routeId = routeId;
+        this.inbox = inbox;
+        this.liveMaxBytes = properties.getLiveMaxBytes();
+        int n = Math.max(1, properties.getBacklogPackages());
+        ThreadPoolProfile profile = new ThreadPoolProfile(routeId + "-backlog-lane");
+        profile.setPoolSize(n);
+        profile.setMaxPoolSize(n);
+        profile.setMaxQueueSize(0); // no queue: a package waits in the inbox, not in memory
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        ExecutorService pool = camel.getExecutorServiceManager().newThreadPool(this, routeId + "-backlog-lane", profile);
+        this.backlog = (ThreadPoolExecutor) pool;
+    }
+
+    /** The executor of the backlog lane (Camel's, shut down with the context). */
+    public ExecutorService backlogLane() {
+        return backlog;
+    }
+
+    /** Whether the package of this manifest (a checked name in the inbox) belongs in the backlog lane. */
+    public boolean isBacklog(@org.apache.camel.Header(org.apache.camel.Exchange.FILE_NAME_ONLY) String manifestName) {
+        if (!manifestName.endsWith(FerryManifest.SUFFIX)) {
+            return false;
+        }
+        Path data = inbox.resolve(manifestName.substring(0, manifestName.length() - FerryManifest.SUFFIX.length()));
+        try {
+            // lstat: a link or special file is answered by the package checks, in the live lane
+            return IntakeFiles.kind(data) == IntakeFiles.Kind.REGULAR && IntakeFiles.size(data) > liveMaxBytes;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A backlog package while every place of the backlog lane is taken: left for a later poll. */
+    public boolean full(String manifestName) {
+        return backlog.getActiveCount() >= backlog.getMaximumPoolSize() && isBacklog(manifestName);
+    }
+
+    @Override
+    public String toString() {
+        return routeId + " lanes";
+    }
+}
