@@ -49,7 +49,7 @@ public final class Verify {
         String url = args[1];
         List<Path> files = Files.readAllLines(Path.of(args[6])).stream().filter(s -> !s.isBlank()).map(Path::of)
                 .toList();
-        long idleMs = (args.length > 7 ? Long.parseLong(args[7]) : 10) * 1000;
+        long idleMs = (args.length > 7 ? Long.parseLong(args[7]) : 30) * 1000;
 
         long t0 = System.nanoTime();
         long[] expected = expected(files);
@@ -208,7 +208,8 @@ public final class Verify {
                     String body = body(m);
                     bytes += body.length();
                     count(body);
-                    if (messages % 500 == 0) {
+                    if (messages % 10 == 0) {
+                        // acknowledge often: a paging queue reads its next page only as delivered messages are acknowledged
                         m.acknowledge();
                     }
                     seconds = (System.nanoTime() - t0) / 1e9;
