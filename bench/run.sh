@@ -12,6 +12,7 @@
 #   --live          live packages available for the latency probe (default 600; one lands per second)
 #   --work          cache and run folder (default /tmp/hub-bench); generated data is reused by parameters
 # HUB_ARGS adds options to every hub start, e.g. HUB_ARGS='--hub.monitoring.camel-debugger=false'.
+# HUB_JAR runs another build of the hub (default deployment/target/exchange-hub.jar).
 # Needs deployment/target/exchange-hub.jar and bench/target (mvn -B -o -q -DskipTests package), java, curl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
 done
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
 
-JAR=$ROOT/deployment/target/exchange-hub.jar
+JAR=${HUB_JAR:-$ROOT/deployment/target/exchange-hub.jar}
 CP="$ROOT/bench/target/classes:$ROOT/bench/target/lib/*"
 [ -f "$JAR" ] || { echo "missing $JAR: mvn -B -o -q -DskipTests package" >&2; exit 1; }
 [ -d "$ROOT/bench/target/lib" ] || { echo "missing bench/target/lib: mvn -B -o -q -DskipTests package" >&2; exit 1; }
@@ -254,7 +255,7 @@ vsum() { # LABEL: one line on what the verifier found
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load average at the end $(cut -d' ' -f1-3 /proc/loadavg);" \
        "commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . ':!bench/results' || echo ' (with local changes)');" \
-       "HUB_ARGS='${HUB_ARGS:-}'; parts: $ONLY; total time $(( $(date +%s) - T_START )) s."
+       "jar $JAR; HUB_ARGS='${HUB_ARGS:-}'; parts: $ONLY; total time $(( $(date +%s) - T_START )) s."
   echo "Backlog: $(v packages) packages, $(v records) records ($(v backlog_mib) MiB of JSONL), 2,000 enterprises, seed $SEED."
   echo "The machine is shared: compare the ratios, which are measured in the same run; absolute rates move by ±30 %."
   echo
