@@ -261,7 +261,7 @@ vsum() { # LABEL: one line on what the verifier found
   echo
   echo "## Throughput (records/s to both queues)"
   echo
-  echo "| pipeline | records | seconds | records/s | hub ÷ this | verification |"
+  echo "| pipeline | records | seconds | records/s | hub (text) ÷ this | verification |"
   echo "|---|---|---|---|---|---|"
   echo "| ceiling: parse, chunk, transacted sends (no validation, ledger, ACK) | $(v ceiling.records) | $(v ceiling.seconds) | $(v ceiling.rate) | $(ratio "$(get hub.rate)" "$(get ceiling.rate)") | $(vsum ceiling) |"
   [ -n "$(get ceiling_after.rate)" ] && echo "| the same ceiling again, right after the hub runs | $(v ceiling_after.records) | $(v ceiling_after.seconds) | $(v ceiling_after.rate) | $(ratio "$(get hub.rate)" "$(get ceiling_after.rate)") | not drained again |"
