@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# One-command benchmark of the hub against baselines measured in the same run (issue 12; docs/benchmarks.md).
+# The machine is shared, so absolute figures move; the ratios to the baselines of the same run are the result.
+#
+#   bench/run.sh [--only PARTS] [--records N] [--packages N] [--naive-sample N] [--big-records N]
+#                [--live N] [--work DIR]
+#
+# PARTS (comma-separated, default all): ceiling, naive, hub, gzip, big, startup.
+#   --records       backlog records in total (default 1000000), spread over --packages (default 20)
+#   --naive-sample  records the naive route is measured on (default 5000; it manages ~130 records/s)
+#   --big-records   records of the one large package (default 3600000, about 1 GB)
+#   --live          live packages available for the latency probe (default 600; one lands per second)
+#   --work          cache and run folder (default /tmp/hub-bench); generated data is reused by parameters
+# HUB_ARGS adds options to every hub start, e.g. HUB_ARGS='--hub.monitoring.camel-debugger=false'.
+# HUB_JAR runs another build of the hub (default deployment/target/exchange-hub.jar).
+# Needs deployment/target/exchange-hub.jar and bench/target (mvn -B -o -q -DskipTests package), java, curl, python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+ONLY=ceiling,naive,hub,gzip,big,startup
+RECORDS=1000000
+PACKAGES=20
+NAIVE_SAMPLE=5000
+BIG_RECORDS=3600000
+LIVE=600
+WORK=/tmp/hub-bench
+SEED=42
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --only) ONLY=$2; shift 2 ;;
+    --records) RECORDS=$2; shift 2 ;;
+    --packages) PACKAGES=$2; shift 2 ;;
+    --naive-sample) NAIVE_SAMPLE=$2; shift 2 ;;
+    --big-records) BIG_RECORDS=$2; shift 2 ;;
+    --live) LIVE=$2; shift 2 ;;
+    --work) WORK=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+wants() { [[ ",$ONLY," == *",$1,"* ]]; }
+
+JAR=${HUB_JAR:-$ROOT/deployment/target/exchange-hub.jar}
+CP="$ROOT/bench/target/classes:$ROOT/bench/target/lib/*"
+[ -f "$JAR" ] || { echo "missing $JAR: mvn -B -o -q -DskipTests package" >&2; exit 1; }
+[ -d "$ROOT/bench/target/lib" ] || { echo "missing bench/target/lib: mvn -B -o -q -DskipTests package" >&2; exit 1; }
+TOOL=(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP")
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RUN=$WORK/run-$STAMP
+RESULTS=$RUN/results.properties
+mkdir -p "$RUN"
+: > "$RESULTS"
+T_START=$(date +%s)
+say() { echo "[$(date -u +%H:%M:%S) +$(( $(date +%s) - T_START ))s] $*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+get() { sed -n "s/^$1=//p" "$RESULTS" | tail -1; }
+put() { echo "$1=$2" >> "$RESULTS"; }
+ratio() { python3 -c "import sys; a,b=sys.argv[1:]; print('%.2f' % (float(a)/float(b)) if a and b and float(b) else '-')" "${1:-}" "${2:-}" 2>/dev/null || echo -; }
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; return 0; }
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- data (cached by parameters)
+DATA=$WORK/data-p$PACKAGES-r$RECORDS-s$SEED
+BACKLOG=$DATA/backlog
+LIVE_DIR=$WORK/live-n$LIVE-s$SEED
+BIG_DIR=$WORK/big-r$BIG_RECORDS-s$SEED
+generate() { # DIR KIND PACKAGES RECORDS_PER_PACKAGE
+  if [ -f "$1/.complete" ]; then say "reusing $2 data in $1"; return; fi
+  rm -rf "$1"; say "generating $2 data into $1"
+  "${TOOL[@]}" energyhub.bench.Generate "$1" "$2" "$3" "$4" "$SEED" >&2
+  touch "$1/.complete"
+}
+generate "$BACKLOG" backlog "$PACKAGES" $(( RECORDS / PACKAGES ))
+BACKLOG_RECORDS=$(( RECORDS / PACKAGES * PACKAGES ))
+ls "$BACKLOG"/*.jsonl > "$RUN/backlog-files.txt"
+put records "$BACKLOG_RECORDS"
+put packages "$PACKAGES"
+put backlog_mib $(( $(cat "$BACKLOG"/*.jsonl | wc -c) / 1048576 ))
+
+# ---------------------------------------------------------------- verifier
+verify() { # LABEL URL NAT_USER NAT_PASSWORD PROV_USER PROV_PASSWORD LIST_FILE
+  say "verifying $1: draining both queues"
+  if "${TOOL[@]}" -Xmx1g energyhub.bench.Verify "$@" >> "$RESULTS" 2> "$RUN/verify-$1.log"; then
+    say "verified $1: every record exactly once in each queue"
+  else
+    say "verification of $1 FAILED (see $RUN/verify-$1.log and results)"
+  fi
+}
+
+# a baseline process prints its figures, then serves its broker to the verifier until killed
+await_line() { # FILE KEY PID
+  until grep -q "^$2=" "$1" 2>/dev/null; do
+    kill -0 "$3" 2>/dev/null || { say "process $3 ended early:"; tail -20 "$1.err" >&2; return 1; }
+    sleep 0.5
+  done
+}
+
+# ---------------------------------------------------------------- 3. raw pipeline ceiling
+run_ceiling() { # LABEL VERIFY(yes|no): prints LABEL.records/seconds/rate
+  local label=$1
+  say "$label: $BACKLOG_RECORDS records, parse + chunk + transacted persistent sends to both queues"
+  PORT=$(free_port)
+  "${TOOL[@]}" -Xmx1g energyhub.bench.Ceiling "$BACKLOG" "$RUN/$label-broker" "$PORT" \
+    > "$RUN/$label.out" 2> "$RUN/$label.out.err" &
+  PID=$!; PIDS+=($PID)
+  if await_line "$RUN/$label.out" ceiling.rate $PID; then
+    sed "s/^ceiling\./$label./" "$RUN/$label.out" >> "$RESULTS"
+    say "$label: $(get "$label.rate") records/s"
+    [ "$2" = yes ] && verify "$label" "tcp://127.0.0.1:$PORT" "" "" "" "" "$RUN/backlog-files.txt"
+  fi
+  kill $PID; wait $PID 2>/dev/null || true
+  rm -rf "$RUN/$label-broker"
+}
+if wants ceiling; then
+  run_ceiling ceiling yes
+fi
+
+# ---------------------------------------------------------------- 2. naive Camel route, on a sample
+if wants naive; then
+  mkdir -p "$RUN/naive-inbox"
+  head -n "$NAIVE_SAMPLE" "$(head -1 "$RUN/backlog-files.txt")" > "$RUN/naive-sample.jsonl"
+  SAMPLE=$(wc -l < "$RUN/naive-sample.jsonl")
+  echo "$RUN/naive-sample.jsonl" > "$RUN/naive-files.txt"
+  say "naive: file → split → multicast to two persistent queues, on a sample of $SAMPLE records"
+  PORT=$(free_port)
+  "${TOOL[@]}" -Xmx512m energyhub.bench.Naive "$RUN/naive-inbox" "$RUN/naive-broker" "$PORT" "$SAMPLE" \
+    > "$RUN/naive.out" 2> "$RUN/naive.out.err" &
+  PID=$!; PIDS+=($PID)
+  sleep 2; cp "$RUN/naive-sample.jsonl" "$RUN/naive-inbox/.sample.tmp" && mv "$RUN/naive-inbox/.sample.tmp" "$RUN/naive-inbox/sample.jsonl"
+  if await_line "$RUN/naive.out" naive.rate $PID; then
+    cat "$RUN/naive.out" >> "$RESULTS"
+    say "naive: $(get naive.rate) records/s"
+    verify naive "tcp://127.0.0.1:$PORT" "" "" "" "" "$RUN/naive-files.txt"
+  fi
+  kill $PID; wait $PID 2>/dev/null || true
+  rm -rf "$RUN/naive-broker"
+fi
+
+# ---------------------------------------------------------------- the hub
+HUB_PID=""
+start_hub() { # LABEL DATA_DIR HEAP [extra hub args...]; sets HUB_PID, HUB_BROKER_PORT, HUB_READY_S
+  local label=$1 dir=$2 heap=$3; shift 3
+  HUB_BROKER_PORT=$(free_port); local http; http=$(free_port); local tcp; tcp=$(free_port)
+  local t0; t0=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  java -Xmx"$heap" -jar "$JAR" --spring.profiles.active=dev ${HUB_ARGS:-} "$@" --hub.data-dir="$dir" \
+    --hub.broker.port="$HUB_BROKER_PORT" --server.port="$http" --hub.tcp.port="$tcp" >> "$RUN/hub-$label.log" 2>&1 &
+  HUB_PID=$!; PIDS+=($HUB_PID)
+  until curl -fs "http://127.0.0.1:$http/actuator/health/readiness" 2>/dev/null | grep -q UP; do
+    kill -0 $HUB_PID 2>/dev/null || { say "hub did not start, see $RUN/hub-$label.log:"; tail -20 "$RUN/hub-$label.log" >&2; return 1; }
+    sleep 0.1
+  done
+  HUB_READY_S=$(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)")
+}
+stop_hub() { kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null || true; HUB_PID=""; }
+secret() { sed -n "s/^$2=//p" "$1/dev-secrets.properties"; }
+peak_rss() { awk '/VmHWM/ {print int($2/1024)}' "/proc/$1/status"; }
+
+run_hub() { # LABEL [extra hub args...]: backlog with the live probe, then verification
+  local label=$1; shift
+  local dir=$RUN/$label/data
+  mkdir -p "$dir"
+  say "$label: starting the hub (dev profile${HUB_ARGS:+, HUB_ARGS=$HUB_ARGS}${*:+, $*})"
+  start_hub "$label" "$dir" 1g "$@" || { put "$label.ok" false; return; }
+  say "$label: ready in ${HUB_READY_S}s; landing $PACKAGES packages ($BACKLOG_RECORDS records), one live package a second"
+  "${TOOL[@]}" energyhub.bench.Ferry "$label" "$dir" "$BACKLOG" "$LIVE_DIR" 3600 >> "$RESULTS" 2> "$RUN/ferry-$label.log" \
+    || say "$label: not every package ACCEPTED in full (see results)"
+  put "$label.peak_rss_mib" "$(peak_rss $HUB_PID)"
+  say "$label: $(get "$label.rate") records/s, live p50 $(get "$label.live.p50_ms") ms"
+  verify "$label" "tcp://127.0.0.1:$HUB_BROKER_PORT" national "$(secret "$dir" hub.broker.national.password)" \
+    provincial "$(secret "$dir" hub.broker.provincial.password)" "$RUN/$label/$label-landed.txt"
+  stop_hub
+  rm -rf "$RUN/$label"
+}
+
+if wants hub || wants gzip; then
+  generate "$LIVE_DIR" live "$LIVE" 10
+fi
+if wants hub; then
+  run_hub hub
+fi
+if wants gzip; then
+  if unzip -p "$JAR" BOOT-INF/classes/application.yml | grep -q 'national-encoding'; then
+    run_hub hub_gzip --hub.routing.national-encoding=gzip --hub.routing.provincial-encoding=gzip
+  else
+    put hub_gzip.skipped "hub.routing.national-encoding is not a property of this jar yet"
+    say "gzip: skipped, this jar has no hub.routing.national-encoding"
+  fi
+fi
+
+# the ceiling again right after the hub: the machine is shared, so the hub is bracketed by two
+# ceiling runs and compared with their mean (the second one is not drained again)
+if wants ceiling && { wants hub || wants gzip; }; then
+  run_ceiling ceiling_after no
+fi
+CEILING_MEAN=$(python3 -c "import sys; r=[float(x) for x in sys.argv[1:] if x]; print('%.0f' % (sum(r)/len(r)) if r else '')" \
+  "$(get ceiling.rate)" "$(get ceiling_after.rate)")
+put ceiling.mean_rate "$CEILING_MEAN"
+
+# ---------------------------------------------------------------- 8. one ~1 GB package, small heap
+if wants big; then
+  generate "$BIG_DIR" big 1 "$BIG_RECORDS"
+  put big.mib $(( $(stat -c %s "$BIG_DIR"/*.jsonl) / 1048576 ))
+  dir=$RUN/big/data; mkdir -p "$dir"
+  # the hub refuses data files over hub.ferry.max-package-bytes (512 MiB by default): raised for this package
+  say "big: one package of $BIG_RECORDS records ($(get big.mib) MiB) through the hub with -Xmx256m"
+  if start_hub big "$dir" 256m --hub.ferry.max-package-bytes=4294967296; then
+    "${TOOL[@]}" energyhub.bench.Ferry big "$dir" "$BIG_DIR" "" 3600 >> "$RESULTS" 2> "$RUN/ferry-big.log" \
+      || say "big: not ACCEPTED in full (see results)"
+    put big.peak_rss_mib "$(peak_rss $HUB_PID)"
+    say "big: $(get big.rate) records/s, $(get big.statuses), peak RSS $(get big.peak_rss_mib) MiB"
+    stop_hub
+  fi
+  rm -rf "$RUN/big"
+fi
+
+# ---------------------------------------------------------------- 9. start-up time
+if wants startup; then
+  fresh=(); again=()
+  for i in 1 2 3; do
+    dir=$RUN/startup-$i/data; mkdir -p "$dir"
+    start_hub startup "$dir" 1g && fresh+=("$HUB_READY_S"); stop_hub
+    say "startup: fresh data dir ${HUB_READY_S}s"
+  done
+  for i in 1 2 3; do
+    start_hub startup "$RUN/startup-3/data" 1g && again+=("$HUB_READY_S"); stop_hub
+    say "startup: existing data dir ${HUB_READY_S}s"
+  done
+  median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.1f", a[int((NR+1)/2)]; else print "-"}'; }
+  put startup.fresh_s "$(median "${fresh[@]}")"; put startup.fresh_all "${fresh[*]}"
+  put startup.restart_s "$(median "${again[@]}")"; put startup.restart_all "${again[*]}"
+  rm -rf "$RUN"/startup-*
+fi
+
+# ---------------------------------------------------------------- report
+mkdir -p "$ROOT/bench/results"
+REPORT=$ROOT/bench/results/$STAMP.md
+v() { local x; x=$(get "$1"); echo "${x:--}"; }
+vok() { case "$(get "$1")" in true) echo "OK: $(get "$2")" ;; false) echo "FAILED: $(get "$2")" ;; *) echo "-" ;; esac; }
+vsum() { # LABEL: one line on what the verifier found
+  local l=$1
+  [ -z "$(get "verify.$l.ok")" ] && { echo "not run"; return; }
+  echo "$( [ "$(get "verify.$l.ok")" = true ] && echo OK || echo FAILED ): expected $(v "verify.$l.expected");" \
+    "national $(v "verify.$l.national.records") records in $(v "verify.$l.national.messages") messages" \
+    "(missing $(v "verify.$l.national.missing"), dup $(v "verify.$l.national.duplicates"), extra $(v "verify.$l.national.extras"), encodings $(v "verify.$l.national.encodings"));" \
+    "provincial $(v "verify.$l.provincial.records") in $(v "verify.$l.provincial.messages")" \
+    "(missing $(v "verify.$l.provincial.missing"), dup $(v "verify.$l.provincial.duplicates"), extra $(v "verify.$l.provincial.extras"), encodings $(v "verify.$l.provincial.encodings"))"
+}
+{
+  echo "# Benchmark $STAMP"
+  echo
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load average at the end $(cut -d' ' -f1-3 /proc/loadavg);" \
+       "commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . ':!bench/results' || echo ' (with local changes)');" \
+       "jar $JAR; HUB_ARGS='${HUB_ARGS:-}'; parts: $ONLY; total time $(( $(date +%s) - T_START )) s."
+  echo "Backlog: $(v packages) packages, $(v records) records ($(v backlog_mib) MiB of JSONL), 2,000 enterprises, seed $SEED."
+  echo "The machine is shared: compare the ratios, which are measured in the same run; absolute rates move by ±30 %."
+  echo
+  echo "## Throughput (records/s to both queues)"
+  echo
+  echo "| pipeline | records | seconds | records/s | hub (text) ÷ this | verification |"
+  echo "|---|---|---|---|---|---|"
+  echo "| ceiling: parse, chunk, transacted sends (no validation, ledger, ACK) | $(v ceiling.records) | $(v ceiling.seconds) | $(v ceiling.rate) | $(ratio "$(get hub.rate)" "$(get ceiling.rate)") | $(vsum ceiling) |"
+  [ -n "$(get ceiling_after.rate)" ] && echo "| the same ceiling again, right after the hub runs | $(v ceiling_after.records) | $(v ceiling_after.seconds) | $(v ceiling_after.rate) | $(ratio "$(get hub.rate)" "$(get ceiling_after.rate)") | not drained again |"
+  echo "| naive Camel route (sample of the first package, one message per record) | $(v naive.records) | $(v naive.seconds) | $(v naive.rate) | $(ratio "$(get hub.rate)" "$(get naive.rate)") | $(vsum naive) |"
+  echo "| **hub** (text messages) | $(v hub.records) | $(v hub.seconds) | **$(v hub.rate)** | 1.00 | $(vsum hub) |"
+  if [ -n "$(get hub_gzip.skipped)" ]; then
+    echo "| hub, gzip encoding | skipped: $(get hub_gzip.skipped) | | | | |"
+  else
+    echo "| hub, gzip encoding | $(v hub_gzip.records) | $(v hub_gzip.seconds) | $(v hub_gzip.rate) | $(ratio "$(get hub.rate)" "$(get hub_gzip.rate)") | $(vsum hub_gzip) |"
+  fi
+  echo
+  echo "Ratios: hub ÷ ceiling = **$(ratio "$(get hub.rate)" "$(get ceiling.mean_rate)")** (mean of the ceiling runs, $(v ceiling.mean_rate) records/s), hub ÷ naive = **$(ratio "$(get hub.rate)" "$(get naive.rate)")**."
+  echo "Hub clock: first manifest landing → last backlog ACK file (includes the manifest's minimum age);" \
+       "ACKs: $(v hub.statuses), accepted $(v hub.accepted) of $(v hub.records); peak RSS (VmHWM) $(v hub.peak_rss_mib) MiB with -Xmx1g."
+  echo "Ceiling clock: first file read → last commit. Naive: measured on a sample only (it manages ~10² records/s)."
+  echo
+  echo "## Live latency while the backlog drains"
+  echo
+  echo "One 10-record package (another sender) lands every second, data then manifest; manifest landing → its ACK file, outbox polled every 10 ms."
+  echo
+  echo "| run | n | p50 ms | p99 ms | max ms | ACKs |"
+  echo "|---|---|---|---|---|---|"
+  for l in hub hub_gzip; do
+    [ -n "$(get "$l.live.n")" ] && echo "| $l | $(v "$l.live.n") | $(v "$l.live.p50_ms") | $(v "$l.live.p99_ms") | $(v "$l.live.max_ms") | $(v "$l.live.statuses") |"
+  done
+  echo
+  echo "## One large package, -Xmx256m"
+  echo
+  if [ -n "$(get big.rate)" ]; then
+    echo "With \`--hub.ferry.max-package-bytes=4294967296\` (the default limit is 512 MiB)." \
+         "$(v big.records) records ($(v big.mib) MiB): $(v big.seconds) s, **$(v big.rate) records/s**," \
+         "$(ratio "$(get big.rate)" "$(get hub.rate)") × the backlog rate of this run; ACK $(v big.statuses), accepted $(v big.accepted);" \
+         "peak RSS (VmHWM) $(v big.peak_rss_mib) MiB; all accepted with the right count: $(v big.ok)."
+  else
+    echo "not run"
+  fi
+  echo
+  echo "## Start-up (java -jar → readiness UP, dev profile, median of 3)"
+  echo
+  echo "fresh data dir: $(v startup.fresh_s) s ($(v startup.fresh_all)); existing data dir: $(v startup.restart_s) s ($(v startup.restart_all))."
+  echo
+  echo "Raw figures: \`$RESULTS\`."
+} > "$REPORT"
+cp "$RESULTS" "$ROOT/bench/results/$STAMP.properties"
+cat "$REPORT"
+say "report written to $REPORT"
