@@ -147,7 +147,7 @@ start_hub() { # LABEL DATA_DIR HEAP [extra hub args...]; sets HUB_PID, HUB_BROKE
   HUB_BROKER_PORT=$(free_port); local http; http=$(free_port); local tcp; tcp=$(free_port)
   local t0; t0=$(date +%s.%N)
   # shellcheck disable=SC2086
-  java -Xmx"$heap" -jar "$JAR" --spring.profiles.active=dev ${HUB_ARGS:-} "$@" --hub.data-dir="$dir" \
+  java -Xmx"$heap" ${JVM_START:--jar "$JAR"} --spring.profiles.active=dev ${HUB_ARGS:-} "$@" --hub.data-dir="$dir" \
     --hub.broker.port="$HUB_BROKER_PORT" --server.port="$http" --hub.tcp.port="$tcp" >> "$RUN/hub-$label.log" 2>&1 &
   HUB_PID=$!; PIDS+=($HUB_PID)
   until curl -fs "http://127.0.0.1:$http/actuator/health/readiness" 2>/dev/null | grep -q UP; do
@@ -230,9 +230,21 @@ if wants startup; then
     start_hub startup "$RUN/startup-3/data" 1g && again+=("$HUB_READY_S"); stop_hub
     say "startup: existing data dir ${HUB_READY_S}s"
   done
+  # the same with a class-data-sharing archive (deployment/bin/cds-archive.sh, docs/operations.md)
+  cds=(); CDS_DIR=$RUN/cds
+  if "$ROOT/deployment/bin/cds-archive.sh" "$JAR" "$CDS_DIR" > "$RUN/cds.log" 2>&1; then
+    for i in 1 2 3; do
+      JVM_START="-XX:SharedArchiveFile=$CDS_DIR/exchange-hub.jsa -jar $CDS_DIR/exchange-hub.jar" \
+        start_hub startup "$RUN/startup-3/data" 1g && cds+=("$HUB_READY_S"); stop_hub
+      say "startup: existing data dir, CDS archive ${HUB_READY_S}s"
+    done
+  else
+    say "startup: making the CDS archive failed (see $RUN/cds.log)"
+  fi
   median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.1f", a[int((NR+1)/2)]; else print "-"}'; }
   put startup.fresh_s "$(median "${fresh[@]}")"; put startup.fresh_all "${fresh[*]}"
   put startup.restart_s "$(median "${again[@]}")"; put startup.restart_all "${again[*]}"
+  put startup.cds_s "$(median "${cds[@]:-}")"; put startup.cds_all "${cds[*]:-}"
   rm -rf "$RUN"/startup-*
 fi
 
@@ -301,7 +313,8 @@ vsum() { # LABEL: one line on what the verifier found
   echo
   echo "## Start-up (java -jar → readiness UP, dev profile, median of 3)"
   echo
-  echo "fresh data dir: $(v startup.fresh_s) s ($(v startup.fresh_all)); existing data dir: $(v startup.restart_s) s ($(v startup.restart_all))."
+  echo "fresh data dir: $(v startup.fresh_s) s ($(v startup.fresh_all)); existing data dir: $(v startup.restart_s) s ($(v startup.restart_all));"
+  echo "existing data dir with a CDS archive (deployment/bin/cds-archive.sh): $(v startup.cds_s) s ($(v startup.cds_all))."
   echo
   echo "Raw figures: \`$RESULTS\`."
 } > "$REPORT"
