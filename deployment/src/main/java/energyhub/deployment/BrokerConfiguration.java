@@ -220,7 +220,7 @@ public class BrokerConfiguration {
                 .setMaxDeliveryAttempts(broker.getMaxDeliveryAttempts())
                 .setRedeliveryDelay(5000)
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
-                .setMaxSizeBytes(64L * 1024 * 1024)
+                .setMaxSizeBytes(broker.effectiveAddressMemory())
                 .setAutoCreateQueues(false)
                 .setAutoCreateAddresses(false));
 

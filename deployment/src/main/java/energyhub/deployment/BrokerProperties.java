@@ -22,6 +22,12 @@ public class BrokerProperties {
     private String dataDir = "";
     /** Disk use (percent) at which the embedded broker stops taking messages; health warns before. */
     private int maxDiskUsage = 90;
+    /**
+     * Messages (bytes) one queue of the embedded broker keeps in memory before it pages to disk; 0: a
+     * sixteenth of the hub's heap, at most 64 MiB (the broker shares the hub's heap: two full queues must
+     * leave the hub room to work).
+     */
+    private long addressMemory = 0;
     /** Duplicate ids remembered per address (each chunk sent has one); a resend older than this is not caught. */
     private int idCacheSize = 100_000;
     /** The embedded broker's MBeans on the platform MBean server, for Hawtio's JMX view. */
@@ -85,6 +91,12 @@ public class BrokerProperties {
     public void setPassword(String v) { this.password = v; }
     public String getDataDir() { return dataDir; }
     public void setDataDir(String v) { this.dataDir = v; }
+    public long getAddressMemory() { return addressMemory; }
+    public void setAddressMemory(long v) { this.addressMemory = v; }
+    /** {@link #addressMemory}, or when 0 a sixteenth of the heap, at most 64 MiB. */
+    public long effectiveAddressMemory() {
+        return addressMemory > 0 ? addressMemory : Math.min(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 16);
+    }
     public int getMaxDiskUsage() { return maxDiskUsage; }
     public void setMaxDiskUsage(int v) { this.maxDiskUsage = v; }
     public int getIdCacheSize() { return idCacheSize; }
