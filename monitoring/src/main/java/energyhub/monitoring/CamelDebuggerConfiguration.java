@@ -10,8 +10,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Camel's backlog debugger on standby, for Hawtio's Debug tab: installed but idle until an operator
- * switches it on (a JMX operation a viewer may not call). Standby keeps message history on, a small
- * cost on every exchange, so it is a switch (hub.monitoring.camel-debugger). Camel Spring Boot has
+ * switches it on (a JMX operation a viewer may not call). Its steps cost a little on every exchange,
+ * so it is a switch (hub.monitoring.camel-debugger). Camel Spring Boot has
  * the tracer's standby switch (camel.trace.standby) but none for the debugger.
  */
 @Configuration
