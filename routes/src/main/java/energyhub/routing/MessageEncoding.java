@@ -1,15 +1,15 @@
 package energyhub.routing;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * How a target's queue messages carry the chunk body (queue contract v1.1, docs/queue-contract.md),
@@ -32,14 +32,6 @@ public enum MessageEncoding {
      * chunk (docs/queue-contract.md): a few percent more bytes for a fraction of the time.
      */
     static final int GZIP_LEVEL = Deflater.BEST_SPEED;
-
-    private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
-
-    /**
-     * Deflaters are costly to make (native zlib state) and not thread-safe: each send borrows one and gives
-     * it back, so the pool holds at most as many as sends ever ran at once (a handful per hub).
-     */
-    private static final ConcurrentLinkedQueue<Deflater> DEFLATERS = new ConcurrentLinkedQueue<>();
 
     private final String id;
     private final String jmsMessageType;
@@ -96,41 +88,19 @@ public enum MessageEncoding {
         return String.join(", ", Arrays.stream(values()).map(MessageEncoding::id).toList());
     }
 
-    /** gzip (RFC 1952) of the bytes with a pooled deflater: header, raw deflate, CRC-32 and size. */
+    /** gzip (RFC 1952) of the bytes, at {@link #GZIP_LEVEL}. */
     static byte[] gzip(byte[] in) {
-        Deflater deflater = DEFLATERS.poll();
-        if (deflater == null) {
-            deflater = new Deflater(GZIP_LEVEL, true);
-        }
-        try {
-            deflater.setInput(in);
-            deflater.finish();
-            byte[] out = new byte[Math.max(64, in.length / 4)];
-            System.arraycopy(GZIP_HEADER, 0, out, 0, GZIP_HEADER.length);
-            int n = GZIP_HEADER.length;
-            while (!deflater.finished()) {
-                if (n == out.length) {
-                    out = Arrays.copyOf(out, out.length * 2);
-                }
-                n += deflater.deflate(out, n, out.length - n);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, in.length / 4));
+        try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+            {
+                def.setLevel(GZIP_LEVEL);
             }
-            CRC32 crc = new CRC32();
-            crc.update(in);
-            out = Arrays.copyOf(out, n + 8);
-            writeIntLe(out, n, (int) crc.getValue());
-            writeIntLe(out, n + 4, in.length);
-            return out;
-        } finally {
-            deflater.reset();
-            DEFLATERS.offer(deflater);
+        }) {
+            gz.write(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("gzip in memory", e); // a ByteArrayOutputStream does not fail
         }
-    }
-
-    private static void writeIntLe(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >>> 8);
-        b[at + 2] = (byte) (v >>> 16);
-        b[at + 3] = (byte) (v >>> 24);
+        return out.toByteArray();
     }
 
     private static String gunzip(byte[] body) {

@@ -69,7 +69,7 @@ class MessageEncodingTest {
     }
 
     @Test
-    void pooledDeflatersGiveTheSameBytesWhateverTheThreadAndHistory() throws Exception {
+    void gzipGivesTheSameBytesWhateverTheThreadAndHistory() throws Exception {
         String small = chunk(3);
         String large = chunk(500);
         byte[] expectedSmall = (byte[]) MessageEncoding.GZIP.encode(small);
