@@ -1,3 +1,5 @@
+package energyhub.bench;
+
 import energyhub.routing.MessageEncoding;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
