@@ -54,7 +54,7 @@ public final class IntakeNames {
             if (Character.isISOControl(c)) {
                 return Optional.of("the name contains the control character U+" + String.format("%04X", c));
             }
-            if (c == 0xFFFD || Character.isSurrogate((char) c)) {
+            if (undecodable(c)) {
                 return Optional.of("the name is not valid UTF-8");
             }
             if (!(Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-')) {
@@ -63,6 +63,18 @@ public final class IntakeNames {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the name as listed came from bytes that are not UTF-8 (Java shows them as U+FFFD): such an
+     * entry cannot be addressed again by this name, so it cannot be moved out of its folder.
+     */
+    public static boolean undecodable(String name) {
+        return name.codePoints().anyMatch(IntakeNames::undecodable);
+    }
+
+    private static boolean undecodable(int c) {
+        return c == 0xFFFD || Character.isSurrogate((char) c);
     }
 
     public static boolean acceptable(String name) {

@@ -148,9 +148,8 @@ public class UntrustedFileFilter<T> implements GenericFileFilter<T> {
         }
         try {
             refusals.refuse(r);
-            // still there, or not addressable by its name (bytes that are not UTF-8 list as U+FFFD and name no
-            // file, so it looks gone but is listed again next poll): answered once
-            if (r.localPath() == null || IntakeFiles.present(r.localPath()) || r.name().indexOf('\uFFFD') >= 0) {
+            // still there, or not addressable by its name (it looks gone but is listed again next poll): answered once
+            if (r.localPath() == null || IntakeFiles.present(r.localPath()) || IntakeNames.undecodable(r.name())) {
                 if (answered.size() > 10_000) {
                     answered.clear();
                 }

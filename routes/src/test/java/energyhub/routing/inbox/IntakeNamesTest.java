@@ -77,6 +77,26 @@ class IntakeNamesTest {
         assertThat(Files.readString(outside)).isEqualTo("secret");
     }
 
+    @Test
+    void aNameThatIsNotUtf8IsAnsweredOnceNotOnEveryPoll() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("bytes-inbox"));
+        // a name with the byte 0xFF: Java lists it with U+FFFD, a name that addresses no file
+        assertThat(new ProcessBuilder("sh", "-c", "touch \"$(printf 'bad\\377name.jsonl.manifest')\"")
+                .directory(inbox.toFile()).start().waitFor()).isZero();
+        File[] listed = inbox.toFile().listFiles();
+        assertThat(listed).hasSize(1);
+        assertThat(IntakeNames.undecodable(listed[0].getName())).isTrue();
+        assertThat(IntakeNames.undecodable("ok.jsonl.manifest")).isFalse();
+        List<UntrustedFileFilter.Refusal> refused = new ArrayList<>();
+        UntrustedFileFilter<File> filter = UntrustedFileFilter.local("test", n -> n.endsWith(".manifest"), n -> false,
+                refused::add);
+
+        for (int poll = 0; poll < 3; poll++) {
+            assertThat(filter.accept(file(listed[0].toPath()))).isFalse();
+        }
+        assertThat(refused).extracting(UntrustedFileFilter.Refusal::code).containsExactly("BAD_NAME");
+    }
+
     private static GenericFile<File> file(Path p) {
         GenericFile<File> f = new GenericFile<>();
         f.setFile(p.toFile());
