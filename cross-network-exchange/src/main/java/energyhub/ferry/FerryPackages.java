@@ -145,7 +145,7 @@ public class FerryPackages {
                 m == null ? null : m.digest(), m == null ? null : m.byteSize(),
                 m == null ? null : Math.toIntExact(m.recordCount()),
                 dataFile == null ? null : () -> new PackageReader(dataFile, properties).lines(),
-                ackEndpoint, ackName, null);
+                ackEndpoint, ackName, null, m == null ? null : m.sender());
     }
 
     private FerryManifest readManifest(Path file) throws IOException, PackageProblem {

@@ -1,6 +1,8 @@
 package energyhub.routing;
 
 import energyhub.routing.IntakeOutcome.Disposition;
+import energyhub.routing.quality.QualityLedger;
+import energyhub.routing.quality.QualityTally;
 import energyhub.standard.RecordCodec;
 import energyhub.standard.RecordError;
 import energyhub.standard.RecordValidator;
@@ -20,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Validates a batch and stages it in the ledger in one database transaction: the batch row,
  * its record errors, its chunks and one pending delivery per target. Either all of it is
  * committed or none, so a crash before the commit leaves the package to be read again, and
- * a crash after it leaves the deliveries to be finished.
+ * a crash after it leaves the deliveries to be finished. The data-quality ledger is fed in the same
+ * transaction, so it counts exactly what is delivered.
  */
 @Component
 public class BatchStager {
@@ -35,9 +38,11 @@ public class BatchStager {
     private final RecordValidator validator;
     private final RoutingProperties properties;
     private final TransactionTemplate tx;
+    private final QualityLedger quality;
 
     public BatchStager(BatchLedger ledger, RecordCodec codec, RecordValidator validator,
-            RoutingProperties properties, TransactionTemplate tx) {
+            RoutingProperties properties, TransactionTemplate tx, QualityLedger quality) {
+        this.quality = quality;
         this.ledger = ledger;
         this.codec = codec;
         this.validator = validator;
@@ -85,12 +90,13 @@ public class BatchStager {
         long pk = ledger.insertBatch(s, "DELIVERING", null);
         Chunker chunker = new Chunker(codec.mapper(), s.batchId(), s.source(), properties.getChunkMaxRecords(),
                 properties.getChunkMaxChars(), MAX_OPEN_CHUNKS, chunk -> ledger.insertChunk(pk, chunk));
+        QualityTally tally = quality.enabled() ? quality.tally() : null;
         List<LineError> errors = new ArrayList<>();
         int[] counts = new int[3]; // received, accepted, rejected
         try (Stream<NumberedLine> lines = s.lines().open()) {
             lines.forEach(line -> {
                 counts[0]++;
-                List<RecordError> problems = check(line, chunker);
+                List<RecordError> problems = check(line, chunker, tally, s);
                 if (problems.isEmpty()) {
                     counts[1]++;
                 } else {
@@ -106,13 +112,16 @@ public class BatchStager {
             throw new UncheckedIOException("reading batch " + s.batchId() + ": " + e.getMessage(), e);
         }
         chunker.finish();
+        if (tally != null) {
+            quality.flush(tally, s.sender(), s.source());
+        }
         ledger.updateCounts(pk, counts[0], counts[1], counts[2]);
         ledger.insertErrors(pk, errors);
         ledger.insertDeliveries(pk);
         return new IntakeOutcome(pk, Disposition.STAGED, null);
     }
 
-    private List<RecordError> check(NumberedLine line, Chunker chunker) {
+    private List<RecordError> check(NumberedLine line, Chunker chunker, QualityTally tally, BatchSubmission s) {
         var parsed = codec.parse(line.json());
         if (!parsed.errors().isEmpty()) {
             return parsed.errors();
@@ -122,6 +131,12 @@ public class BatchStager {
             return validation.errors();
         }
         chunker.add(validation.record().enterpriseCode(), codec.write(validation.record()));
+        if (tally != null) {
+            tally.add(validation.record());
+            if (tally.full()) {
+                quality.flush(tally, s.sender(), s.source());
+            }
+        }
         return List.of();
     }
 }

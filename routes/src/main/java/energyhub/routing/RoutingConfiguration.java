@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration
-@EnableConfigurationProperties(RoutingProperties.class)
+@EnableConfigurationProperties({RoutingProperties.class, energyhub.routing.quality.QualityProperties.class})
 public class RoutingConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(RoutingConfiguration.class);

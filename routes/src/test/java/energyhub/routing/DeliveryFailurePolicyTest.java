@@ -38,7 +38,7 @@ class DeliveryFailurePolicyTest extends CamelTestSupport {
     protected RoutesBuilder[] createRouteBuilders() {
         DeliveryFailures failures = new DeliveryFailures(ledger, properties, outage);
         TargetSender sender = new TargetSender(context, properties);
-        BatchStager downAtStaging = new BatchStager(ledger, null, null, properties, null) {
+        BatchStager downAtStaging = new BatchStager(ledger, null, null, properties, null, null) {
             @Override
             public IntakeOutcome stage(BatchSubmission submission) {
                 throw new org.springframework.transaction.CannotCreateTransactionException(
