@@ -1,6 +1,7 @@
 package energyhub.ferry.resend;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,6 +67,11 @@ class ResendRequestsTest {
 
     private ResendRequests.Summary run(GivenLedger ledger, int maxSlots, java.util.function.Consumer<DefaultCamelContext> advice)
             throws Exception {
+        return run(ledger, maxSlots, outbox, advice);
+    }
+
+    private ResendRequests.Summary run(GivenLedger ledger, int maxSlots, Path outbox,
+            java.util.function.Consumer<DefaultCamelContext> advice) throws Exception {
         QualityProperties quality = new QualityProperties();
         quality.setResendCron("");
         quality.setResendMaxSlots(maxSlots);
@@ -223,5 +229,18 @@ class ResendRequestsTest {
         assertThat(summary.refusedRecipients()).hasSize(9).contains("\"x\\u000ay\"");
         assertThat(summary.unaddressedSeries()).isEqualTo(9);
         assertThat(summary.unaddressedEnterprises()).containsExactly(A);
+    }
+
+    @Test
+    void anOutboxThatCannotBeWrittenFailsTheRunForItsCallerAndRecordsNothing() throws Exception {
+        GivenLedger ledger = new GivenLedger(List.of(new Holes(A, List.of(
+                series(A, "0000000002330001", 1, A, "2026-11-25 00:00:00")))));
+        Path notADirectory = Files.writeString(outbox.resolve("not-a-directory"), "x");
+
+        assertThatThrownBy(() -> run(ledger, 100, notADirectory, c -> {
+        })).isInstanceOf(org.apache.camel.CamelExecutionException.class);
+
+        assertThat(ledger.requested).isEmpty();
+        assertThat(outboxNames()).containsExactly("not-a-directory");
     }
 }
