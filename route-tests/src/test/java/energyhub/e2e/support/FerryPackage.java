@@ -30,6 +30,7 @@ public final class FerryPackage {
     private boolean sm3;
     private String digestOverride;
     private Long countOverride;
+    private String sender = ENTERPRISE;
 
     public static FerryPackage of() {
         return new FerryPackage();
@@ -89,6 +90,12 @@ public final class FerryPackage {
         return this;
     }
 
+    /** The manifest's sender (the exchange the package came from); {@link #ENTERPRISE} unless set. */
+    public FerryPackage sender(String s) {
+        this.sender = s;
+        return this;
+    }
+
     public FerryPackage declaredCount(long n) {
         this.countOverride = n;
         return this;
@@ -134,7 +141,7 @@ public final class FerryPackage {
         } else {
             digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         }
-        return "{\"batchId\":\"" + batchId + "\",\"sender\":\"" + ENTERPRISE + "\",\"kind\":\"DATA\","
+        return "{\"batchId\":\"" + batchId + "\",\"sender\":\"" + sender + "\",\"kind\":\"DATA\","
                 + "\"createdAt\":\"2026-11-24T10:15:00.123+08:00\",\"recordCount\":"
                 + (countOverride != null ? countOverride : recordCount()) + ",\"byteSize\":" + data.length + ","
                 + (sm3 ? "\"sm3\"" : "\"sha256\"") + ":\"" + digest + "\",\"schemaVersion\":\"1.0\"}";
