@@ -47,7 +47,8 @@
   function loadProvince() {
     return get('/province' + monthQuery()).then(function (p) {
       $('province').textContent = 'Province, ' + p.month + ': ' + p.completeness + ' % of due periods received ('
-        + p.received + ' of ' + p.expected + ') from ' + p.enterprises + ' enterprises; ' + p.enterprisesBelow
+        + p.received + ' of ' + p.expected + ') from ' + p.enterprises + (p.enterprises === 1 ? ' enterprise; '
+        : ' enterprises; ') + p.enterprisesBelow
         + ' below threshold; flagged deviations: ' + p.dayMonthFlagged + ' day-vs-month, ' + p.supplyFlagged
         + ' supplier.';
     });
