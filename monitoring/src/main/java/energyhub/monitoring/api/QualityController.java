@@ -62,12 +62,14 @@ public class QualityController {
     /** Every enterprise's completeness of a month, lowest first; {@code below=true}: only those below threshold. */
     @GetMapping("/enterprises")
     public ResponseEntity<?> enterprises(@RequestParam(required = false) String month,
-            @RequestParam(defaultValue = "false") boolean below, @RequestParam(required = false) String format,
+            @RequestParam(required = false) String below, @RequestParam(required = false) String format,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         YearMonth m = month(month);
-        List<EnterpriseQuality> list = ledger.enterprises(m).stream().filter(e -> !below || e.belowThreshold())
+        boolean onlyBelow = flag("below", below);
+        boolean asCsv = csv(format, accept);
+        List<EnterpriseQuality> list = ledger.enterprises(m).stream().filter(e -> !onlyBelow || e.belowThreshold())
                 .toList();
-        if (!csv(format, accept)) {
+        if (!asCsv) {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(list);
         }
         StringBuilder out = new StringBuilder("enterpriseCode,month,series,expected,received,completeness,late,"
@@ -89,8 +91,9 @@ public class QualityController {
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         String code = enterpriseCode(enterpriseCode);
         YearMonth m = month(month);
+        boolean asCsv = csv(format, accept);
         List<SeriesQuality> series = ledger.series(m, code);
-        if (csv(format, accept)) {
+        if (asCsv) {
             StringBuilder out = new StringBuilder("enterpriseCode,dataCode,statType,statDate\n");
             for (SeriesQuality s : series) {
                 for (String period : s.missing()) {
@@ -120,8 +123,9 @@ public class QualityController {
             @RequestParam(required = false) String format,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         String code = enterpriseCode(enterpriseCode);
+        boolean asCsv = csv(format, accept);
         List<ScheduleEntry> entries = ledger.schedule(code);
-        if (!csv(format, accept)) {
+        if (!asCsv) {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(entries);
         }
         StringBuilder out = new StringBuilder(ScheduleCsv.HEADER).append('\n');
@@ -180,6 +184,16 @@ public class QualityController {
         }
         throw new IllegalArgumentException("month " + ScheduleCsv.shown(month) + " is not a month yyyy-MM, e.g. "
                 + YearMonth.now(clock.withZone(RecordValidator.CHINA)));
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value == null || value.isBlank() || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException(name + " " + ScheduleCsv.shown(value) + " is not true or false");
     }
 
     private static String enterpriseCode(String code) {

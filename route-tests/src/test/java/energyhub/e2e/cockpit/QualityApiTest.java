@@ -105,6 +105,9 @@ class QualityApiTest extends CockpitTest {
         assertThat(badCode.statusCode()).isEqualTo(400);
         assertThat(json(badCode).path("error").asText()).contains("check character");
         assertThat(get(BASE + "/enterprises?format=xml", VIEWER, VIEWER_PASSWORD).statusCode()).isEqualTo(400);
+        HttpResponse<String> badFlag = get(BASE + "/enterprises?below=yes", VIEWER, VIEWER_PASSWORD);
+        assertThat(badFlag.statusCode()).isEqualTo(400);
+        assertThat(json(badFlag).path("error").asText()).isEqualTo("below \"yes\" is not true or false");
     }
 
     @Test
