@@ -65,6 +65,7 @@ public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
         registry.add("hub.security.users.guesser.roles", () -> "viewer");
         registry.add("hub.audit.key", () -> "cockpit-test-audit-key");
         registry.add("hub.monitoring.queue-depth-interval", () -> "1s");
+        registry.add("hub.quality.refresh-interval", () -> "1s"); // the hub_quality_* gauges follow quickly
         registry.add("hub.broker.max-delivery-attempts", () -> "2"); // a poison message is dead-lettered quickly
     }
 

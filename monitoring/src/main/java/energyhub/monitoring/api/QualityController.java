@@ -1,0 +1,274 @@
+package energyhub.monitoring.api;
+
+import energyhub.monitoring.AuditTrail;
+import energyhub.routing.quality.QualityLedger;
+import energyhub.routing.quality.QualityLedger.EnterpriseQuality;
+import energyhub.routing.quality.QualityLedger.ScheduleEntry;
+import energyhub.routing.quality.QualityLedger.SeriesQuality;
+import energyhub.standard.RecordValidator;
+import energyhub.standard.UnifiedSocialCreditCode;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.security.Principal;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The data-quality ledger for operators (docs/operator-api.md, "Data quality"): each enterprise's
+ * completeness of a month, its holes, completeness calendar, day-vs-month and supplier checks, the
+ * province's indicators (viewer), and the imported reporting schedule (operator, audited). JSON, or CSV
+ * with {@code format=csv} or {@code Accept: text/csv}. Months are {@code yyyy-MM}, China time; the
+ * current month when none is given.
+ */
+@RestController
+@RequestMapping(path = "/api/operator/quality", produces = {"application/json", "text/csv"})
+public class QualityController {
+
+    private static final Logger log = LoggerFactory.getLogger(QualityController.class);
+    private static final Pattern MONTH = Pattern.compile("[0-9]{4}-[0-9]{2}");
+    /** The largest schedule one PUT takes (about 700,000 lines). */
+    static final long MAX_SCHEDULE_BYTES = 32L * 1024 * 1024;
+    static final MediaType CSV = new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8);
+
+    private final QualityLedger ledger;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    public QualityController(QualityLedger ledger, AuditTrail audit, Clock clock) {
+        this.ledger = ledger;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Every enterprise's completeness of a month, lowest first; {@code below=true}: only those below threshold. */
+    @GetMapping("/enterprises")
+    public ResponseEntity<?> enterprises(@RequestParam(required = false) String month,
+            @RequestParam(required = false) String below, @RequestParam(required = false) String format,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        YearMonth m = month(month);
+        boolean onlyBelow = flag("below", below);
+        boolean asCsv = csv(format, accept);
+        List<EnterpriseQuality> list = ledger.enterprises(m).stream().filter(e -> !onlyBelow || e.belowThreshold())
+                .toList();
+        if (!asCsv) {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(list);
+        }
+        StringBuilder out = new StringBuilder("enterpriseCode,month,series,expected,received,completeness,late,"
+                + "superseded,suspect,belowThreshold\n");
+        for (EnterpriseQuality e : list) {
+            row(out, e.enterpriseCode(), e.month(), e.series(), e.expected(), e.received(), e.completeness(),
+                    e.late(), e.superseded(), e.suspect(), e.belowThreshold());
+        }
+        return csvBody(out, "quality-" + m + ".csv");
+    }
+
+    /**
+     * One enterprise's month: summary, series with their missing periods, calendar, day-vs-month and
+     * supplier checks; as CSV, its holes, one row per missing period.
+     */
+    @GetMapping("/enterprises/{enterpriseCode}")
+    public ResponseEntity<?> enterprise(@PathVariable String enterpriseCode,
+            @RequestParam(required = false) String month, @RequestParam(required = false) String format,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        String code = enterpriseCode(enterpriseCode);
+        YearMonth m = month(month);
+        boolean asCsv = csv(format, accept);
+        List<SeriesQuality> series = ledger.series(m, code);
+        if (asCsv) {
+            StringBuilder out = new StringBuilder("enterpriseCode,dataCode,statType,statDate\n");
+            for (SeriesQuality s : series) {
+                for (String period : s.missing()) {
+                    row(out, s.enterpriseCode(), s.dataCode(), s.statType(), period);
+                }
+            }
+            return csvBody(out, "holes-" + code + "-" + m + ".csv");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("summary", ledger.enterprise(m, code));
+        body.put("series", series);
+        body.put("calendar", ledger.calendar(m, code));
+        body.put("dayMonth", ledger.dayMonth(m, code));
+        body.put("supply", ledger.supply(m, code));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+
+    /** The province's indicators of a month (what the hub_quality_* gauges show for the current one). */
+    @GetMapping(path = "/province", produces = "application/json")
+    public QualityLedger.ProvinceQuality province(@RequestParam(required = false) String month) {
+        return ledger.province(month(month));
+    }
+
+    /** The imported schedule of one enterprise (empty: it is expected to report what it sent recently). */
+    @GetMapping("/schedule/{enterpriseCode}")
+    public ResponseEntity<?> schedule(@PathVariable String enterpriseCode,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        String code = enterpriseCode(enterpriseCode);
+        boolean asCsv = csv(format, accept);
+        List<ScheduleEntry> entries = ledger.schedule(code);
+        if (!asCsv) {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(entries);
+        }
+        StringBuilder out = new StringBuilder(ScheduleCsv.HEADER).append('\n');
+        entries.forEach(e -> row(out, e.enterpriseCode(), e.dataCode(), e.statType()));
+        return csvBody(out, "schedule-" + code + ".csv");
+    }
+
+    /**
+     * Imports a schedule (CSV {@code enterpriseCode,dataCode,statType}, header optional): every line is
+     * checked first, a bad one is answered 400 with its line and field and nothing is imported; then the
+     * schedule of each enterprise named is replaced by its lines (other enterprises keep theirs).
+     */
+    @PutMapping(path = "/schedule", consumes = {"text/csv", "text/plain"}, produces = "application/json")
+    public Map<String, Object> importSchedule(HttpServletRequest request, Principal who) throws IOException {
+        if (request.getContentLengthLong() > MAX_SCHEDULE_BYTES) {
+            throw new ScheduleCsv.TooLarge("the schedule has " + request.getContentLengthLong() + " bytes, at most "
+                    + MAX_SCHEDULE_BYTES + " are taken: send it in parts, each with all lines of the enterprises it "
+                    + "names (a PUT replaces the schedule of those enterprises only)");
+        }
+        List<ScheduleEntry> entries = ScheduleCsv.read(request.getInputStream(), MAX_SCHEDULE_BYTES);
+        long enterprises = entries.stream().map(ScheduleEntry::enterpriseCode).distinct().count();
+        ledger.importSchedule(entries);
+        audit.append(who.getName(), "QUALITY_SCHEDULE_IMPORTED", "dq_schedule", "OK",
+                entries.size() + " lines for " + enterprises + " enterprises");
+        log.info("{} imported a reporting schedule: {} lines for {} enterprises", who.getName(), entries.size(),
+                enterprises);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("lines", entries.size());
+        body.put("enterprises", enterprises);
+        return body;
+    }
+
+    /** Drops an enterprise's schedule: it is expected to report what it sent recently again. */
+    @DeleteMapping(path = "/schedule/{enterpriseCode}", produces = "application/json")
+    public Map<String, Object> clearSchedule(@PathVariable String enterpriseCode, Principal who) {
+        String code = enterpriseCode(enterpriseCode);
+        int removed = ledger.clearSchedule(code);
+        audit.append(who.getName(), "QUALITY_SCHEDULE_CLEARED", code, "OK", removed + " lines removed");
+        log.info("{} cleared the reporting schedule of {}: {} lines removed", who.getName(), code, removed);
+        return Map.of("enterpriseCode", code, "removed", removed);
+    }
+
+    // ------------------------------------------------------------------ input and output
+
+    /** {@code yyyy-MM}, or the current month in China time when absent. */
+    private YearMonth month(String month) {
+        if (month == null || month.isBlank()) {
+            return YearMonth.now(clock.withZone(RecordValidator.CHINA));
+        }
+        if (MONTH.matcher(month).matches()) {
+            try {
+                return YearMonth.parse(month);
+            } catch (java.time.DateTimeException e) {
+                // falls through to the answer below (e.g. 2026-13)
+            }
+        }
+        throw new IllegalArgumentException("month " + ScheduleCsv.shown(month) + " is not a month yyyy-MM, e.g. "
+                + YearMonth.now(clock.withZone(RecordValidator.CHINA)));
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value == null || value.isBlank() || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException(name + " " + ScheduleCsv.shown(value) + " is not true or false");
+    }
+
+    private static String enterpriseCode(String code) {
+        UnifiedSocialCreditCode.problem(code).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
+        return code;
+    }
+
+    private static boolean csv(String format, String accept) {
+        if (format != null && !format.isBlank()) {
+            if (format.equalsIgnoreCase("csv")) {
+                return true;
+            }
+            if (format.equalsIgnoreCase("json")) {
+                return false;
+            }
+            throw new IllegalArgumentException("format " + ScheduleCsv.shown(format) + " is not json or csv");
+        }
+        return accept != null && accept.contains("text/csv") && !accept.contains("application/json");
+    }
+
+    private static ResponseEntity<String> csvBody(StringBuilder out, String fileName) {
+        return ResponseEntity.ok().contentType(CSV)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"" + fileName + "\"")
+                .body(out.toString());
+    }
+
+    /** One CSV row; a cell with a comma, quote or line break is quoted (codes are checked, but be plain). */
+    private static void row(StringBuilder out, Object... cells) {
+        for (int i = 0; i < cells.length; i++) {
+            String c = String.valueOf(cells[i]);
+            if (i > 0) {
+                out.append(',');
+            }
+            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+                out.append('"').append(c.replace("\"", "\"\"")).append('"');
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('\n');
+    }
+
+    // ------------------------------------------------------------------ answers to bad input
+
+    @ExceptionHandler(ScheduleCsv.BadSchedule.class)
+    ResponseEntity<Map<String, Object>> badSchedule(ScheduleCsv.BadSchedule e, Principal who) {
+        log.info("schedule refused, nothing imported: {}", e.getMessage());
+        audit.append(who == null ? "anonymous" : who.getName(), "QUALITY_SCHEDULE_IMPORTED", "dq_schedule",
+                "FAILED", e.getMessage());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.getMessage() + "; nothing was imported");
+        if (e.line > 0) {
+            body.put("line", e.line);
+        }
+        if (e.field != null) {
+            body.put("field", e.field);
+        }
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+
+    @ExceptionHandler(ScheduleCsv.TooLarge.class)
+    ResponseEntity<Map<String, String>> tooLarge(ScheduleCsv.TooLarge e, Principal who) {
+        log.info("schedule refused, nothing imported: {}", e.getMessage());
+        audit.append(who == null ? "anonymous" : who.getName(), "QUALITY_SCHEDULE_IMPORTED", "dq_schedule",
+                "FAILED", e.getMessage());
+        return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", e.getMessage() + "; nothing was imported"));
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e, HttpServletRequest request) {
+        log.info("quality API: {} {} refused: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", String.valueOf(e.getMessage())));
+    }
+}
