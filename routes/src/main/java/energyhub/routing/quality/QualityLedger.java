@@ -99,25 +99,12 @@ public class QualityLedger {
                     }
                 });
         var rows = new ArrayList<>(tally.rows().entrySet());
-        // make every row exist, then lock them all in one order: two hubs staging at once merge, never overwrite
-        jdbc.batchUpdate("insert into dq_slots (enterprise_code, data_code, stat_type, month, supplier, slots, bits) "
-                + "values (?,?,?,?,?,?,'\\x'::bytea) on conflict do nothing", new BatchPreparedStatementSetter() {
-                    @Override
-                    public void setValues(PreparedStatement ps, int i) throws SQLException {
-                        var e = rows.get(i);
-                        setKey(ps, 1, e.getKey());
-                        ps.setInt(6, e.getValue().slots);
-                    }
-
-                    @Override
-                    public int getBatchSize() {
-                        return rows.size();
-                    }
-                });
-        Map<QualityTally.RowKey, Stored> stored = lock(rows.stream().map(Map.Entry::getKey).toList());
+        Map<QualityTally.RowKey, Stored> stored = claim(rows);
+        // each row is locked by this transaction now, so its ctid stays put until the commit: updating by ctid
+        // needs no index, and no plan can go wrong on a table whose statistics lag behind a bulk load
         jdbc.batchUpdate("update dq_slots set bits = ?, received = ?, vals = ?, uploads = ?, value_sum = ?, "
                 + "plant = plant or ?, late = late + ?, superseded = superseded + ?, suspect = suspect + ? "
-                + "where enterprise_code = ? and data_code = ? and stat_type = ? and month = ? and supplier = ?",
+                + "where ctid = ?::tid",
                 new BatchPreparedStatementSetter() {
                     @Override
                     public void setValues(PreparedStatement ps, int i) throws SQLException {
@@ -157,7 +144,7 @@ public class QualityLedger {
                         ps.setInt(7, add.late);
                         ps.setInt(8, add.superseded + again.cardinality());
                         ps.setInt(9, add.suspect);
-                        setKey(ps, 10, e.getKey());
+                        ps.setString(10, old.ctid);
                     }
 
                     @Override
@@ -168,44 +155,49 @@ public class QualityLedger {
         tally.clear();
     }
 
-    private record Stored(BitSet bits, String[] vals, String[] uploads) {
+    private record Stored(String ctid, BitSet bits, String[] vals, String[] uploads) {
     }
 
-    private Map<QualityTally.RowKey, Stored> lock(List<QualityTally.RowKey> keys) {
-        String[][] cols = new String[5][keys.size()];
-        for (int i = 0; i < keys.size(); i++) {
-            var k = keys.get(i);
+    /**
+     * Makes every row of the tally exist and locks them, in the tally's order (so two hubs staging the same
+     * enterprises at once merge, and never deadlock within one flush), in one statement: what is stored comes
+     * back with each row's ctid. The arbiter of ON CONFLICT is the primary key, whatever the planner thinks.
+     */
+    private Map<QualityTally.RowKey, Stored> claim(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows) {
+        String[][] cols = new String[6][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            var k = rows.get(i).getKey();
             cols[0][i] = k.enterpriseCode();
             cols[1][i] = k.dataCode();
             cols[2][i] = Integer.toString(k.statType());
             cols[3][i] = k.month().toString();
             cols[4][i] = Boolean.toString(k.supplier());
+            cols[5][i] = Integer.toString(rows.get(i).getValue().slots);
         }
         Map<QualityTally.RowKey, Stored> out = new HashMap<>();
         jdbc.query(con -> {
-            PreparedStatement ps = con.prepareStatement("select s.enterprise_code, s.data_code, s.stat_type, s.month, "
-                    + "s.supplier, s.bits, s.vals, s.uploads from dq_slots s join unnest(?::text[], ?::text[], "
-                    + "?::text[], ?::text[], ?::text[]) as k(e, c, t, m, s) on s.enterprise_code = k.e "
-                    + "and s.data_code = k.c and s.stat_type = k.t::smallint and s.month = k.m::date "
-                    + "and s.supplier = k.s::boolean order by 1, 2, 3, 4, 5 for update of s");
-            for (int c = 0; c < 5; c++) {
+            PreparedStatement ps = con.prepareStatement("insert into dq_slots (enterprise_code, data_code, stat_type, "
+                    + "month, supplier, slots, bits) select k.e, k.c, k.t::smallint, k.m::date, k.s::boolean, "
+                    + "k.n::integer, '\\x'::bytea from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                    + "?::text[]) with ordinality as k(e, c, t, m, s, n, o) order by k.o "
+                    + "on conflict (enterprise_code, data_code, stat_type, month, supplier) "
+                    + "do update set slots = excluded.slots "
+                    + "returning ctid::text, enterprise_code, data_code, stat_type, month, supplier, bits, vals, uploads");
+            for (int c = 0; c < cols.length; c++) {
                 ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
             }
             return ps;
         }, rs -> {
-            out.put(new QualityTally.RowKey(rs.getString(1), rs.getString(2), rs.getShort(3),
-                    rs.getDate(4).toLocalDate(), rs.getBoolean(5)),
-                    new Stored(BitSet.valueOf(rs.getBytes(6)), strings(rs.getArray(7)), strings(rs.getArray(8))));
+            out.put(new QualityTally.RowKey(rs.getString(2), rs.getString(3), rs.getShort(4),
+                    rs.getDate(5).toLocalDate(), rs.getBoolean(6)),
+                    new Stored(rs.getString(1), BitSet.valueOf(rs.getBytes(7)), strings(rs.getArray(8)),
+                            strings(rs.getArray(9))));
         });
+        if (out.size() != rows.size()) {
+            throw new IllegalStateException("data-quality ledger: " + rows.size() + " rows claimed, " + out.size()
+                    + " returned");
+        }
         return out;
-    }
-
-    private static void setKey(PreparedStatement ps, int at, QualityTally.RowKey k) throws SQLException {
-        ps.setString(at, k.enterpriseCode());
-        ps.setString(at + 1, k.dataCode());
-        ps.setShort(at + 2, (short) k.statType());
-        ps.setDate(at + 3, Date.valueOf(k.month()));
-        ps.setBoolean(at + 4, k.supplier());
     }
 
     private static String[] strings(Array a) throws SQLException {
