@@ -26,15 +26,17 @@ create table dq_slots (
     slots           integer  not null,                 -- periods in the row: 96 a day, a day each, or 1
     bits            bytea    not null,                 -- bit i set = period i received (java.util.BitSet order)
     received        integer  not null default 0,       -- bits set
-    vals            text[],                            -- statType 1 and 2: the value of each period (last writer wins)
-    uploads         text[],                            -- statType 1 and 2: the uploadDate of each value
+    vals            text,                              -- statType 1 and 2: the value of each period, comma-separated (last writer wins)
+    uploads         text,                              -- statType 1 and 2: the uploadDate of each value, comma-separated
     value_sum       numeric,                           -- sum of vals
     late            integer  not null default 0,       -- records whose uploadDate is after the period's deadline
     superseded      integer  not null default 0,       -- records received again for a period already received
     suspect         integer  not null default 0,       -- records the sender marked invalid (valid = 0)
     primary key (enterprise_code, data_code, stat_type, month, supplier)
 );
-create index dq_slots_month on dq_slots (month, stat_type);
+-- the province's month (indicators); it holds every key column, so whichever index a lookup by key takes
+-- (statistics lag behind a bulk load on a young table) finds its row without filtering
+create index dq_slots_month on dq_slots (month, stat_type, supplier, enterprise_code, data_code);
 
 -- the imported schedule: which data codes and statTypes an enterprise must report (docs/data-quality.md);
 -- an enterprise without rows here is expected to report every series it sent in the last N days

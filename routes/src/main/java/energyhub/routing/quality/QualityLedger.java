@@ -3,7 +3,6 @@ package energyhub.routing.quality;
 import energyhub.standard.RecordValidator;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.sql.Array;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -74,7 +73,7 @@ public class QualityLedger {
             return;
         }
         String kept = plainSender(sender);
-        var series = new ArrayList<>(tally.series().entrySet());
+        var series = tally.sortedSeries();
         jdbc.batchUpdate("insert into dq_series (enterprise_code, data_code, stat_type, first_period, last_period, "
                 + "sender, source) values (?,?,?,?,?,?,?) on conflict (enterprise_code, data_code, stat_type) do update "
                 + "set first_period = least(dq_series.first_period, excluded.first_period), "
@@ -98,10 +97,118 @@ public class QualityLedger {
                         return series.size();
                     }
                 });
-        var rows = new ArrayList<>(tally.rows().entrySet());
-        Map<QualityTally.RowKey, Stored> stored = claim(rows);
-        // each row is locked by this transaction now, so its ctid stays put until the commit: updating by ctid
-        // needs no index, and no plan can go wrong on a table whose statistics lag behind a bulk load
+        var rows = tally.sortedRows();
+        // rows new to the ledger are written whole by one statement; the others are merged below
+        Set<QualityTally.RowKey> inserted = insertNew(rows);
+        var existing = rows.stream().filter(e -> !inserted.contains(e.getKey())).toList();
+        if (!existing.isEmpty()) {
+            merge(existing);
+        }
+        tally.clear();
+    }
+
+    private record Stored(String ctid, BitSet bits, String[] vals, String[] uploads) {
+    }
+
+    /** The stored form of a row's values or uploadDates: one text, the periods' entries comma-separated. */
+    static String joined(String[] entries) {
+        if (entries == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(entries.length * 12);
+        for (int i = 0; i < entries.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            if (entries[i] != null) {
+                b.append(entries[i]);
+            }
+        }
+        return b.toString();
+    }
+
+    /** The entries of {@link #joined} text, {@code slots} of them, null where a period has none. */
+    static String[] split(String text, int slots) {
+        if (text == null) {
+            return null;
+        }
+        String[] out = new String[slots];
+        int at = 0;
+        for (int i = 0; i < slots && at <= text.length(); i++) {
+            int comma = text.indexOf(',', at);
+            int end = comma < 0 ? text.length() : comma;
+            out[i] = end > at ? text.substring(at, end) : null;
+            at = end + 1;
+        }
+        return out;
+    }
+
+    private static BigDecimal sum(String[] vals) {
+        if (vals == null) {
+            return null;
+        }
+        BigDecimal sum = BigDecimal.ZERO;
+        for (String v : vals) {
+            if (v != null) {
+                sum = sum.add(new BigDecimal(v));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Inserts, whole, the rows the ledger does not have yet (one statement, in the tally's order) and returns
+     * their keys; rows another transaction holds or has are left to {@link #merge}.
+     */
+    private Set<QualityTally.RowKey> insertNew(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows) {
+        int n = rows.size();
+        String[][] cols = new String[15][n];
+        for (int i = 0; i < n; i++) {
+            var k = rows.get(i).getKey();
+            QualityTally.Row r = rows.get(i).getValue();
+            cols[0][i] = k.enterpriseCode();
+            cols[1][i] = k.dataCode();
+            cols[2][i] = Integer.toString(k.statType());
+            cols[3][i] = k.month().toString();
+            cols[4][i] = Boolean.toString(k.supplier());
+            cols[5][i] = Integer.toString(r.slots);
+            cols[6][i] = java.util.HexFormat.of().formatHex(r.bits.toByteArray());
+            cols[7][i] = Integer.toString(r.bits.cardinality());
+            cols[8][i] = joined(r.values);
+            cols[9][i] = joined(r.uploads);
+            BigDecimal sum = sum(r.values);
+            cols[10][i] = sum == null ? null : sum.toPlainString();
+            cols[11][i] = Boolean.toString(r.plant);
+            cols[12][i] = Integer.toString(r.late);
+            cols[13][i] = Integer.toString(r.superseded);
+            cols[14][i] = Integer.toString(r.suspect);
+        }
+        Set<QualityTally.RowKey> out = new java.util.HashSet<>();
+        jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement("insert into dq_slots (enterprise_code, data_code, stat_type, "
+                    + "month, supplier, slots, bits, received, vals, uploads, value_sum, plant, late, superseded, suspect) "
+                    + "select k.e, k.c, k.t::smallint, k.m::date, k.s::boolean, k.n::integer, decode(k.b, 'hex'), "
+                    + "k.r::integer, k.v, k.u, k.vs::numeric, k.p::boolean, k.l::integer, k.sd::integer, k.sp::integer "
+                    + "from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                    + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
+                    + "with ordinality as k(e, c, t, m, s, n, b, r, v, u, vs, p, l, sd, sp, o) order by k.o "
+                    + "on conflict (enterprise_code, data_code, stat_type, month, supplier) do nothing "
+                    + "returning enterprise_code, data_code, stat_type, month, supplier");
+            for (int c = 0; c < cols.length; c++) {
+                ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
+            }
+            return ps;
+        }, rs -> {
+            out.add(new QualityTally.RowKey(rs.getString(1), rs.getString(2), rs.getShort(3),
+                    rs.getDate(4).toLocalDate(), rs.getBoolean(5)));
+        });
+        return out;
+    }
+
+    /** Adds a tally's rows to rows the ledger has: locked in the tally's order, merged, updated by ctid. */
+    private void merge(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows) {
+        Map<QualityTally.RowKey, Stored> stored = lock(rows);
+        // each row is locked by this transaction now, so its ctid stays put until the commit
         jdbc.batchUpdate("update dq_slots set bits = ?, received = ?, vals = ?, uploads = ?, value_sum = ?, "
                 + "plant = plant or ?, late = late + ?, superseded = superseded + ?, suspect = suspect + ? "
                 + "where ctid = ?::tid",
@@ -117,29 +224,21 @@ public class QualityLedger {
                         bits.or(add.bits);
                         String[] vals = null;
                         String[] uploads = null;
-                        BigDecimal sum = null;
                         if (add.values != null) {
-                            vals = old.vals != null && old.vals.length == add.slots ? old.vals : new String[add.slots];
-                            uploads = old.uploads != null && old.uploads.length == add.slots ? old.uploads
-                                    : new String[add.slots];
+                            vals = old.vals != null ? old.vals : new String[add.slots];
+                            uploads = old.uploads != null ? old.uploads : new String[add.slots];
                             for (int p = add.bits.nextSetBit(0); p >= 0; p = add.bits.nextSetBit(p + 1)) {
                                 if (uploads[p] == null || uploads[p].compareTo(add.uploads[p]) <= 0) {
                                     vals[p] = add.values[p];
                                     uploads[p] = add.uploads[p];
                                 }
                             }
-                            sum = BigDecimal.ZERO;
-                            for (String v : vals) {
-                                if (v != null) {
-                                    sum = sum.add(new BigDecimal(v));
-                                }
-                            }
                         }
                         ps.setBytes(1, bits.toByteArray());
                         ps.setInt(2, bits.cardinality());
-                        ps.setArray(3, vals == null ? null : ps.getConnection().createArrayOf("text", vals));
-                        ps.setArray(4, uploads == null ? null : ps.getConnection().createArrayOf("text", uploads));
-                        ps.setBigDecimal(5, sum);
+                        ps.setString(3, joined(vals));
+                        ps.setString(4, joined(uploads));
+                        ps.setBigDecimal(5, sum(vals));
                         ps.setBoolean(6, add.plant);
                         ps.setInt(7, add.late);
                         ps.setInt(8, add.superseded + again.cardinality());
@@ -152,19 +251,14 @@ public class QualityLedger {
                         return rows.size();
                     }
                 });
-        tally.clear();
-    }
-
-    private record Stored(String ctid, BitSet bits, String[] vals, String[] uploads) {
     }
 
     /**
-     * Makes every row of the tally exist and locks them, in the tally's order (so two hubs staging the same
-     * enterprises at once merge, and never deadlock within one flush), in one statement: what is stored comes
-     * back with each row's ctid. The arbiter of ON CONFLICT is the primary key, whatever the planner thinks.
+     * Locks rows the ledger has, in the tally's order, and reads them with their ctids. A row inserted by another
+     * transaction that has not committed yet is waited for (its insert holds the key).
      */
-    private Map<QualityTally.RowKey, Stored> claim(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows) {
-        String[][] cols = new String[6][rows.size()];
+    private Map<QualityTally.RowKey, Stored> lock(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows) {
+        String[][] cols = new String[5][rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             var k = rows.get(i).getKey();
             cols[0][i] = k.enterpriseCode();
@@ -172,36 +266,31 @@ public class QualityLedger {
             cols[2][i] = Integer.toString(k.statType());
             cols[3][i] = k.month().toString();
             cols[4][i] = Boolean.toString(k.supplier());
-            cols[5][i] = Integer.toString(rows.get(i).getValue().slots);
         }
         Map<QualityTally.RowKey, Stored> out = new HashMap<>();
         jdbc.query(con -> {
-            PreparedStatement ps = con.prepareStatement("insert into dq_slots (enterprise_code, data_code, stat_type, "
-                    + "month, supplier, slots, bits) select k.e, k.c, k.t::smallint, k.m::date, k.s::boolean, "
-                    + "k.n::integer, '\\x'::bytea from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                    + "?::text[]) with ordinality as k(e, c, t, m, s, n, o) order by k.o "
-                    + "on conflict (enterprise_code, data_code, stat_type, month, supplier) "
-                    + "do update set slots = excluded.slots "
-                    + "returning ctid::text, enterprise_code, data_code, stat_type, month, supplier, bits, vals, uploads");
+            PreparedStatement ps = con.prepareStatement("select s.ctid::text, s.enterprise_code, s.data_code, "
+                    + "s.stat_type, s.month, s.supplier, s.slots, s.bits, s.vals, s.uploads from unnest(?::text[], "
+                    + "?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as k(e, c, t, m, s, o) "
+                    + "join dq_slots s on s.enterprise_code = k.e and s.data_code = k.c and s.stat_type = k.t::smallint "
+                    + "and s.month = k.m::date and s.supplier = k.s::boolean order by k.o for update of s");
             for (int c = 0; c < cols.length; c++) {
                 ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
             }
             return ps;
         }, rs -> {
+            int slots = rs.getInt(7);
             out.put(new QualityTally.RowKey(rs.getString(2), rs.getString(3), rs.getShort(4),
                     rs.getDate(5).toLocalDate(), rs.getBoolean(6)),
-                    new Stored(rs.getString(1), BitSet.valueOf(rs.getBytes(7)), strings(rs.getArray(8)),
-                            strings(rs.getArray(9))));
+                    new Stored(rs.getString(1), BitSet.valueOf(rs.getBytes(8)), split(rs.getString(9), slots),
+                            split(rs.getString(10), slots)));
         });
         if (out.size() != rows.size()) {
-            throw new IllegalStateException("data-quality ledger: " + rows.size() + " rows claimed, " + out.size()
-                    + " returned");
+            // a row inserted by a transaction that then rolled back: this staging fails and is retried
+            throw new IllegalStateException("data-quality ledger: " + rows.size() + " rows to merge, " + out.size()
+                    + " found; the batch is staged again");
         }
         return out;
-    }
-
-    private static String[] strings(Array a) throws SQLException {
-        return a == null ? null : (String[]) a.getArray();
     }
 
     // ------------------------------------------------------------------ schedule
@@ -423,7 +512,7 @@ public class QualityLedger {
         if (enterpriseCode != null) {
             args.add(enterpriseCode);
         }
-        return jdbc.query("select d.enterprise_code, d.data_code, d.value_sum, d.received, m.vals[1]"
+        return jdbc.query("select d.enterprise_code, d.data_code, d.value_sum, d.received, m.vals"
                 + " from dq_slots d join dq_slots m on m.enterprise_code = d.enterprise_code"
                 + " and m.data_code = d.data_code and m.stat_type = 2 and m.month = d.month and not m.supplier"
                 + " where d.stat_type = 1 and not d.supplier and d.month = ?" + one + " order by 1, 2", (rs, n) -> {
@@ -450,12 +539,12 @@ public class QualityLedger {
         record Row(String enterprise, String energyType, int statType, boolean supplier, String[] vals) {
         }
         List<Row> rows = jdbc.query("select o.enterprise_code, substring(o.data_code from 11 for 4), o.stat_type,"
-                + " o.supplier, o.vals from dq_slots o where o.month = ? and o.stat_type in (1, 2)"
+                + " o.supplier, o.vals, o.slots from dq_slots o where o.month = ? and o.stat_type in (1, 2)"
                 + " and (o.supplier or o.plant) and exists (select 1 from dq_slots s where s.supplier"
                 + " and s.month = o.month and s.enterprise_code = o.enterprise_code and s.stat_type = o.stat_type"
                 + " and substring(s.data_code from 11 for 4) = substring(o.data_code from 11 for 4)" + one + ")"
                 + " order by 1, 2, 3", (rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getShort(3),
-                        rs.getBoolean(4), strings(rs.getArray(5))), args.toArray());
+                        rs.getBoolean(4), split(rs.getString(5), rs.getInt(6))), args.toArray());
         record Key(String enterprise, String energyType, int statType) {
         }
         Map<Key, BigDecimal[][]> sums = new LinkedHashMap<>();

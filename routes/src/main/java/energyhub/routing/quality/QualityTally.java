@@ -6,12 +6,13 @@ import java.time.LocalDateTime;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.HashMap;
+import java.util.List;
 
 /**
  * What one batch adds to the data-quality ledger, gathered in memory while the batch is staged and written
- * by {@link QualityLedger#flush} in the staging transaction. Rows are kept sorted, so every hub locks the
- * ledger's rows in the same order and two batches staged at once never deadlock.
+ * by {@link QualityLedger#flush} in the staging transaction. Rows are written sorted, so every hub locks the
+ * ledger's rows of one flush in the same order.
  */
 public final class QualityTally {
 
@@ -56,8 +57,8 @@ public final class QualityTally {
     }
 
     private final QualityProperties properties;
-    private final Map<RowKey, Row> rows = new TreeMap<>(ROW_ORDER);
-    private final Map<SeriesKey, Span> series = new TreeMap<>(SERIES_ORDER);
+    private final Map<RowKey, Row> rows = new HashMap<>();
+    private final Map<SeriesKey, Span> series = new HashMap<>();
 
     QualityTally(QualityProperties properties) {
         this.properties = properties;
@@ -115,6 +116,16 @@ public final class QualityTally {
 
     Map<SeriesKey, Span> series() {
         return series;
+    }
+
+    /** The rows in lock order. */
+    List<Map.Entry<RowKey, Row>> sortedRows() {
+        return rows.entrySet().stream().sorted(Map.Entry.comparingByKey(ROW_ORDER)).toList();
+    }
+
+    /** The series in lock order. */
+    List<Map.Entry<SeriesKey, Span>> sortedSeries() {
+        return series.entrySet().stream().sorted(Map.Entry.comparingByKey(SERIES_ORDER)).toList();
     }
 
     void clear() {

@@ -92,6 +92,17 @@ class QualityTallyTest {
     }
 
     @Test
+    void valuesAreStoredAsOneTextPerRow() {
+        String[] vals = {"1.5", null, "-2", null};
+        assertThat(QualityLedger.joined(vals)).isEqualTo("1.5,,-2,");
+        assertThat(QualityLedger.split("1.5,,-2,", 4)).containsExactly("1.5", null, "-2", null);
+        assertThat(QualityLedger.split("7", 1)).containsExactly("7");
+        assertThat(QualityLedger.split(",,", 3)).containsExactly(null, null, null);
+        assertThat(QualityLedger.joined(null)).isNull();
+        assertThat(QualityLedger.split(null, 3)).isNull();
+    }
+
+    @Test
     void deviationIsAgainstTheReference() {
         assertThat(QualityLedger.deviation(new java.math.BigDecimal("106"), new java.math.BigDecimal("100")))
                 .isEqualTo(6.0);
