@@ -1,9 +1,9 @@
 package energyhub.e2e.cockpit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import energyhub.e2e.support.FerryPackage;
+import energyhub.e2e.support.HeadlessChromium;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +17,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -33,35 +30,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class HawtioBrowserTest extends CockpitTest {
 
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String DRIVER = "/usr/bin/chromedriver";
-    /** target/screenshots; -Dhub.screenshots=../docs refreshes the pictures in the docs. */
-    private static final Path DOCS = Path.of(System.getProperty("user.dir"))
-            .resolve(System.getProperty("hub.screenshots", "target/screenshots")).normalize();
+    private static final Path DOCS = HeadlessChromium.SCREENSHOTS;
 
     private WebDriver browser;
     /** Everything the browser logged, saved when a step fails. */
     private final List<String> consoleLog = new java.util.ArrayList<>();
-    private Path profile;
 
     @BeforeEach
     void startBrowser() throws Exception {
-        boolean ci = System.getenv("CI") != null;
-        if (!ci) {
-            assumeTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(DRIVER)),
-                    "chromium and chromium-driver are not installed (.ci/run installs them)");
-        }
-        profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        // without the networking flags Chromium floods the closed network with refused connections
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1440,900", "--user-data-dir=" + profile);
-        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start("1440,900", true);
     }
 
     @AfterEach

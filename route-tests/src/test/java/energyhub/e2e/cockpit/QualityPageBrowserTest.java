@@ -1,18 +1,17 @@
 package energyhub.e2e.cockpit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import energyhub.e2e.support.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,9 +20,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -36,31 +32,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class QualityPageBrowserTest extends CockpitTest {
 
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String DRIVER = "/usr/bin/chromedriver";
-    private static final Path SHOTS = Path.of(System.getProperty("user.dir"))
-            .resolve(System.getProperty("hub.screenshots", "target/screenshots")).normalize();
+    private static final Path SHOTS = HeadlessChromium.SCREENSHOTS;
     private static final String ENTERPRISE = QualityMonth.enterprise("91330100QA1PAGE00");
     private static final Set<Integer> MISSING = IntStream.rangeClosed(10, 20).boxed().collect(Collectors.toSet());
 
     private WebDriver browser;
-    private Path profile;
 
     @BeforeEach
     void startBrowser() throws Exception {
-        if (System.getenv("CI") == null) {
-            assumeTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(DRIVER)),
-                    "chromium and chromium-driver are not installed (.ci/run installs them)");
-        }
-        profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1250", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start("1280,1250", false);
     }
 
     @AfterEach

@@ -161,16 +161,9 @@ public class QualityLedger {
      * their keys; rows another transaction holds or has are left to {@link #merge}.
      */
     private Set<QualityTally.RowKey> insertNew(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows) {
-        int n = rows.size();
-        String[][] cols = new String[15][n];
-        for (int i = 0; i < n; i++) {
-            var k = rows.get(i).getKey();
+        String[][] cols = keyColumns(rows, 15);
+        for (int i = 0; i < rows.size(); i++) {
             QualityTally.Row r = rows.get(i).getValue();
-            cols[0][i] = k.enterpriseCode();
-            cols[1][i] = k.dataCode();
-            cols[2][i] = Integer.toString(k.statType());
-            cols[3][i] = k.month().toString();
-            cols[4][i] = Boolean.toString(k.supplier());
             cols[5][i] = Integer.toString(r.slots);
             cols[6][i] = java.util.HexFormat.of().formatHex(r.bits.toByteArray());
             cols[7][i] = Integer.toString(r.bits.cardinality());
@@ -203,6 +196,20 @@ public class QualityLedger {
                     rs.getDate(4).toLocalDate(), rs.getBoolean(5)));
         });
         return out;
+    }
+
+    /** Columns for {@code unnest}: the rows' keys in the first five (as text), room for more after them. */
+    private static String[][] keyColumns(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows, int columns) {
+        String[][] cols = new String[columns][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            var k = rows.get(i).getKey();
+            cols[0][i] = k.enterpriseCode();
+            cols[1][i] = k.dataCode();
+            cols[2][i] = Integer.toString(k.statType());
+            cols[3][i] = k.month().toString();
+            cols[4][i] = Boolean.toString(k.supplier());
+        }
+        return cols;
     }
 
     /** Adds a tally's rows to rows the ledger has: locked in the tally's order, merged, updated by ctid. */
@@ -258,15 +265,7 @@ public class QualityLedger {
      * transaction that has not committed yet is waited for (its insert holds the key).
      */
     private Map<QualityTally.RowKey, Stored> lock(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows) {
-        String[][] cols = new String[5][rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            var k = rows.get(i).getKey();
-            cols[0][i] = k.enterpriseCode();
-            cols[1][i] = k.dataCode();
-            cols[2][i] = Integer.toString(k.statType());
-            cols[3][i] = k.month().toString();
-            cols[4][i] = Boolean.toString(k.supplier());
-        }
+        String[][] cols = keyColumns(rows, 5);
         Map<QualityTally.RowKey, Stored> out = new HashMap<>();
         jdbc.query(con -> {
             PreparedStatement ps = con.prepareStatement("select s.ctid::text, s.enterprise_code, s.data_code, "
