@@ -123,6 +123,7 @@ public class ResendRequests {
                 continue;
             }
             List<Line> lines = new ArrayList<>();
+            left += holes.beyond(); // the ledger lists at most resend-max-slots periods per recipient
             int budget = maxSlots;
             for (QualityLedger.SeriesQuality s : holes.series()) {
                 int take = Math.min(budget, s.missing().size());

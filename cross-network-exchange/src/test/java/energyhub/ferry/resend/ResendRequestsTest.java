@@ -181,6 +181,19 @@ class ResendRequestsTest {
     }
 
     @Test
+    void periodsTheLedgerLeftUnlistedAreCountedForTheNextRequest() throws Exception {
+        // the ledger lists at most resend-max-slots periods per recipient and counts the rest (beyond)
+        GivenLedger ledger = new GivenLedger(List.of(new Holes(A, List.of(
+                series(A, "0000000002330001", 1, A, "2026-11-25 00:00:00", "2026-11-26 00:00:00")), 7)));
+
+        ResendRequests.Summary summary = run(ledger, 2, c -> {
+        });
+
+        assertThat(summary.slots()).isEqualTo(2);
+        assertThat(summary.leftForNextRequest()).isEqualTo(7);
+    }
+
+    @Test
     void theDataFileIsCompleteUnderItsNameBeforeTheManifestIsWritten() throws Exception {
         GivenLedger ledger = new GivenLedger(List.of(new Holes(A, List.of(
                 series(A, "0000000002330001", 1, A, "2026-11-25 00:00:00")))));

@@ -612,7 +612,15 @@ public class QualityLedger {
     // ------------------------------------------------------------------ 补传 requests
 
     /** The holes of the last {@code resend-lookback-days} days, per recipient (the series' last ferry sender). */
-    public record Holes(String recipient, List<SeriesQuality> series) {
+    /**
+     * The holes to ask one recipient for: its series with their missing periods, at most
+     * {@code resend-max-slots} periods in all; {@code beyond} counts the missing periods left for a later request.
+     */
+    public record Holes(String recipient, List<SeriesQuality> series, int beyond) {
+        public Holes(String recipient, List<SeriesQuality> series) {
+            this(recipient, series, 0);
+        }
+
         public int slots() {
             return series.stream().mapToInt(s -> s.missing().size()).sum();
         }
@@ -620,31 +628,59 @@ public class QualityLedger {
 
     /**
      * The periods missing of the last {@code resend-lookback-days} days (due by now), grouped by the sender to
-     * ask; series whose sender is not known (TCP, suppliers, never sent) are under recipient null.
+     * ask; series whose sender is not known (TCP, suppliers, never sent) are under recipient null. At most
+     * {@code resend-max-slots} periods are listed per recipient (the rest are only counted), so a province
+     * of silent enterprises does not fill the heap with period names.
      */
     public List<Holes> holesToRequest() {
         LocalDateTime now = LocalDateTime.now(clock.withZone(RecordValidator.CHINA));
         LocalDateTime since = now.minusDays(properties.getResendLookbackDays());
-        String sinceWire = Periods.WIRE.format(since);
-        Map<String, Map<String, SeriesQuality>> byRecipient = new TreeMap<>(
+        int budget = Math.max(1, properties.getResendMaxSlots());
+        record Listing(Map<String, SeriesQuality> series, int[] counts) { // counts: listed, beyond
+        }
+        Map<String, Listing> byRecipient = new TreeMap<>(
                 java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()));
         for (YearMonth m = YearMonth.from(since); !m.isAfter(YearMonth.from(now)); m = m.plusMonths(1)) {
-            for (SeriesQuality s : series(m, null, true)) {
-                List<String> recent = s.missing().stream().filter(p -> p.compareTo(sinceWire) >= 0).toList();
-                if (recent.isEmpty()) {
+            LocalDate row = m.atDay(1);
+            for (Loaded s : load(m, null)) {
+                Listing listing = null;
+                List<String> recent = null;
+                int received = 0;
+                for (int i = s.from; i <= s.to; i++) {
+                    if (s.bits.get(i)) {
+                        received++;
+                        continue;
+                    }
+                    LocalDateTime start = Periods.start(s.statType, row, i);
+                    if (start.isBefore(since)) {
+                        continue;
+                    }
+                    if (listing == null) {
+                        listing = byRecipient.computeIfAbsent(s.sender, k -> new Listing(new LinkedHashMap<>(),
+                                new int[2]));
+                        recent = new ArrayList<>();
+                    }
+                    if (listing.counts()[0] < budget) {
+                        recent.add(Periods.WIRE.format(start));
+                        listing.counts()[0]++;
+                    } else {
+                        listing.counts()[1]++;
+                    }
+                }
+                if (recent == null || recent.isEmpty()) {
                     continue;
                 }
-                var series = byRecipient.computeIfAbsent(s.sender(), k -> new LinkedHashMap<>());
-                String key = s.enterpriseCode() + "/" + s.dataCode() + "/" + s.statType();
-                SeriesQuality before = series.get(key);
+                String key = s.enterpriseCode + "/" + s.dataCode + "/" + s.statType;
+                SeriesQuality before = listing.series().get(key);
                 List<String> periods = new ArrayList<>(before == null ? List.of() : before.missing());
                 periods.addAll(recent);
-                series.put(key, new SeriesQuality(s.enterpriseCode(), s.dataCode(), s.statType(), s.scheduled(),
-                        s.expected(), s.received(), s.late(), s.superseded(), s.suspect(), s.sender(), periods));
+                listing.series().put(key, new SeriesQuality(s.enterpriseCode, s.dataCode, s.statType, s.scheduled,
+                        Math.max(0, s.to - s.from + 1), received, s.late, s.superseded, s.suspect, s.sender,
+                        periods));
             }
         }
         List<Holes> out = new ArrayList<>();
-        byRecipient.forEach((r, s) -> out.add(new Holes(r, new ArrayList<>(s.values()))));
+        byRecipient.forEach((r, l) -> out.add(new Holes(r, new ArrayList<>(l.series().values()), l.counts()[1])));
         return out;
     }
 
