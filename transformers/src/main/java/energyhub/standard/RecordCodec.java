@@ -2,15 +2,18 @@ package energyhub.standard;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +33,6 @@ public final class RecordCodec {
 
     private final int maxLineChars;
     private final ObjectMapper mapper;
-    private final ObjectWriter writer;
 
     public RecordCodec() {
         this(DEFAULT_MAX_LINE_CHARS);
@@ -56,7 +58,6 @@ public final class RecordCodec {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
-        this.writer = mapper.writerFor(EnergyRecord.class);
     }
 
     public int maxLineChars() {
@@ -71,6 +72,10 @@ public final class RecordCodec {
         if (jsonLine.length() > maxLineChars) {
             return failed(new RecordError("", "LINE_TOO_LONG", "line " + RecordError.shown(jsonLine) + " has "
                     + jsonLine.length() + " characters, the limit is " + maxLineChars));
+        }
+        ParsedLine plain = parsePlain(jsonLine);
+        if (plain != null) {
+            return plain;
         }
         JsonNode node;
         try {
@@ -109,13 +114,90 @@ public final class RecordCodec {
                 values[6], values[7], values[8], values[9], values[10], values[11]), List.of());
     }
 
+    /**
+     * The common case, read token by token without building a tree: one object whose known fields are all
+     * strings, nothing after it. Anything else (bad JSON, a duplicate field, a value of another type, trailing
+     * tokens) returns null and is read again by the tree above, which gives every error its one wording.
+     */
+    private ParsedLine parsePlain(String jsonLine) {
+        String[] values = new String[EnergyRecord.FIELDS.size()];
+        try (JsonParser p = mapper.getFactory().createParser(jsonLine)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                if (t != JsonToken.FIELD_NAME) {
+                    return null;
+                }
+                int field = fieldIndex(p.currentName());
+                JsonToken value = p.nextToken();
+                if (field < 0) {
+                    p.skipChildren(); // an unknown field: ignored, as the tree reading ignores it
+                } else if (value == JsonToken.VALUE_STRING) {
+                    values[field] = p.getText();
+                } else {
+                    return null;
+                }
+            }
+            if (p.nextToken() != null) {
+                return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return new ParsedLine(new EnergyRecord(values[0], values[1], values[2], values[3], values[4], values[5],
+                values[6], values[7], values[8], values[9], values[10], values[11]), List.of());
+    }
+
+    /** The position of a wire field name in {@link EnergyRecord#FIELDS}, or -1. */
+    private static int fieldIndex(String name) {
+        return switch (name) {
+            case "enterpriseCode" -> 0;
+            case "regVersion" -> 1;
+            case "dicVersion" -> 2;
+            case "dataCode" -> 3;
+            case "dataValue" -> 4;
+            case "convertRation" -> 5;
+            case "valid" -> 6;
+            case "scope" -> 7;
+            case "inputType" -> 8;
+            case "statType" -> 9;
+            case "statDate" -> 10;
+            case "uploadDate" -> 11;
+            default -> -1;
+        };
+    }
+
     /** Compact JSON, fields in contract order, absent (null) fields omitted. */
     public String write(EnergyRecord record) {
         Objects.requireNonNull(record, "record");
-        try {
-            return writer.writeValueAsString(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a record", e); // only strings: cannot happen
+        // field by field through the mapper's own generator: the bytes databind would write (the same escaping,
+        // order and omissions), without its bean introspection per record
+        StringWriter out = new StringWriter(384);
+        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            field(g, "enterpriseCode", record.enterpriseCode());
+            field(g, "regVersion", record.regVersion());
+            field(g, "dicVersion", record.dicVersion());
+            field(g, "dataCode", record.dataCode());
+            field(g, "dataValue", record.dataValue());
+            field(g, "convertRation", record.convertRation());
+            field(g, "valid", record.valid());
+            field(g, "scope", record.scope());
+            field(g, "inputType", record.inputType());
+            field(g, "statType", record.statType());
+            field(g, "statDate", record.statDate());
+            field(g, "uploadDate", record.uploadDate());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a record", e); // only strings to a StringWriter
+        }
+        return out.toString();
+    }
+
+    private static void field(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
         }
     }
 

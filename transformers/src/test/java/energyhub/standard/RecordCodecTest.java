@@ -183,4 +183,34 @@ class RecordCodecTest {
         assertThat(changed).isEqualTo(Fixtures.with("convertRation", "4.04"));
         assertThat(CONTRACT_EXAMPLE.convertRation()).isEqualTo("1.229");
     }
+
+    @Test
+    void writesTheBytesDatabindWouldWrite() throws Exception {
+        var databind = codec.mapper().writerFor(EnergyRecord.class);
+        String[] tricky = {"plain", "quote \" and \\ back", "tab\tnew\nline\u0001", "中文 ✓ 😀", "</script>", ""};
+        for (String t : tricky) {
+            EnergyRecord r = new EnergyRecord(t, "1.0", null, t, "1.5", t, "1", null, "4", "1", t, "2026-11-24 01:10:05");
+            assertThat(codec.write(r)).isEqualTo(databind.writeValueAsString(r));
+            assertThat(codec.parse(codec.write(r)).record()).isEqualTo(r);
+        }
+        EnergyRecord empty = new EnergyRecord(null, null, null, null, null, null, null, null, null, null, null, null);
+        assertThat(codec.write(empty)).isEqualTo(databind.writeValueAsString(empty)).isEqualTo("{}");
+    }
+
+    @Test
+    void readsFieldsInAnyOrderAndSkipsUnknownOnesOfAnyShape() {
+        String shuffled = "{\"statType\":\"1\",\"x\":{\"a\":[1,{\"b\":null}]},\"enterpriseCode\":\"E\","
+                + "\"y\":[true,false],\"z\":3.5,\"dataValue\":\"1.5\"}";
+        ParsedLine parsed = codec.parse(shuffled);
+        assertThat(parsed.errors()).isEmpty();
+        assertThat(parsed.record()).isEqualTo(new EnergyRecord("E", null, null, null, "1.5", null, null, null, null,
+                "1", null, null));
+        // the same field twice, a known field of another type, and trailing tokens are errors, as always
+        assertThat(codec.parse("{\"dataValue\":\"1\",\"dataValue\":\"2\"}").errors())
+                .singleElement().satisfies(e -> assertThat(e.code()).isEqualTo("BAD_JSON"));
+        assertThat(codec.parse("{\"dataValue\":1}").errors())
+                .singleElement().satisfies(e -> assertThat(e.code()).isEqualTo("NOT_A_STRING"));
+        assertThat(codec.parse("{\"dataValue\":\"1\"} {}").errors())
+                .singleElement().satisfies(e -> assertThat(e.code()).isEqualTo("BAD_JSON"));
+    }
 }
