@@ -99,6 +99,7 @@ public class FerryInboxRoute extends RouteBuilder {
                     .when(method(lanes, "isBacklog"))
                         .threads().executorService(lanes.backlogLane()).callerRunsWhenRejected(false)
                             .id(routeId + "-backlog-lane")
+                        .bean(lanes, "started").id(routeId + "-backlog-started")
                     // threads has no block of its own: this end() leaves it for the when, the next one ends the choice
                     // (with one, what follows would be added to the when and a small package would do nothing)
                     .end()

@@ -17,6 +17,13 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * staged while another is being delivered. The lane has no queue: a manifest of a large package is left in
  * the inbox, unclaimed, while the lane is full ({@link #full}), so other hubs of a cluster can take it, and
  * one that loses a race for the last place is rolled back without a word and read on a later poll.
+ * <p>
+ * The inbox filter admits only as many large manifests as the lane has free places: one listing of the inbox
+ * sees every manifest of a backlog at once, and each one admitted beyond the free places would be claimed,
+ * refused by the lane and rolled back, its claim held for {@code hub.cluster.claim-release-delay}, so that
+ * the next packages could not be taken when a place became free (bench: a pair of packages took 1 s and
+ * the lane then stood idle for another second). An admitted manifest keeps its place until it starts on
+ * the lane ({@link #started}) or, when it never gets there (another hub claimed it), for two poll intervals.
  * Packages of one sender may so be answered out of order; the platforms order records by their
  * uploadDate (contracts section 1), not by arrival.
  */
@@ -26,11 +33,23 @@ public final class FerryLanes {
     private final Path inbox;
     private final long liveMaxBytes;
     private final ThreadPoolExecutor backlog;
+    /** Large manifests admitted by the filter and not yet started on the lane, with when the place lapses. */
+    private final java.util.Map<String, Long> admitted = new java.util.HashMap<>();
+    private final long admissionMillis;
+    /** Milliseconds of a monotonic clock (a test sets its own). */
+    private final java.util.function.LongSupplier millis;
 
     FerryLanes(CamelContext camel, String routeId, Path inbox, FerryProperties properties) {
+        this(camel, routeId, inbox, properties, () -> System.nanoTime() / 1_000_000);
+    }
+
+    FerryLanes(CamelContext camel, String routeId, Path inbox, FerryProperties properties,
+            java.util.function.LongSupplier millis) {
+        this.millis = millis;
         this.routeId = routeId;
         this.inbox = inbox;
         this.liveMaxBytes = properties.getLiveMaxBytes();
+        this.admissionMillis = Math.max(1000, 2 * properties.getPollInterval().toMillis());
         int n = Math.max(1, properties.getBacklogPackages());
         ThreadPoolProfile profile = new ThreadPoolProfile(routeId + "-backlog-lane");
         profile.setPoolSize(n);
@@ -60,9 +79,30 @@ public final class FerryLanes {
         }
     }
 
-    /** A backlog package while every place of the backlog lane is taken: left for a later poll. */
-    public boolean full(String manifestName) {
-        return backlog.getActiveCount() >= backlog.getMaximumPoolSize() && isBacklog(manifestName);
+    /**
+     * A backlog package while every place of the backlog lane is taken or promised to a manifest admitted
+     * before: left for a later poll. Otherwise the manifest is admitted and holds a place (the inbox filter).
+     */
+    public synchronized boolean full(String manifestName) {
+        if (!isBacklog(manifestName)) {
+            return false;
+        }
+        long now = millis.getAsLong();
+        admitted.values().removeIf(lapses -> lapses <= now);
+        if (admitted.containsKey(manifestName)) {
+            return false; // listed again before it started: still admitted
+        }
+        if (backlog.getActiveCount() + admitted.size() >= backlog.getMaximumPoolSize()) {
+            return true;
+        }
+        admitted.put(manifestName, now + admissionMillis);
+        return false;
+    }
+
+    /** A package has started on the backlog lane: its place is the lane's own now (the first step of the lane). */
+    public synchronized void started(@org.apache.camel.Header(org.apache.camel.Exchange.FILE_NAME_ONLY)
+            String manifestName) {
+        admitted.remove(manifestName);
     }
 
     @Override
