@@ -166,11 +166,14 @@ class TwoHubsSharedInboxTest {
                     .dropInto(inbox));
         }
 
-        // kill one hub mid-flow, while it is busy: both have answered packages, most are not answered yet
+        // kill one hub mid-flow, while it is busy: both have answered packages, most are not answered yet, and
+        // the victim is sending one right now (between two polls of the inbox it would have nothing in hand)
         String victim = "a";
         String survivor = victim.equals("a") ? "b" : "a";
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
-                .until(() -> filed(victim).size() >= 20 && filed(survivor).size() >= 20);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .until(() -> filed(victim).size() >= 20 && filed(survivor).size() >= 20
+                        && jdbc.queryForObject("select count(*) from delivery where status = 'SENDING' "
+                                + "and claimed_by = ?", Integer.class, "hub-" + victim) > 0);
         hubs.get(victim).kill();
         Timestamp killedAt = jdbc.queryForObject("select now()", Timestamp.class);
         List<Map<String, Object>> victimsDeliveries = jdbc.queryForList("select batch_pk, target from delivery "
