@@ -21,7 +21,7 @@ public class FerryProperties {
     /** Packages whose data file is larger than this go to the backlog lane; smaller ones are staged by the inbox's own thread. */
     private long liveMaxBytes = 1024 * 1024;
     /** Packages of the backlog lane staged and delivered at the same time, per local inbox. */
-    private int backlogPackages = 2;
+    private int backlogPackages = 3;
     /** A data file this long without its manifest (or a manifest without its data) is reported. */
     private Duration staleAfter = Duration.ofMinutes(30);
     /** How often the local inboxes are scanned for stale data files. */
