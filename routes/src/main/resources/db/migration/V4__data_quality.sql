@@ -34,9 +34,10 @@ create table dq_slots (
     suspect         integer  not null default 0,       -- records the sender marked invalid (valid = 0)
     primary key (enterprise_code, data_code, stat_type, month, supplier)
 );
--- the province's month (indicators); it holds every key column, so whichever index a lookup by key takes
--- (statistics lag behind a bulk load on a young table) finds its row without filtering
-create index dq_slots_month on dq_slots (month, stat_type, supplier, enterprise_code, data_code);
+-- the province's month of daily and monthly values (day-vs-month and supplier checks). Partial: a lookup by
+-- key (statType a parameter) can never take it, whatever the statistics of a young table say, and the
+-- real-time rows, most of the table, cost it nothing
+create index dq_slots_month on dq_slots (month) where stat_type in (1, 2);
 
 -- the imported schedule: which data codes and statTypes an enterprise must report (docs/data-quality.md);
 -- an enterprise without rows here is expected to report every series it sent in the last N days
