@@ -5,7 +5,6 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.sql.Date;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -177,8 +176,7 @@ public class QualityLedger {
             cols[14][i] = Integer.toString(r.suspect);
         }
         Set<QualityTally.RowKey> out = new java.util.HashSet<>();
-        jdbc.query(con -> {
-            PreparedStatement ps = con.prepareStatement("insert into dq_slots (enterprise_code, data_code, stat_type, "
+        unnest("insert into dq_slots (enterprise_code, data_code, stat_type, "
                     + "month, supplier, slots, bits, received, vals, uploads, value_sum, plant, late, superseded, suspect) "
                     + "select k.e, k.c, k.t::smallint, k.m::date, k.s::boolean, k.n::integer, decode(k.b, 'hex'), "
                     + "k.r::integer, k.v, k.u, k.vs::numeric, k.p::boolean, k.l::integer, k.sd::integer, k.sp::integer "
@@ -186,16 +184,22 @@ public class QualityLedger {
                     + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
                     + "with ordinality as k(e, c, t, m, s, n, b, r, v, u, vs, p, l, sd, sp, o) order by k.o "
                     + "on conflict (enterprise_code, data_code, stat_type, month, supplier) do nothing "
-                    + "returning enterprise_code, data_code, stat_type, month, supplier");
-            for (int c = 0; c < cols.length; c++) {
-                ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
-            }
-            return ps;
-        }, rs -> {
+                    + "returning enterprise_code, data_code, stat_type, month, supplier", cols, rs -> {
             out.add(new QualityTally.RowKey(rs.getString(1), rs.getString(2), rs.getShort(3),
                     rs.getDate(4).toLocalDate(), rs.getBoolean(5)));
         });
         return out;
+    }
+
+    /** Runs a statement whose parameters are the text[] columns of an {@code unnest}, one callback per row it returns. */
+    private void unnest(String sql, String[][] cols, org.springframework.jdbc.core.RowCallbackHandler rows) {
+        jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement(sql);
+            for (int c = 0; c < cols.length; c++) {
+                ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
+            }
+            return ps;
+        }, rows);
     }
 
     /** Columns for {@code unnest}: the rows' keys in the first five (as text), room for more after them. */
@@ -267,17 +271,11 @@ public class QualityLedger {
     private Map<QualityTally.RowKey, Stored> lock(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows) {
         String[][] cols = keyColumns(rows, 5);
         Map<QualityTally.RowKey, Stored> out = new HashMap<>();
-        jdbc.query(con -> {
-            PreparedStatement ps = con.prepareStatement("select s.ctid::text, s.enterprise_code, s.data_code, "
+        unnest("select s.ctid::text, s.enterprise_code, s.data_code, "
                     + "s.stat_type, s.month, s.supplier, s.slots, s.bits, s.vals, s.uploads from unnest(?::text[], "
                     + "?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as k(e, c, t, m, s, o) "
                     + "join dq_slots s on s.enterprise_code = k.e and s.data_code = k.c and s.stat_type = k.t::smallint "
-                    + "and s.month = k.m::date and s.supplier = k.s::boolean order by k.o for update of s");
-            for (int c = 0; c < cols.length; c++) {
-                ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
-            }
-            return ps;
-        }, rs -> {
+                    + "and s.month = k.m::date and s.supplier = k.s::boolean order by k.o for update of s", cols, rs -> {
             int slots = rs.getInt(7);
             out.put(new QualityTally.RowKey(rs.getString(2), rs.getString(3), rs.getShort(4),
                     rs.getDate(5).toLocalDate(), rs.getBoolean(6)),
@@ -696,6 +694,4 @@ public class QualityLedger {
                 + "from dq_resend_request order by id desc limit ?", limit);
     }
 
-    /** statTypes a month view covers. */
-    public static final Set<Integer> MONTH_STAT_TYPES = Set.of(0, 1, 2);
 }
