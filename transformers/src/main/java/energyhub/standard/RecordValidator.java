@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks a record against every rule of contracts §1 and reports all failures, each with a reason code.
@@ -35,10 +34,8 @@ public final class RecordValidator {
     static final int TYPE_END = 14;
     static final String COMPOSITE_TYPE = "0000";
 
-    private static final Pattern DATA_CODE = Pattern.compile("[0-9]{14,18}");
-    /** Shape check before parsing: the formatter alone would accept e.g. a signed or 5-digit year. */
-    private static final Pattern TIMESTAMP_SHAPE =
-            Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}");
+    static final int DATA_CODE_MIN_DIGITS = 14;
+    static final int DATA_CODE_MAX_DIGITS = 18;
     private static final Set<String> VALID_CODES = Set.of("0", "1");
     private static final Set<String> SCOPE_CODES = Set.of("1", "2", "3", "4");
     private static final Set<String> INPUT_TYPE_CODES = Set.of("1", "2", "3", "4", "5", "6", "7");
@@ -74,7 +71,7 @@ public final class RecordValidator {
         boolean dataCodeOk = false;
         if (isEmpty(r.dataCode())) {
             errors.add(missing("dataCode"));
-        } else if (!DATA_CODE.matcher(r.dataCode()).matches()) {
+        } else if (!isDataCode(r.dataCode())) {
             errors.add(new RecordError("dataCode", "BAD_FORMAT", "dataCode " + RecordError.shown(r.dataCode())
                     + " is not 14 to 18 digits"));
         } else {
@@ -187,7 +184,7 @@ public final class RecordValidator {
             return null;
         }
         try {
-            if (TIMESTAMP_SHAPE.matcher(value).matches()) {
+            if (isTimestampShape(value)) {
                 // the shape is checked: the fields are read by position (a DateTimeFormatter took 8 % of the
                 // hub's CPU); LocalDateTime.of is as strict as the STRICT formatter (no 2026-02-29, no 24:00:00)
                 return LocalDateTime.of(digits(value, 0, 4), digits(value, 5, 7), digits(value, 8, 10),
@@ -199,6 +196,22 @@ public final class RecordValidator {
         errors.add(new RecordError(field, "BAD_FORMAT", field + " " + RecordError.shown(value)
                 + " is not a real date and time in the form yyyy-MM-dd HH:mm:ss"));
         return null;
+    }
+
+    /** {@code [0-9]{14,18}}; the character checks here replaced regular expressions (5 % of the hub's CPU). */
+    static boolean isDataCode(String s) {
+        int n = s.length();
+        return n >= DATA_CODE_MIN_DIGITS && n <= DATA_CODE_MAX_DIGITS && Decimals.digits(s, 0, n);
+    }
+
+    /**
+     * {@code [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}}, checked before the fields are read by
+     * position: a formatter alone would accept e.g. a signed or 5-digit year.
+     */
+    static boolean isTimestampShape(String s) {
+        return s.length() == 19 && Decimals.digits(s, 0, 4) && s.charAt(4) == '-' && Decimals.digits(s, 5, 7)
+                && s.charAt(7) == '-' && Decimals.digits(s, 8, 10) && s.charAt(10) == ' ' && Decimals.digits(s, 11, 13)
+                && s.charAt(13) == ':' && Decimals.digits(s, 14, 16) && s.charAt(16) == ':' && Decimals.digits(s, 17, 19);
     }
 
     private static int digits(String s, int from, int to) {
