@@ -96,7 +96,7 @@ public class FerryPackages {
             return Optional.empty();
         }
         try {
-            new PackageReader(dataFile, properties).inspect(manifest);
+            new PackageReader(dataFile, properties).check(manifest); // the rest is checked as it is staged
         } catch (PackageProblem p) {
             return Optional.of(submission.rejected(p.field(), p.code(), dataName + ": " + p.getMessage()));
         }
@@ -144,7 +144,7 @@ public class FerryPackages {
         return new BatchSubmission(batchId, source, dataName, m == null ? null : m.digestAlgorithm(),
                 m == null ? null : m.digest(), m == null ? null : m.byteSize(),
                 m == null ? null : Math.toIntExact(m.recordCount()),
-                dataFile == null ? null : () -> new PackageReader(dataFile, properties).lines(),
+                dataFile == null ? null : () -> new PackageReader(dataFile, properties).lines(m),
                 ackEndpoint, ackName, null, m == null ? null : m.sender());
     }
 

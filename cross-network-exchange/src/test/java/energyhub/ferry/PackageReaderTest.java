@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import energyhub.routing.NumberedLine;
+import energyhub.routing.UnreadableBatchException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +29,8 @@ class PackageReaderTest {
         byte[] data = "\uFEFF{\"a\":\"1\"}\r\n\r\n{\"a\":\"2\"}\r\n   \r\n{\"a\":\"3\"}".getBytes(StandardCharsets.UTF_8);
         Path file = write("p.jsonl", data);
 
-        assertThat(new PackageReader(file, limits).inspect(manifest(data, 3))).isEqualTo(3);
-        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines()) {
+        assertThat(inspect(file, manifest(data, 3))).isEqualTo(3);
+        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines(manifest(data, 3))) {
             assertThat(lines.toList()).containsExactly(new NumberedLine(1, "{\"a\":\"1\"}"),
                     new NumberedLine(3, "{\"a\":\"2\"}"), new NumberedLine(5, "{\"a\":\"3\"}"));
         }
@@ -40,8 +41,8 @@ class PackageReaderTest {
         byte[] data = gzip("{\"a\":\"1\"}\n{\"a\":\"2\"}\n".getBytes(StandardCharsets.UTF_8));
         Path file = write("p.jsonl.gz", data);
 
-        assertThat(new PackageReader(file, limits).inspect(manifest(data, 2))).isEqualTo(2);
-        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines()) {
+        assertThat(inspect(file, manifest(data, 2))).isEqualTo(2);
+        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines(manifest(data, 2))) {
             assertThat(lines.map(NumberedLine::json).toList()).containsExactly("{\"a\":\"1\"}", "{\"a\":\"2\"}");
         }
     }
@@ -58,6 +59,23 @@ class PackageReaderTest {
                 "sha256", "DIGEST_MISMATCH");
         assertProblem(file, new FerryManifest("b", null, null, null, 2L, (long) data.length, good.sha256(), null, null),
                 "recordCount", "TRUNCATED");
+    }
+
+    @Test
+    void theRecordsComeFirstAndAMismatchEndsTheStreamNamingTheFile() throws Exception {
+        // one pass: the records are handed out as they are read, the digest is only known at the end, so
+        // the routing core stages them and then rolls them back (BatchStager)
+        byte[] data = "{\"a\":\"1\"}\n{\"a\":\"2\"}\n".getBytes(StandardCharsets.UTF_8);
+        Path file = write("p.jsonl", data);
+        FerryManifest wrong = new FerryManifest("b", null, null, null, 2L, (long) data.length, "cd".repeat(32), null, null);
+        List<String> seen = new java.util.ArrayList<>();
+        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines(wrong)) {
+            assertThatThrownBy(() -> lines.forEach(l -> seen.add(l.json())))
+                    .isInstanceOf(UnreadableBatchException.class)
+                    .hasMessageStartingWith("p.jsonl: SHA-256 of the data file is ")
+                    .hasMessageEndingWith("the manifest says " + "cd".repeat(32));
+        }
+        assertThat(seen).containsExactly("{\"a\":\"1\"}", "{\"a\":\"2\"}");
     }
 
     @Test
@@ -92,8 +110,8 @@ class PackageReaderTest {
         byte[] data = "{\"a\":\"1\",\r\"b\":\"2\"}\n{\"a\":\"3\"}\r\n".getBytes(StandardCharsets.UTF_8);
         Path file = write("p.jsonl", data);
 
-        assertThat(new PackageReader(file, limits).inspect(manifest(data, 2))).isEqualTo(2);
-        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines()) {
+        assertThat(inspect(file, manifest(data, 2))).isEqualTo(2);
+        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines(manifest(data, 2))) {
             assertThat(lines.toList()).containsExactly(new NumberedLine(1, "{\"a\":\"1\",\r\"b\":\"2\"}"),
                     new NumberedLine(2, "{\"a\":\"3\"}"));
         }
@@ -105,7 +123,7 @@ class PackageReaderTest {
         String longLine = "{\"a\":\"" + "x".repeat(16384 - 8) + "\"}";
         assertThat(longLine).hasSize(16384);
         byte[] data = (longLine + "\r\n").getBytes(StandardCharsets.UTF_8);
-        assertThat(new PackageReader(write("p.jsonl", data), limits).inspect(manifest(data, 1))).isEqualTo(1);
+        assertThat(inspect(write("p.jsonl", data), manifest(data, 1))).isEqualTo(1);
         byte[] tooLong = ("{\"a\":\"" + "x".repeat(16384 - 7) + "\"}\n").getBytes(StandardCharsets.UTF_8);
         assertProblemMessage(write("q.jsonl", tooLong), manifest(tooLong, 1), "LINE_TOO_LONG", "16384");
         // and the record codec of the hub is built with the same limit (RoutingConfiguration)
@@ -139,16 +157,36 @@ class PackageReaderTest {
     }
 
     private void assertProblem(Path file, FerryManifest m, String field, String code) {
-        assertThatThrownBy(() -> new PackageReader(file, limits).inspect(m)).isInstanceOf(PackageProblem.class)
-                .satisfies(e -> {
-                    assertThat(((PackageProblem) e).field()).isEqualTo(field);
-                    assertThat(((PackageProblem) e).code()).isEqualTo(code);
-                });
+        assertThatThrownBy(() -> inspect(file, m)).satisfies(e -> {
+            assertThat(field(e)).isEqualTo(field);
+            assertThat(code(e)).isEqualTo(code);
+        });
     }
 
     private void assertProblemMessage(Path file, FerryManifest m, String code, String text) {
-        assertThatThrownBy(() -> new PackageReader(file, limits).inspect(m)).isInstanceOf(PackageProblem.class)
-                .hasMessageContaining(text).satisfies(e -> assertThat(((PackageProblem) e).code()).isEqualTo(code));
+        assertThatThrownBy(() -> inspect(file, m)).hasMessageContaining(text)
+                .satisfies(e -> assertThat(code(e)).isEqualTo(code));
+    }
+
+    /**
+     * What the ferry does with a package: the checks before reading (a {@link PackageProblem}), then one
+     * pass over the records that checks the rest (an {@link UnreadableBatchException} at the end or at the
+     * first bad line); returns the number of records read.
+     */
+    private long inspect(Path file, FerryManifest m) throws Exception {
+        PackageReader reader = new PackageReader(file, limits);
+        reader.check(m);
+        try (Stream<NumberedLine> lines = reader.lines(m)) {
+            return lines.count();
+        }
+    }
+
+    private static String field(Throwable e) {
+        return e instanceof PackageProblem p ? p.field() : ((UnreadableBatchException) e).field();
+    }
+
+    private static String code(Throwable e) {
+        return e instanceof PackageProblem p ? p.code() : ((UnreadableBatchException) e).code();
     }
 
     private Path write(String name, byte[] data) throws Exception {

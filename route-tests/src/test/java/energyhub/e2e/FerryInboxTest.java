@@ -143,6 +143,12 @@ class FerryInboxTest extends HubTest {
         assertThat(batch).containsEntry("status", "REJECTED");
         assertThat((String) batch.get("reason")).startsWith("DIGEST_MISMATCH");
         assertThat(ledger.deliveries((Long) batch.get("id"))).isEmpty();
+        // the package is checked in the same pass as it is staged: what was staged before the digest was
+        // known is rolled back, chunks included, and the rejection is the batch's only row
+        assertThat(ledger.batches(pkg.batchId())).hasSize(1);
+        assertThat(ledger.jdbc().queryForObject("select count(*) from chunk where batch_pk = ?", Long.class,
+                batch.get("id"))).isZero();
+        assertThat(batch).containsEntry("received", 0).containsEntry("accepted", 0);
     }
 
     @Test

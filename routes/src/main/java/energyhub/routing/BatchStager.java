@@ -22,8 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Validates a batch and stages it in the ledger in one database transaction: the batch row,
  * its record errors, its chunks and one pending delivery per target. Either all of it is
  * committed or none, so a crash before the commit leaves the package to be read again, and
- * a crash after it leaves the deliveries to be finished. The data-quality ledger is fed in the same
- * transaction, so it counts exactly what is delivered.
+ * a crash after it leaves the deliveries to be finished. A batch found unreadable while it is read
+ * ({@link UnreadableBatchException}) is rolled back and recorded REJECTED instead. The data-quality
+ * ledger is fed in the same transaction, so it counts exactly what is delivered.
  */
 @Component
 public class BatchStager {
@@ -56,6 +57,15 @@ public class BatchStager {
      * judged again against what that hub staged: a re-read of the same package (RESUMED) or a duplicate.
      */
     public IntakeOutcome stage(BatchSubmission submission) {
+        try {
+            return stageChecked(submission);
+        } catch (UnreadableBatchException e) {
+            // found while reading (digest, count, encoding, size): what was staged of it is rolled back
+            return stageChecked(submission.rejected(e.field(), e.code(), e.getMessage()));
+        }
+    }
+
+    private IntakeOutcome stageChecked(BatchSubmission submission) {
         try {
             return tx.execute(status -> stageInTransaction(submission));
         } catch (DuplicateKeyException e) {
