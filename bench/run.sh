@@ -54,6 +54,10 @@ mkdir -p "$RUN"
 : > "$RESULTS"
 T_START=$(date +%s)
 say() { echo "[$(date -u +%H:%M:%S) +$(( $(date +%s) - T_START ))s] $*" >&2; }
+# every timed part starts once the previous part's writes have reached the disk: the page cache of a
+# broker journal flushed in the background would otherwise slow the next part down (seen: a hub run right
+# after the ceiling 10-20 % slower than one on its own)
+settle() { sync; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 get() { sed -n "s/^$1=//p" "$RESULTS" | tail -1; }
 put() { echo "$1=$2" >> "$RESULTS"; }
@@ -102,6 +106,7 @@ await_line() { # FILE KEY PID
 # ---------------------------------------------------------------- 3. raw pipeline ceiling
 run_ceiling() { # LABEL VERIFY(yes|no): prints LABEL.records/seconds/rate
   local label=$1
+  settle
   say "$label: $BACKLOG_RECORDS records, parse + chunk + transacted persistent sends to both queues"
   PORT=$(free_port)
   "${TOOL[@]}" -Xmx1g energyhub.bench.Ceiling "$BACKLOG" "$RUN/$label-broker" "$PORT" \
@@ -125,6 +130,7 @@ if wants naive; then
   head -n "$NAIVE_SAMPLE" "$(head -1 "$RUN/backlog-files.txt")" > "$RUN/naive-sample.jsonl"
   SAMPLE=$(wc -l < "$RUN/naive-sample.jsonl")
   echo "$RUN/naive-sample.jsonl" > "$RUN/naive-files.txt"
+  settle
   say "naive: file → split → multicast to two persistent queues, on a sample of $SAMPLE records"
   PORT=$(free_port)
   "${TOOL[@]}" -Xmx512m energyhub.bench.Naive "$RUN/naive-inbox" "$RUN/naive-broker" "$PORT" "$SAMPLE" \
@@ -164,6 +170,7 @@ run_hub() { # LABEL [extra hub args...]: backlog with the live probe, then verif
   local label=$1; shift
   local dir=$RUN/$label/data
   mkdir -p "$dir"
+  settle
   say "$label: starting the hub (dev profile${HUB_ARGS:+, HUB_ARGS=$HUB_ARGS}${*:+, $*})"
   start_hub "$label" "$dir" 1g "$@" || { put "$label.ok" false; return; }
   say "$label: ready in ${HUB_READY_S}s; landing $PACKAGES packages ($BACKLOG_RECORDS records), one live package a second"
@@ -207,6 +214,7 @@ if wants big; then
   put big.mib $(( $(stat -c %s "$BIG_DIR"/*.jsonl) / 1048576 ))
   dir=$RUN/big/data; mkdir -p "$dir"
   # the hub refuses data files over hub.ferry.max-package-bytes (512 MiB by default): raised for this package
+  settle
   say "big: one package of $BIG_RECORDS records ($(get big.mib) MiB) through the hub with -Xmx256m"
   if start_hub big "$dir" 256m --hub.ferry.max-package-bytes=4294967296; then
     "${TOOL[@]}" energyhub.bench.Ferry big "$dir" "$BIG_DIR" "" 3600 >> "$RESULTS" 2> "$RUN/ferry-big.log" \
@@ -220,6 +228,7 @@ fi
 
 # ---------------------------------------------------------------- 9. start-up time
 if wants startup; then
+  settle
   fresh=(); again=()
   for i in 1 2 3; do
     dir=$RUN/startup-$i/data; mkdir -p "$dir"

@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.io.Reader;
 
 /**
- * Splits decoded text into lines the one way both passes over a data file use (the counting pass of
- * {@link PackageReader#inspect} and the reading pass of {@link PackageReader#lines}), so they can
- * never disagree on the records: a line ends only at {@code \n}; a {@code \r} right before it is
+ * Splits decoded text into lines, the one way the ferry reads records ({@link PackageReader#lines}):
+ * a line ends only at {@code \n}; a {@code \r} right before it is
  * dropped (CRLF files); a lone {@code \r} anywhere else is a character of the line (a record holding
  * one then passes or fails JSON on its own merits: between tokens it is whitespace, inside a string
  * it is an unescaped control character and the record is BAD_JSON). A BOM at the very start is
@@ -16,7 +15,7 @@ final class LineSplitter {
 
     private final Reader in;
     private final int maxLineChars;
-    private final char[] buffer = new char[8192];
+    private final char[] buffer = new char[65536];
     private int pos;
     private int end;
     private int number;
@@ -64,6 +63,9 @@ final class LineSplitter {
             while (pos < end && buffer[pos] != '\n') {
                 pos++;
             }
+            if (pos < end && line.length() == 0) {
+                return whole(from); // the most common case: the whole line is in the buffer, copied once
+            }
             if (pos > from) {
                 any = true;
                 // one more than the limit may be held: a CR that turns out to end a CRLF line is dropped
@@ -78,6 +80,18 @@ final class LineSplitter {
                 return finish();
             }
         }
+    }
+
+    /** The line from {@code from} to the line end at {@code pos}, which it steps over. */
+    private String whole(int from) throws LineTooLong {
+        int to = pos++;
+        if (to > from && buffer[to - 1] == '\r') {
+            to--;
+        }
+        if (to - from > maxLineChars) {
+            throw new LineTooLong(number, maxLineChars);
+        }
+        return new String(buffer, from, to - from);
     }
 
     private String finish() throws LineTooLong {

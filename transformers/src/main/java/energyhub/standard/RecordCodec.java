@@ -7,13 +7,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -173,26 +174,33 @@ public final class RecordCodec {
         Objects.requireNonNull(record, "record");
         // field by field through the mapper's own generator: the bytes databind would write (the same escaping,
         // order and omissions), without its bean introspection per record
-        StringWriter out = new StringWriter(384);
-        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            field(g, "enterpriseCode", record.enterpriseCode());
-            field(g, "regVersion", record.regVersion());
-            field(g, "dicVersion", record.dicVersion());
-            field(g, "dataCode", record.dataCode());
-            field(g, "dataValue", record.dataValue());
-            field(g, "convertRation", record.convertRation());
-            field(g, "valid", record.valid());
-            field(g, "scope", record.scope());
-            field(g, "inputType", record.inputType());
-            field(g, "statType", record.statType());
-            field(g, "statDate", record.statDate());
-            field(g, "uploadDate", record.uploadDate());
-            g.writeEndObject();
+        // into the writer writeValueAsString uses: pooled buffers instead of a StringWriter's synchronized StringBuffer
+        JsonFactory factory = mapper.getFactory();
+        BufferRecycler recycler = factory._getBufferRecycler();
+        try {
+            SegmentedStringWriter out = new SegmentedStringWriter(recycler);
+            try (JsonGenerator g = factory.createGenerator(out)) {
+                g.writeStartObject();
+                field(g, "enterpriseCode", record.enterpriseCode());
+                field(g, "regVersion", record.regVersion());
+                field(g, "dicVersion", record.dicVersion());
+                field(g, "dataCode", record.dataCode());
+                field(g, "dataValue", record.dataValue());
+                field(g, "convertRation", record.convertRation());
+                field(g, "valid", record.valid());
+                field(g, "scope", record.scope());
+                field(g, "inputType", record.inputType());
+                field(g, "statType", record.statType());
+                field(g, "statDate", record.statDate());
+                field(g, "uploadDate", record.uploadDate());
+                g.writeEndObject();
+            }
+            return out.getAndClear();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write a record", e); // only strings to a StringWriter
+            throw new IllegalStateException("cannot write a record", e); // only strings, written into memory
+        } finally {
+            recycler.releaseToPool();
         }
-        return out.toString();
     }
 
     private static void field(JsonGenerator g, String name, String value) throws IOException {
