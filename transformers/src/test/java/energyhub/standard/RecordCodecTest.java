@@ -185,6 +185,68 @@ class RecordCodecTest {
     }
 
     @Test
+    void theHandReadLinesGiveWhatJacksonGives() {
+        // parse() reads the commonest shape by hand and leaves every other line to Jackson: on lines written
+        // canonically and then damaged in the ways senders and attackers damage them, both must agree
+        java.util.Random random = new java.util.Random(11);
+        String[] pieces = {"a", "9", "-", " ", ":", ",", "{", "}", "\u00e9", "中", "\"", "\\", "\\\"", "\\u0041", "\t"};
+        String[] damage = {" ", "\"", ",", ":", "}", "{", "\\", "\"x\":\"1\",", "\"dataValue\":\"2\",", "null", "\u0001",
+                "\"scope\":1,", "[", "]", "\uFEFF", "\"statType\":", "\"enterpriseCode\""};
+        int simple = 0;
+        for (int n = 0; n < 100_000; n++) {
+            String[] v = new String[12];
+            for (int f = 0; f < v.length; f++) {
+                if (random.nextInt(6) > 0) {
+                    StringBuilder b = new StringBuilder();
+                    for (int i = random.nextInt(6); i > 0; i--) {
+                        b.append(pieces[random.nextInt(n % 5 == 0 ? pieces.length : 10)]);
+                    }
+                    v[f] = b.toString();
+                }
+            }
+            String line = codec.write(new EnergyRecord(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
+                    v[10], v[11]));
+            for (int d = n % 3 == 0 ? random.nextInt(3) : 0; d > 0; d--) {
+                int at = random.nextInt(line.length() + 1);
+                line = random.nextBoolean() || line.isEmpty() ? line.substring(0, at) + damage[random.nextInt(damage.length)]
+                        + line.substring(at) : line.substring(0, at) + line.substring(Math.min(line.length(), at + 1));
+            }
+            if (RecordCodec.parseSimple(line) != null) {
+                simple++;
+            }
+            assertThat(codec.parse(line)).as("line %s", line).isEqualTo(codec.parseWithJackson(line));
+        }
+        assertThat(simple).as("lines read by hand").isGreaterThan(50_000);
+    }
+
+    @Test
+    void theDirectWriteIsDatabindsOnRandomRecords() throws Exception {
+        // write() appends values with nothing to escape directly and leaves the rest to Jackson: both paths
+        // must give databind's characters, whatever the values hold
+        var databind = codec.mapper().writerFor(EnergyRecord.class);
+        java.util.Random random = new java.util.Random(5);
+        String[] pieces = {"a", "Z", "0", "9", "-", ".", ":", " ", "/", "<", "\u007f", "\u00e9", "中", "\u2028",
+                "\ud83d\ude00", "\"", "\\", "\t", "\n", "\u0001", "\u001f"};
+        for (int n = 0; n < 100_000; n++) {
+            String[] v = new String[12];
+            for (int f = 0; f < v.length; f++) {
+                int len = random.nextInt(8) - 1; // -1: the field is absent
+                if (len >= 0) {
+                    StringBuilder b = new StringBuilder();
+                    // most records have nothing to escape, as in real data; some have
+                    int alphabet = n % 4 == 0 ? pieces.length : 15;
+                    for (int i = 0; i < len; i++) {
+                        b.append(pieces[random.nextInt(alphabet)]);
+                    }
+                    v[f] = b.toString();
+                }
+            }
+            EnergyRecord r = new EnergyRecord(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+            assertThat(codec.write(r)).isEqualTo(databind.writeValueAsString(r));
+        }
+    }
+
+    @Test
     void writesTheBytesDatabindWouldWrite() throws Exception {
         var databind = codec.mapper().writerFor(EnergyRecord.class);
         String[] tricky = {"plain", "quote \" and \\ back", "tab\tnew\nline\u0001", "中文 ✓ 😀", "</script>", ""};
