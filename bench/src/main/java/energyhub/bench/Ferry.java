@@ -65,6 +65,7 @@ public final class Ferry {
         long[] backlogAck = new long[backlog.size()];
         long[] liveLanded = new long[live.size()];
         long[] liveAck = new long[live.size()];
+        java.time.Instant[] liveLandedAt = new java.time.Instant[live.size()];
         int liveSent = 0;
         long nextLive = start + 1_000_000_000L;
         int backlogDone = 0;
@@ -82,6 +83,7 @@ public final class Ferry {
                         StandardCopyOption.ATOMIC_MOVE);
                 Files.move(staging.resolve(p.manifest().getFileName()), inbox.resolve(p.manifest().getFileName()),
                         StandardCopyOption.ATOMIC_MOVE);
+                liveLandedAt[liveSent] = java.time.Instant.now();
                 liveLanded[liveSent++] = System.nanoTime();
                 landed.add(p.data());
                 nextLive += 1_000_000_000L;
@@ -139,6 +141,9 @@ public final class Ferry {
                 }
                 if (liveAck[i] != 0) {
                     latencies.add((liveAck[i] - liveLanded[i]) / 1e6);
+                    // one line per live package, to match with the hub's log and ledger when the tail is studied
+                    System.err.printf("%s: live %s landed %s, ACK file after %.0f ms%n", label,
+                            live.get(i).data().getFileName(), liveLandedAt[i], (liveAck[i] - liveLanded[i]) / 1e6);
                 }
                 ok &= a != null && a.path("status").asText().equals("ACCEPTED");
             }
