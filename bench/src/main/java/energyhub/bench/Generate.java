@@ -144,8 +144,7 @@ public final class Generate {
         String[] f = {enterprises[e], "1.0", "1.0", DATA_CODES[code], value, RATIOS[code], "1",
             String.valueOf(1 + random.nextInt(4)), String.valueOf(1 + random.nextInt(5)), "1", statDate, uploadDate};
         if (check && (c < 50 || random.nextInt(64) == 0)) {
-            Validation v = validator.validate(new EnergyRecord(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8],
-                    f[9], f[10], f[11]));
+            Validation v = validator.validate(EnergyRecord.of(f));
             if (!v.errors().isEmpty()) {
                 throw new IllegalStateException("generated an invalid record " + String.join(",", f) + ": "
                         + v.errors());

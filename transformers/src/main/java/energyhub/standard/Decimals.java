@@ -42,7 +42,7 @@ final class Decimals {
     }
 
     /** Whether the text is all ASCII digits from {@code from} (inclusive) to {@code to} (exclusive). */
-    static boolean digits(String s, int from, int to) {
+    static boolean allDigits(String s, int from, int to) {
         for (int i = from; i < to; i++) {
             if (!isDigit(s.charAt(i))) {
                 return false;

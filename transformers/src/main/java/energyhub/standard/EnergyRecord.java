@@ -26,6 +26,34 @@ public record EnergyRecord(String enterpriseCode, String regVersion, String dicV
                 valid, scope, inputType, statType, statDate, uploadDate);
     }
 
+    /** The record of these values, in the order of {@link #FIELDS}. */
+    public static EnergyRecord of(String[] values) {
+        if (values.length != FIELDS.size()) {
+            throw new IllegalArgumentException(values.length + " values for " + FIELDS.size() + " fields");
+        }
+        return new EnergyRecord(values[0], values[1], values[2], values[3], values[4], values[5], values[6],
+                values[7], values[8], values[9], values[10], values[11]);
+    }
+
+    /** The value of the field at this position of {@link #FIELDS}. */
+    public String value(int field) {
+        return switch (field) {
+            case 0 -> enterpriseCode;
+            case 1 -> regVersion;
+            case 2 -> dicVersion;
+            case 3 -> dataCode;
+            case 4 -> dataValue;
+            case 5 -> convertRation;
+            case 6 -> valid;
+            case 7 -> scope;
+            case 8 -> inputType;
+            case 9 -> statType;
+            case 10 -> statDate;
+            case 11 -> uploadDate;
+            default -> throw new IndexOutOfBoundsException("field " + field + " of " + FIELDS.size());
+        };
+    }
+
     /** Identity for de-duplication and last-writer-wins; {@code uploadDate} is the version. */
     public RecordKey key() {
         return new RecordKey(enterpriseCode, dataCode, statType, statDate);

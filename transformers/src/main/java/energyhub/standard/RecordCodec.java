@@ -117,8 +117,7 @@ public final class RecordCodec {
         if (!errors.isEmpty()) {
             return new ParsedLine(null, errors);
         }
-        return new ParsedLine(new EnergyRecord(values[0], values[1], values[2], values[3], values[4], values[5],
-                values[6], values[7], values[8], values[9], values[10], values[11]), List.of());
+        return new ParsedLine(EnergyRecord.of(values), List.of());
     }
 
     /**
@@ -171,11 +170,10 @@ public final class RecordCodec {
             }
             i++;
         }
-        return new ParsedLine(new EnergyRecord(values[0], values[1], values[2], values[3], values[4], values[5],
-                values[6], values[7], values[8], values[9], values[10], values[11]), List.of());
+        return new ParsedLine(EnergyRecord.of(values), List.of());
     }
 
-    /** {@link #fieldIndex(String)} of the name between {@code from} and {@code to}, without a String for it. */
+    /** The position in {@link EnergyRecord#FIELDS} of the name between {@code from} and {@code to}, or -1. */
     private static int fieldIndex(String s, int from, int to) {
         int length = to - from;
         for (int i = 0; i < EnergyRecord.FIELDS.size(); i++) {
@@ -218,27 +216,12 @@ public final class RecordCodec {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return new ParsedLine(new EnergyRecord(values[0], values[1], values[2], values[3], values[4], values[5],
-                values[6], values[7], values[8], values[9], values[10], values[11]), List.of());
+        return new ParsedLine(EnergyRecord.of(values), List.of());
     }
 
     /** The position of a wire field name in {@link EnergyRecord#FIELDS}, or -1. */
     private static int fieldIndex(String name) {
-        return switch (name) {
-            case "enterpriseCode" -> 0;
-            case "regVersion" -> 1;
-            case "dicVersion" -> 2;
-            case "dataCode" -> 3;
-            case "dataValue" -> 4;
-            case "convertRation" -> 5;
-            case "valid" -> 6;
-            case "scope" -> 7;
-            case "inputType" -> 8;
-            case "statType" -> 9;
-            case "statDate" -> 10;
-            case "uploadDate" -> 11;
-            default -> -1;
-        };
+        return fieldIndex(name, 0, name.length());
     }
 
     /** Compact JSON, fields in contract order, absent (null) fields omitted. */
@@ -250,18 +233,9 @@ public final class RecordCodec {
         // nothing to escape (nearly every record the validator accepts): the characters Jackson writes for
         // plain strings, appended directly; Jackson's escaping loop and generator set-up were 8 % of the CPU
         StringBuilder out = new StringBuilder(320).append('{');
-        plain(out, "enterpriseCode", record.enterpriseCode());
-        plain(out, "regVersion", record.regVersion());
-        plain(out, "dicVersion", record.dicVersion());
-        plain(out, "dataCode", record.dataCode());
-        plain(out, "dataValue", record.dataValue());
-        plain(out, "convertRation", record.convertRation());
-        plain(out, "valid", record.valid());
-        plain(out, "scope", record.scope());
-        plain(out, "inputType", record.inputType());
-        plain(out, "statType", record.statType());
-        plain(out, "statDate", record.statDate());
-        plain(out, "uploadDate", record.uploadDate());
+        for (int f = 0; f < EnergyRecord.FIELDS.size(); f++) {
+            plain(out, EnergyRecord.FIELDS.get(f), record.value(f));
+        }
         return out.append('}').toString();
     }
 
@@ -276,10 +250,12 @@ public final class RecordCodec {
 
     /** Whether a value holds what JSON escapes: a quote, a backslash or a control character (below U+0020). */
     private static boolean needsEscaping(EnergyRecord r) {
-        return needsEscaping(r.enterpriseCode()) || needsEscaping(r.regVersion()) || needsEscaping(r.dicVersion())
-                || needsEscaping(r.dataCode()) || needsEscaping(r.dataValue()) || needsEscaping(r.convertRation())
-                || needsEscaping(r.valid()) || needsEscaping(r.scope()) || needsEscaping(r.inputType())
-                || needsEscaping(r.statType()) || needsEscaping(r.statDate()) || needsEscaping(r.uploadDate());
+        for (int f = 0; f < EnergyRecord.FIELDS.size(); f++) {
+            if (needsEscaping(r.value(f))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean needsEscaping(String value) {
@@ -295,29 +271,21 @@ public final class RecordCodec {
         return false;
     }
 
-    /** {@link #write} through Jackson's generator, for the rare record with a value to escape. */
+    /**
+     * {@link #write} through Jackson's generator, for the rare record with a value to escape: the characters
+     * databind would write (the same escaping, order and omissions), into the pooled writer its
+     * writeValueAsString uses.
+     */
     private String writeEscaped(EnergyRecord record) {
-        // field by field through the mapper's own generator: the bytes databind would write (the same escaping,
-        // order and omissions), without its bean introspection per record
-        // into the writer writeValueAsString uses: pooled buffers instead of a StringWriter's synchronized StringBuffer
         JsonFactory factory = mapper.getFactory();
         BufferRecycler recycler = factory._getBufferRecycler();
         try {
             SegmentedStringWriter out = new SegmentedStringWriter(recycler);
             try (JsonGenerator g = factory.createGenerator(out)) {
                 g.writeStartObject();
-                field(g, "enterpriseCode", record.enterpriseCode());
-                field(g, "regVersion", record.regVersion());
-                field(g, "dicVersion", record.dicVersion());
-                field(g, "dataCode", record.dataCode());
-                field(g, "dataValue", record.dataValue());
-                field(g, "convertRation", record.convertRation());
-                field(g, "valid", record.valid());
-                field(g, "scope", record.scope());
-                field(g, "inputType", record.inputType());
-                field(g, "statType", record.statType());
-                field(g, "statDate", record.statDate());
-                field(g, "uploadDate", record.uploadDate());
+                for (int f = 0; f < EnergyRecord.FIELDS.size(); f++) {
+                    field(g, EnergyRecord.FIELDS.get(f), record.value(f));
+                }
                 g.writeEndObject();
             }
             return out.getAndClear();

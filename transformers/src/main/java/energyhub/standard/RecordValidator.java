@@ -201,7 +201,7 @@ public final class RecordValidator {
     /** {@code [0-9]{14,18}}; the character checks here replaced regular expressions (5 % of the hub's CPU). */
     static boolean isDataCode(String s) {
         int n = s.length();
-        return n >= DATA_CODE_MIN_DIGITS && n <= DATA_CODE_MAX_DIGITS && Decimals.digits(s, 0, n);
+        return n >= DATA_CODE_MIN_DIGITS && n <= DATA_CODE_MAX_DIGITS && Decimals.allDigits(s, 0, n);
     }
 
     /**
@@ -209,9 +209,9 @@ public final class RecordValidator {
      * position: a formatter alone would accept e.g. a signed or 5-digit year.
      */
     static boolean isTimestampShape(String s) {
-        return s.length() == 19 && Decimals.digits(s, 0, 4) && s.charAt(4) == '-' && Decimals.digits(s, 5, 7)
-                && s.charAt(7) == '-' && Decimals.digits(s, 8, 10) && s.charAt(10) == ' ' && Decimals.digits(s, 11, 13)
-                && s.charAt(13) == ':' && Decimals.digits(s, 14, 16) && s.charAt(16) == ':' && Decimals.digits(s, 17, 19);
+        return s.length() == 19 && Decimals.allDigits(s, 0, 4) && s.charAt(4) == '-' && Decimals.allDigits(s, 5, 7)
+                && s.charAt(7) == '-' && Decimals.allDigits(s, 8, 10) && s.charAt(10) == ' ' && Decimals.allDigits(s, 11, 13)
+                && s.charAt(13) == ':' && Decimals.allDigits(s, 14, 16) && s.charAt(16) == ':' && Decimals.allDigits(s, 17, 19);
     }
 
     private static int digits(String s, int from, int to) {
