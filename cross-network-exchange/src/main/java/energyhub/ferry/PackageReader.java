@@ -88,6 +88,7 @@ final class PackageReader {
         }
         var it = new Spliterators.AbstractSpliterator<NumberedLine>(Long.MAX_VALUE, Spliterator.ORDERED) {
             private long records;
+            private boolean finished; // the end checks ran: asked again, the stream stays ended
 
             @Override
             public boolean tryAdvance(Consumer<? super NumberedLine> action) {
@@ -105,6 +106,9 @@ final class PackageReader {
             }
 
             private NumberedLine next() throws IOException {
+                if (finished) {
+                    return null;
+                }
                 String line;
                 while ((line = splitter.next()) != null) {
                     if (!LineSplitter.blank(line)) {
@@ -112,6 +116,7 @@ final class PackageReader {
                         return new NumberedLine(splitter.number(), line);
                     }
                 }
+                finished = true;
                 raw.transferTo(java.io.OutputStream.nullOutputStream()); // a gzip trailer or anything after it
                 String actual = digester.hex();
                 if (!actual.equalsIgnoreCase(manifest.digest().trim())) {

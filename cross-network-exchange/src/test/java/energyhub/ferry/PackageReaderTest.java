@@ -79,6 +79,20 @@ class PackageReaderTest {
     }
 
     @Test
+    void anEndedStreamStaysEndedWhenAskedAgain() throws Exception {
+        // an iterator asks the spliterator again on every hasNext(): the end checks (digest, count) run once,
+        // and a second digest of nothing must not turn a good package into a mismatch
+        byte[] data = "{\"a\":\"1\"}\n".getBytes(StandardCharsets.UTF_8);
+        Path file = write("p.jsonl", data);
+        try (Stream<NumberedLine> lines = new PackageReader(file, limits).lines(manifest(data, 1))) {
+            var it = lines.iterator();
+            assertThat(it.next().json()).isEqualTo("{\"a\":\"1\"}");
+            assertThat(it.hasNext()).isFalse();
+            assertThat(it.hasNext()).isFalse();
+        }
+    }
+
+    @Test
     void invalidUtf8IsRejectedWithItsLine() throws Exception {
         byte[] data = "{\"a\":\"1\"}\n{\"a\":\"\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1);
         assertProblemMessage(write("p.jsonl", data), manifest(data, 2), "BAD_ENCODING", "line 2");
