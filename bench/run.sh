@@ -165,6 +165,39 @@ start_hub() { # LABEL DATA_DIR HEAP [extra hub args...]; sets HUB_PID, HUB_BROKE
 stop_hub() { kill "$HUB_PID" 2>/dev/null; wait "$HUB_PID" 2>/dev/null || true; HUB_PID=""; }
 secret() { sed -n "s/^$2=//p" "$1/dev-secrets.properties"; }
 peak_rss() { awk '/VmHWM/ {print int($2/1024)}' "/proc/$1/status"; }
+# CPU seconds used so far by process PID and by the embedded PostgreSQL of hub data dir DIR (its postmaster,
+# the backends alive now and those already ended): prints "JVM PG". The machine is shared and a CPU-bound
+# rate moves with it; the CPU time a part spends per record moves much less, so the report gives both.
+cpu_now() { # PID DIR
+  python3 - "$1" "$2" <<'PY'
+import os, sys
+tick = os.sysconf('SC_CLK_TCK')
+def fields(pid):  # /proc/PID/stat from field 3 (state) on; the command name may hold blanks and parentheses
+    with open(f'/proc/{pid}/stat') as f:
+        s = f.read()
+    return s[s.rindex(')') + 2:].split()
+def cpu(pid, ended_children=False):
+    f = fields(pid)
+    return (int(f[11]) + int(f[12]) + (int(f[13]) + int(f[14]) if ended_children else 0)) / tick
+jvm, pg = cpu(sys.argv[1]), 0.0
+pids = [p for p in os.listdir('/proc') if p.isdigit()]
+for p in pids:
+    try:
+        cmd = open(f'/proc/{p}/cmdline', 'rb').read().split(b'\0')
+    except OSError:
+        continue
+    if b'-D' in cmd and cmd.index(b'-D') + 1 < len(cmd) and cmd[cmd.index(b'-D') + 1] == f'{sys.argv[2]}/postgres'.encode():
+        pg += cpu(p, True)
+        for c in pids:
+            try:
+                if fields(c)[1] == p:
+                    pg += cpu(c)
+            except OSError:
+                pass
+print(f'{jvm:.2f} {pg:.2f}')
+PY
+}
+cpu_delta() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
 
 run_hub() { # LABEL [extra hub args...]: backlog with the live probe, then verification
   local label=$1; shift
@@ -174,8 +207,13 @@ run_hub() { # LABEL [extra hub args...]: backlog with the live probe, then verif
   say "$label: starting the hub (dev profile${HUB_ARGS:+, HUB_ARGS=$HUB_ARGS}${*:+, $*})"
   start_hub "$label" "$dir" 1g "$@" || { put "$label.ok" false; return; }
   say "$label: ready in ${HUB_READY_S}s; landing $PACKAGES packages ($BACKLOG_RECORDS records), one live package a second"
+  local jvm0 pg0 jvm1 pg1
+  read -r jvm0 pg0 < <(cpu_now "$HUB_PID" "$dir")
   "${TOOL[@]}" energyhub.bench.Ferry "$label" "$dir" "$BACKLOG" "$LIVE_DIR" 3600 >> "$RESULTS" 2> "$RUN/ferry-$label.log" \
     || say "$label: not every package ACCEPTED in full (see results)"
+  read -r jvm1 pg1 < <(cpu_now "$HUB_PID" "$dir")
+  put "$label.cpu_s" "$(cpu_delta "$jvm0" "$jvm1")"
+  put "$label.pg_cpu_s" "$(cpu_delta "$pg0" "$pg1")"
   put "$label.peak_rss_mib" "$(peak_rss $HUB_PID)"
   say "$label: $(get "$label.rate") records/s, live p50 $(get "$label.live.p50_ms") ms"
   verify "$label" "tcp://127.0.0.1:$HUB_BROKER_PORT" national "$(secret "$dir" hub.broker.national.password)" \
@@ -298,6 +336,26 @@ vsum() { # LABEL: one line on what the verifier found
   echo "Hub clock: first manifest landing → last backlog ACK file (includes the manifest's minimum age);" \
        "ACKs: $(v hub.statuses), accepted $(v hub.accepted) of $(v hub.records); peak RSS (VmHWM) $(v hub.peak_rss_mib) MiB with -Xmx1g."
   echo "Ceiling clock: first file read → last commit. Naive: measured on a sample only (it manages ~10² records/s)."
+  echo
+  echo "## CPU time per million records"
+  echo
+  echo "What each pipeline spends, whatever else the machine does meanwhile: the ceiling's whole process (reader," \
+       "senders, embedded broker) on its clock; the hub's JVM (embedded broker included) and its embedded PostgreSQL" \
+       "from the first manifest landing until the last ACK (the live packages included)."
+  echo
+  echo "| pipeline | CPU s | per million records | × the ceiling's |"
+  echo "|---|---|---|---|"
+  per_m() { python3 -c "import sys; c,r=sys.argv[1:]; print('%.1f' % (float(c)*1e6/float(r)) if c and r and float(r) else '-')" "${1:-}" "${2:-}" 2>/dev/null || echo -; }
+  sum2() { python3 -c "import sys; a,b=sys.argv[1:]; print('%.1f' % (float(a)+float(b)) if a and b else '')" "${1:-}" "${2:-}" 2>/dev/null; }
+  CEIL_M=$(per_m "$(get ceiling.cpu_s)" "$(get ceiling.records)")
+  [ -n "$(get ceiling.cpu_s)" ] && echo "| ceiling | $(v ceiling.cpu_s) | $CEIL_M | 1.00 |"
+  [ -n "$(get ceiling_after.cpu_s)" ] && echo "| ceiling, after the hub runs | $(v ceiling_after.cpu_s) | $(per_m "$(get ceiling_after.cpu_s)" "$(get ceiling_after.records)") | $(ratio "$(per_m "$(get ceiling_after.cpu_s)" "$(get ceiling_after.records)")" "$CEIL_M") |"
+  for l in hub hub_gzip; do
+    if [ -n "$(get "$l.cpu_s")" ]; then
+      t=$(sum2 "$(get "$l.cpu_s")" "$(get "$l.pg_cpu_s")")
+      echo "| $l: JVM $(v "$l.cpu_s") + PostgreSQL $(v "$l.pg_cpu_s") | $t | $(per_m "$t" "$(get "$l.records")") | $(ratio "$(per_m "$t" "$(get "$l.records")")" "$CEIL_M") |"
+    fi
+  done
   echo
   echo "## Live latency while the backlog drains"
   echo

@@ -30,8 +30,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * queues, one thread and one transacted session per queue, committing once per package.
  *
  * <pre>Ceiling PACKAGE_DIR BROKER_DIR TCP_PORT</pre>
- * Prints {@code ceiling.records}, {@code ceiling.seconds} (first file read → last commit) and
- * {@code ceiling.rate}, then keeps its broker up for the verifier until it is terminated.
+ * Prints {@code ceiling.records}, {@code ceiling.seconds} (first file read → last commit), {@code ceiling.cpu_s}
+ * (CPU seconds of the whole process, broker included, on the same clock) and {@code ceiling.rate}, then keeps its broker up for the verifier until it is terminated.
  */
 public final class Ceiling {
 
@@ -55,6 +55,7 @@ public final class Ceiling {
         senders.forEach(Thread::start);
 
         long start = System.nanoTime();
+        long cpuStart = cpuNanos();
         long records = 0;
         for (Path p : packages) {
             String batchId = p.getFileName().toString();
@@ -90,10 +91,16 @@ public final class Ceiling {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("ceiling.records=%d%nceiling.seconds=%.2f%nceiling.rate=%.0f%n", records, seconds,
-                records / seconds);
+        double cpu = (cpuNanos() - cpuStart) / 1e9;
+        System.out.printf("ceiling.records=%d%nceiling.seconds=%.2f%nceiling.cpu_s=%.1f%nceiling.rate=%.0f%n", records,
+                seconds, cpu, records / seconds);
         System.out.flush();
         Broker.serveUntilKilled(broker);
+    }
+
+    /** CPU time of this whole process (reader, senders and the embedded broker), in nanoseconds. */
+    static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static void emit(ObjectMapper json, List<Sender> senders, String batchId, String enterprise,
