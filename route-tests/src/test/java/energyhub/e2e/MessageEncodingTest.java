@@ -8,6 +8,7 @@ import energyhub.e2e.support.ExactlyOnce;
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.FreePort;
 import energyhub.e2e.support.HubTest;
+import energyhub.e2e.support.PlatformClient;
 import energyhub.e2e.support.PlatformClient.Received;
 import energyhub.e2e.support.RunningHub;
 import energyhub.e2e.support.TestDatabase;
@@ -84,11 +85,49 @@ class MessageEncodingTest extends RunningHub {
 
         ExactlyOnce.assertAcceptedOnceInEachQueue(outbox(), List.of(pkg), RECORDS + 3, national, provincial);
 
+        // the ledger keeps each body gzip-compressed (V5), not as text
+        assertThat(ledger.jdbc().queryForObject("select count(*) from chunk where batch_pk = ? and body is null "
+                + "and body_gzip is not null", Long.class, pk)).isEqualTo(staged.size());
+
         // an operator's re-send goes through delivery-sweep and the same chunk loop: the same encoding
         assertThat(batchLedger.resend(pk, "national")).contains(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> national.browse(pkg.batchId()).size() == staged.size());
         assertMessages(national.browse(pkg.batchId()), staged, "national", "gzip", ":resend-1");
         assertThat(provincial.browse(pkg.batchId())).isEmpty();
+    }
+
+    /**
+     * An upgrade: a chunk staged as text by a hub before the ledger stored bodies compressed (V5) is still
+     * delivered, in each target's encoding, with the same body. The rows are what that hub wrote.
+     */
+    @Test
+    void aChunkStagedAsTextBeforeV5IsDeliveredInEachEncoding() throws Exception {
+        String batchId = java.util.UUID.randomUUID().toString();
+        String messageId = batchId + "-0001";
+        String body = "{\"messageId\":\"" + messageId + "\",\"batchId\":\"" + batchId + "\",\"enterpriseCode\":\""
+                + FerryPackage.ENTERPRISE + "\",\"source\":\"ferry-inbox\",\"records\":[{\"enterpriseCode\":\""
+                + FerryPackage.ENTERPRISE + "\",\"regVersion\":\"1.0\",\"dicVersion\":\"1.0\",\"dataCode\":\"0000000002330001\","
+                + "\"dataValue\":\"12.5\",\"valid\":\"1\",\"scope\":\"1\",\"inputType\":\"4\",\"statType\":\"1\","
+                + "\"statDate\":\"2026-10-01 00:00:00\",\"uploadDate\":\"2026-10-02 01:00:00\"}]}";
+        var jdbc = ledger.jdbc();
+        long pk = jdbc.queryForObject("insert into batch (batch_id, source, status, received, accepted) "
+                + "values (?, 'ferry-inbox', 'DELIVERING', 1, 1) returning id", Long.class, batchId);
+        jdbc.update("insert into chunk (batch_pk, seq, message_id, enterprise_code, record_count, body) "
+                + "values (?, 1, ?, ?, 1, ?)", pk, messageId, FerryPackage.ENTERPRISE, body);
+        jdbc.update("insert into delivery (batch_pk, target, status) values (?, 'national', 'PENDING'), "
+                + "(?, 'provincial', 'PENDING')", pk, pk);
+
+        // delivery-sweep finds the pending deliveries
+        await().atMost(Duration.ofSeconds(30)).until(() -> national.browse(batchId).size() == 1
+                && provincial.browse(batchId).size() == 1);
+        List<StagedChunk> staged = staged(pk);
+        assertThat(staged).singleElement().satisfies(c -> assertThat(c.body()).isEqualTo(body));
+        assertMessages(national.browse(batchId), staged, "national", "gzip", "");
+        assertMessages(provincial.browse(batchId), staged, "provincial", "utf8", "");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ACCEPTED".equals(ledger.batch(batchId).get("status")));
+        // taken off the queues, so that the other test counts only its own package
+        assertThat(national.drain(500)).extracting(PlatformClient.Received::batchId).contains(batchId);
+        assertThat(provincial.drain(500)).extracting(PlatformClient.Received::batchId).contains(batchId);
     }
 
     private static void assertMessages(List<Received> copies, List<StagedChunk> staged, String target, String encoding,

@@ -60,12 +60,21 @@ public enum MessageEncoding {
         };
     }
 
+    /** The message body of a staged chunk in this encoding (for {@link #GZIP}, the bytes the ledger stores). */
+    public Object encode(StagedChunk chunk) {
+        return switch (this) {
+            case TEXT -> chunk.body();
+            case UTF8 -> chunk.utf8();
+            case GZIP -> chunk.gzip();
+        };
+    }
+
     /** The chunk's JSON back from a message body of this encoding (a String or a byte[]). */
     public String decode(Object body) {
         return switch (this) {
             case TEXT -> (String) body;
             case UTF8 -> new String((byte[]) body, StandardCharsets.UTF_8);
-            case GZIP -> gunzip((byte[]) body);
+            case GZIP -> new String(gunzip((byte[]) body), StandardCharsets.UTF_8);
         };
     }
 
@@ -103,9 +112,10 @@ public enum MessageEncoding {
         return out.toByteArray();
     }
 
-    private static String gunzip(byte[] body) {
+    /** The bytes gzip-compressed in {@code body}: the hub's own chunks and test messages, not outside input. */
+    static byte[] gunzip(byte[] body) {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("not a gzip body", e);
         }

@@ -111,6 +111,6 @@ public class TargetDeliveryRoute extends RouteBuilder {
         }
         MessageEncoding encoding = properties.encodingOf(Target.of(target));
         m.setHeader(MessageEncoding.PROPERTY, encoding.id());
-        m.setBody(encoding.encode(chunk.body()));
+        m.setBody(encoding.encode(chunk));
     }
 }
