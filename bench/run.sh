@@ -197,6 +197,30 @@ for p in pids:
 print(f'{jvm:.2f} {pg:.2f}')
 PY
 }
+# CPU seconds of each thread of JVM PID so far, from jstack (cpu=…ms per thread), into FILE
+thread_cpu() { jstack "$1" > "$2" 2>/dev/null || : > "$2"; }
+# what the threads of a JVM spent between two thread_cpu files, by what they do: prints key=value lines
+# PREFIX.threads.GROUP=seconds. Threads that ended between the two (a pool's idle ones) are not counted.
+thread_groups() { # BEFORE AFTER PREFIX
+  python3 - "$@" <<'PY'
+import re, sys, collections
+def load(path):
+    d = {}
+    for m in re.finditer(r'^"([^"]+)".*?cpu=([\d.]+)ms', open(path).read(), re.M):
+        d[m.group(1)] = d.get(m.group(1), 0) + float(m.group(2))
+    return d
+groups = [('jit', r'CompilerThread|Sweeper'), ('gc', r'^GC Thread|^G1 |VM Thread'),
+          ('staging', r'backlog-lane|file://'), ('sending', r'Multicast|ProducerTemplate|send-'),
+          ('broker', r'ActiveMQ|activemq|artemis|netty'), ('database', r'Hikari|PostgreSQL|pgjdbc')]
+before, after = load(sys.argv[1]), load(sys.argv[2])
+out = collections.Counter()
+for name, ms in after.items():
+    spent = (ms - before.get(name, 0)) / 1000
+    out[next((g for g, rx in groups if re.search(rx, name)), 'other')] += spent
+for g in [g for g, _ in groups] + ['other']:
+    print(f'{sys.argv[3]}.threads.{g}={out[g]:.1f}')
+PY
+}
 cpu_delta() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
 
 run_hub() { # LABEL [extra hub args...]: backlog with the live probe, then verification
@@ -209,9 +233,12 @@ run_hub() { # LABEL [extra hub args...]: backlog with the live probe, then verif
   say "$label: ready in ${HUB_READY_S}s; landing $PACKAGES packages ($BACKLOG_RECORDS records), one live package a second"
   local jvm0 pg0 jvm1 pg1
   read -r jvm0 pg0 < <(cpu_now "$HUB_PID" "$dir")
+  thread_cpu "$HUB_PID" "$RUN/$label-threads-before.txt"
   "${TOOL[@]}" energyhub.bench.Ferry "$label" "$dir" "$BACKLOG" "$LIVE_DIR" 3600 >> "$RESULTS" 2> "$RUN/ferry-$label.log" \
     || say "$label: not every package ACCEPTED in full (see results)"
   read -r jvm1 pg1 < <(cpu_now "$HUB_PID" "$dir")
+  thread_cpu "$HUB_PID" "$RUN/$label-threads-after.txt"
+  thread_groups "$RUN/$label-threads-before.txt" "$RUN/$label-threads-after.txt" "$label" >> "$RESULTS"
   put "$label.cpu_s" "$(cpu_delta "$jvm0" "$jvm1")"
   put "$label.pg_cpu_s" "$(cpu_delta "$pg0" "$pg1")"
   put "$label.peak_rss_mib" "$(peak_rss $HUB_PID)"
@@ -356,6 +383,19 @@ vsum() { # LABEL: one line on what the verifier found
       echo "| $l: JVM $(v "$l.cpu_s") + PostgreSQL $(v "$l.pg_cpu_s") | $t | $(per_m "$t" "$(get "$l.records")") | $(ratio "$(per_m "$t" "$(get "$l.records")")" "$CEIL_M") |"
     fi
   done
+  if [ -n "$(get hub.threads.jit)$(get hub_gzip.threads.jit)" ]; then
+    echo
+    echo "The hub JVM's CPU seconds over the same span, by thread (jstack's per-thread CPU time; threads that ended" \
+         "meanwhile are missing, so the sum can fall short of the JVM's): JIT compiler, garbage collector, staging" \
+         "(the backlog lanes and the inbox), sending (the targets' chunk loops and JMS producers), the embedded broker," \
+         "the database client, other."
+    echo
+    echo "| run | jit | gc | staging | sending | broker | database | other |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for l in hub hub_gzip; do
+      [ -n "$(get "$l.threads.jit")" ] && echo "| $l | $(v "$l.threads.jit") | $(v "$l.threads.gc") | $(v "$l.threads.staging") | $(v "$l.threads.sending") | $(v "$l.threads.broker") | $(v "$l.threads.database") | $(v "$l.threads.other") |"
+    done
+  fi
   echo
   echo "## Live latency while the backlog drains"
   echo
