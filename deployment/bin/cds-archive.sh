@@ -11,7 +11,8 @@ set -euo pipefail
 JAR=${1:?usage: cds-archive.sh JAR DEST}
 DEST=${2:?usage: cds-archive.sh JAR DEST}
 mkdir -p "$DEST"
-java -Djarmode=tools -jar "$JAR" extract --force --destination "$DEST"
+# always exchange-hub.jar, whatever the given jar is called (a renamed copy, a versioned file name)
+java -Djarmode=tools -jar "$JAR" extract --force --destination "$DEST" --application-filename exchange-hub.jar
 TRAIN=$(mktemp -d /tmp/exchange-hub-cds.XXXXXX)
 trap 'rm -rf "$TRAIN"' EXIT
 if ! java -XX:ArchiveClassesAtExit="$DEST/exchange-hub.jsa" -Dspring.context.exit=onRefresh \
