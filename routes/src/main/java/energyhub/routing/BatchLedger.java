@@ -88,8 +88,8 @@ public class BatchLedger {
     }
 
     public void insertChunk(long pk, StagedChunk chunk) {
-        // the body gzip-compressed by the hub (V5): less CPU than PostgreSQL's pglz on text, a third of the
-        // bytes, and the very body a gzip target is sent
+        // the body gzip-compressed by the hub (V5): less CPU than PostgreSQL's pglz on text, fewer bytes, and
+        // the very body a gzip target is sent
         jdbc.update("insert into chunk (batch_pk, seq, message_id, enterprise_code, record_count, body_gzip) "
                 + "values (?,?,?,?,?,?)", pk, chunk.seq(), chunk.messageId(), chunk.enterpriseCode(),
                 chunk.recordCount(), chunk.gzip());

@@ -3,7 +3,8 @@
 -- for a 1 M-record backlog 4.0 s -> 1.6 s), into fewer bytes (the table 32 -> 27 MB), and the stored bytes
 -- are exactly the body a target with the gzip encoding receives, so they are sent as stored
 -- (docs/benchmarks.md, docs/queue-contract.md). Chunks staged before this migration keep their text
--- body; each row has one of the two.
+-- body; each row has one of the two. A hub from before this migration finds no text body in a new chunk
+-- (and would send an empty text message): all hubs of a cluster are stopped for this upgrade (docs/operations.md, "Upgrade").
 alter table chunk alter column body drop not null;
 alter table chunk add column body_gzip bytea;
 -- already compressed: PostgreSQL keeps it out of line without trying to compress it again
