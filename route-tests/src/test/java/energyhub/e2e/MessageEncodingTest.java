@@ -86,7 +86,7 @@ class MessageEncodingTest extends RunningHub {
         ExactlyOnce.assertAcceptedOnceInEachQueue(outbox(), List.of(pkg), RECORDS + 3, national, provincial);
 
         // the ledger keeps each body gzip-compressed (V5), not as text
-        assertThat(ledger.jdbc().queryForObject("select count(*) from chunk where batch_pk = ? and body is null "
+        assertThat(ledger.jdbc().queryForObject("select count(*) from chunk where batch_pk = ? and body_text is null "
                 + "and body_gzip is not null", Long.class, pk)).isEqualTo(staged.size());
 
         // an operator's re-send goes through delivery-sweep and the same chunk loop: the same encoding
@@ -112,7 +112,8 @@ class MessageEncodingTest extends RunningHub {
         var jdbc = ledger.jdbc();
         long pk = jdbc.queryForObject("insert into batch (batch_id, source, status, received, accepted) "
                 + "values (?, 'ferry-inbox', 'DELIVERING', 1, 1) returning id", Long.class, batchId);
-        jdbc.update("insert into chunk (batch_pk, seq, message_id, enterprise_code, record_count, body) "
+        // its text body, in the column V5 renamed to body_text
+        jdbc.update("insert into chunk (batch_pk, seq, message_id, enterprise_code, record_count, body_text) "
                 + "values (?, 1, ?, ?, 1, ?)", pk, messageId, FerryPackage.ENTERPRISE, body);
         jdbc.update("insert into delivery (batch_pk, target, status) values (?, 'national', 'PENDING'), "
                 + "(?, 'provincial', 'PENDING')", pk, pk);

@@ -293,7 +293,7 @@ public class BatchLedger {
             @Override
             public boolean hasNext() {
                 if (page.isEmpty() && !exhausted) {
-                    page.addAll(jdbc.query("select seq, message_id, enterprise_code, record_count, body, body_gzip "
+                    page.addAll(jdbc.query("select seq, message_id, enterprise_code, record_count, body_text, body_gzip "
                                     + "from chunk where batch_pk = ? and seq > ? order by seq limit ?",
                             (rs, i) -> {
                                 byte[] gzip = rs.getBytes(6);
