@@ -51,16 +51,10 @@ public enum MessageEncoding {
         return jmsMessageType;
     }
 
-    /** The message body for a chunk's JSON: the String itself for {@link #TEXT}, else the bytes. */
-    public Object encode(String json) {
-        return switch (this) {
-            case TEXT -> json;
-            case UTF8 -> json.getBytes(StandardCharsets.UTF_8);
-            case GZIP -> gzip(json.getBytes(StandardCharsets.UTF_8));
-        };
-    }
-
-    /** The message body of a staged chunk in this encoding (for {@link #GZIP}, the bytes the ledger stores). */
+    /**
+     * The message body of a staged chunk in this encoding: its JSON String for {@link #TEXT}, else bytes; for
+     * {@link #GZIP}, the bytes the ledger stores.
+     */
     public Object encode(StagedChunk chunk) {
         return switch (this) {
             case TEXT -> chunk.body();
