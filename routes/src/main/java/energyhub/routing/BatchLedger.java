@@ -296,12 +296,14 @@ public class BatchLedger {
                     page.addAll(jdbc.query("select seq, message_id, enterprise_code, record_count, body_text, body_gzip "
                                     + "from chunk where batch_pk = ? and seq > ? order by seq limit ?",
                             (rs, i) -> {
+                                int seq = rs.getInt(1);
+                                String messageId = rs.getString(2);
+                                String enterprise = rs.getString(3);
+                                int records = rs.getInt(4);
                                 byte[] gzip = rs.getBytes(6);
                                 // a chunk staged before V5 has its body as text
-                                return gzip != null
-                                        ? StagedChunk.compressed(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4), gzip)
-                                        : new StagedChunk(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                                                rs.getString(5));
+                                return gzip != null ? StagedChunk.compressed(seq, messageId, enterprise, records, gzip)
+                                        : new StagedChunk(seq, messageId, enterprise, records, rs.getString(5));
                             }, pk, lastSeq, CHUNK_PAGE));
                     exhausted = page.size() < CHUNK_PAGE;
                 }
