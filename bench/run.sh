@@ -210,8 +210,8 @@ def load(path):
         d[m.group(1)] = d.get(m.group(1), 0) + float(m.group(2))
     return d
 groups = [('jit', r'CompilerThread|Sweeper'), ('gc', r'^GC Thread|^G1 |VM Thread'),
-          ('staging', r'backlog-lane|file://'), ('sending', r'Multicast|ProducerTemplate|send-'),
-          ('broker', r'ActiveMQ|activemq|artemis|netty'), ('database', r'Hikari|PostgreSQL|pgjdbc')]
+          ('staging', r'backlog-lane|file://'), ('sending', r'Multicast|ProducerTemplate'),
+          ('broker', r'ActiveMQ|activemq|artemis|netty')]
 before, after = load(sys.argv[1]), load(sys.argv[2])
 out = collections.Counter()
 for name, ms in after.items():
@@ -388,12 +388,12 @@ vsum() { # LABEL: one line on what the verifier found
     echo "The hub JVM's CPU seconds over the same span, by thread (jstack's per-thread CPU time; threads that ended" \
          "meanwhile are missing, so the sum can fall short of the JVM's): JIT compiler, garbage collector, staging" \
          "(the backlog lanes and the inbox), sending (the targets' chunk loops and JMS producers), the embedded broker," \
-         "the database client, other."
+         "other (the JDBC driver has no threads of its own: database calls count where they are made)."
     echo
-    echo "| run | jit | gc | staging | sending | broker | database | other |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "| run | jit | gc | staging | sending | broker | other |"
+    echo "|---|---|---|---|---|---|---|"
     for l in hub hub_gzip; do
-      [ -n "$(get "$l.threads.jit")" ] && echo "| $l | $(v "$l.threads.jit") | $(v "$l.threads.gc") | $(v "$l.threads.staging") | $(v "$l.threads.sending") | $(v "$l.threads.broker") | $(v "$l.threads.database") | $(v "$l.threads.other") |"
+      [ -n "$(get "$l.threads.jit")" ] && echo "| $l | $(v "$l.threads.jit") | $(v "$l.threads.gc") | $(v "$l.threads.staging") | $(v "$l.threads.sending") | $(v "$l.threads.broker") | $(v "$l.threads.other") |"
     done
   fi
   echo
