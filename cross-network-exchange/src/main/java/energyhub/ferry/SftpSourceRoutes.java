@@ -114,7 +114,7 @@ public class SftpSourceRoutes extends RouteBuilder {
         // the file component only.
         String claimsBean = routeId + "-claims";
         bindToRegistry(claimsBean, claims.forRoute(getContext(), routeId));
-        from(server + s.getInboundDir() + "?" + connection + "&filter=#" + filter + "&inProgressRepository=#" + claimsBean
+        from(endpoint(s, server + s.getInboundDir() + "?" + connection + "&filter=#" + filter + "&inProgressRepository=#" + claimsBean
                 + "&localWorkDirectory=" + work + "&" + done
                 // a manifest still being uploaded is not read
                 + "&readLock=changed&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
@@ -123,7 +123,7 @@ public class SftpSourceRoutes extends RouteBuilder {
                 // the inbound folder is the exchange server's: never created by the hub (a failed connect
                 // at start-up would otherwise be logged with a stack trace by Camel's auto-create)
                 + "&throwExceptionOnConnectFailed=true&autoCreate=false&pollStrategy=#" + watchdog
-                + "&exceptionHandler=#" + energyhub.routing.inbox.ReportedPollFailures.BEAN)
+                + "&exceptionHandler=#" + energyhub.routing.inbox.ReportedPollFailures.BEAN))
                 .routeId(routeId)
                 .routeConfigurationId(FerryFailurePolicy.ID)
                 .process(this::manifestArrived).id(routeId + "-manifest")
@@ -132,10 +132,10 @@ public class SftpSourceRoutes extends RouteBuilder {
                     @Override
                     public Object evaluate(Exchange e) {
                         // one endpoint per data file: disconnect after use, or every package would keep a session open
-                        return server + s.getInboundDir() + "?" + connection + "&fileName="
+                        return endpoint(s, server + s.getInboundDir() + "?" + connection + "&fileName="
                                 + e.getProperty(DATA_NAME, String.class) + "&filter=#" + dataFilter
                                 + "&localWorkDirectory=" + work + "&" + done
-                                + "&disconnect=true";
+                                + "&disconnect=true");
                     }
                 })
                 .timeout(0).aggregationStrategy(keepDataFile()).aggregateOnException(false)
@@ -157,8 +157,8 @@ public class SftpSourceRoutes extends RouteBuilder {
                 .process(SftpSourceRoutes::setFileHeadersAside).id(routeId + "-ack-headers-aside")
                 .setHeader(Exchange.FILE_NAME, header("hubAckRef"))
                 // uploaded under a temporary name, then renamed: the sender never reads half an ACK
-                .to(server + s.getOutboundDir() + "?" + connection
-                        + "&tempPrefix=.writing-&fileExist=Override&charset=utf-8").id(routeId + "-upload-ack")
+                .to(endpoint(s, server + s.getOutboundDir() + "?" + connection
+                        + "&tempPrefix=.writing-&fileExist=Override&charset=utf-8")).id(routeId + "-upload-ack")
                 .process(SftpSourceRoutes::restoreFileHeaders).id(routeId + "-ack-headers-back");
     }
 
@@ -192,14 +192,8 @@ public class SftpSourceRoutes extends RouteBuilder {
 
     private String connectionOptions(String id, FerrySource s) {
         StringBuilder o = new StringBuilder("username=").append(FerryInboxRoute.required(id, "username", s.getUsername()));
-        if (s.getPassword() != null && !s.getPassword().isEmpty()) {
-            o.append("&password=").append(raw(s.getPassword()));
-        }
         if (s.getPrivateKeyFile() != null && !s.getPrivateKeyFile().isBlank()) {
             o.append("&privateKeyFile=").append(s.getPrivateKeyFile());
-            if (s.getPrivateKeyPassphrase() != null && !s.getPrivateKeyPassphrase().isEmpty()) {
-                o.append("&privateKeyPassphrase=").append(raw(s.getPrivateKeyPassphrase()));
-            }
         }
         // strict: only the key pinned in this file is trusted; never ~/.ssh/known_hosts, never "accept new"
         o.append("&strictHostKeyChecking=yes&useUserKnownHostsFile=false&knownHostsFile=")
@@ -211,9 +205,17 @@ public class SftpSourceRoutes extends RouteBuilder {
         return o.toString();
     }
 
-    /** Camel's RAW() keeps a secret's characters as they are (and Camel masks it in logs). */
-    private static String raw(String secret) {
-        return secret.contains(")") ? "RAW{" + secret + "}" : "RAW(" + secret + ")";
+    /**
+     * The endpoint of a URI that names no secret, with the source's password and key passphrase set on the
+     * endpoint itself: a route dump, Hawtio or a log line shows the URI, never them.
+     */
+    private org.apache.camel.Endpoint endpoint(FerrySource s, String uri) {
+        java.util.Map<String, String> secrets = new java.util.HashMap<>();
+        secrets.put("password", s.getPassword());
+        if (s.getPrivateKeyFile() != null && !s.getPrivateKeyFile().isBlank()) {
+            secrets.put("privateKeyPassphrase", s.getPrivateKeyPassphrase());
+        }
+        return energyhub.routing.inbox.SecretOptions.endpoint(getContext(), uri, secrets);
     }
 
     private void manifestArrived(Exchange exchange) throws Exception {

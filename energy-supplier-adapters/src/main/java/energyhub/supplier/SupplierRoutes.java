@@ -176,19 +176,25 @@ public class SupplierRoutes extends RouteBuilder {
                     .append("&connectTimeout=15000&timeout=30000&filter=#").append(filter).append("&include=").append(include)
                     .append("&move=.done/${file:name}&pollStrategy=#").append(polls)
                     .append("&exceptionHandler=#").append(energyhub.routing.inbox.ReportedPollFailures.BEAN);
+            String password = null;
             if (c.getPasswordEnv() != null) {
-                String password = environment.getProperty(c.getPasswordEnv());
+                password = environment.getProperty(c.getPasswordEnv());
                 if (password == null) {
                     throw new HubConfigurationException("hub.suppliers." + name + ".password-env", "names the environment "
                             + "variable " + c.getPasswordEnv() + ", which is not set", "set " + c.getPasswordEnv()
                             + " to the SFTP password of the supplier's server");
                 }
-                uri.append("&password=").append(password.contains(")") ? "RAW{" + password + "}" : "RAW(" + password + ")");
             }
             if (c.getPrivateKeyFile() != null) {
                 uri.append("&privateKeyFile=").append(c.getPrivateKeyFile());
             }
-            return uri.append(schedule).toString();
+            // the password is set on the endpoint, never written into a URI that route dumps, Hawtio and logs show
+            java.util.Map<String, String> secrets = new java.util.HashMap<>();
+            secrets.put("password", password);
+            String endpoint = ROUTE_PREFIX + name + "-source";
+            bindToRegistry(endpoint, energyhub.routing.inbox.SecretOptions.endpoint(getContext(),
+                    uri.append(schedule).toString(), secrets));
+            return "ref:" + endpoint;
         }
         String dir = source.startsWith("file:") ? source.substring("file:".length()) : source;
         String archive = Path.of(properties.getDataDir(), name, "archive").toAbsolutePath().toString();

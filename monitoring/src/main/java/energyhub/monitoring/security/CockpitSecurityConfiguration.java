@@ -91,6 +91,13 @@ public class CockpitSecurityConfiguration {
         return new HubJmxSecurity();
     }
 
+    /** Jolokia's Spring Boot support hands every Restrictor bean to its servlet: this one decides every request. */
+    @Bean
+    CockpitJolokiaRestrictor cockpitJolokiaRestrictor(AuditTrail audit) {
+        return new CockpitJolokiaRestrictor((user, what) -> audit.append(user, "ACCESS_DENIED", what, "DENIED",
+                "jolokia"));
+    }
+
     /** Hawtio's user endpoint (also reached by forward from the Artemis console) names the cockpit's user. */
     @Bean
     FilterRegistrationBean<HawtioUserFilter> hawtioUserFilter(
@@ -175,12 +182,34 @@ public class CockpitSecurityConfiguration {
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new SpaCsrfTokenRequestHandler())
                         // a script authenticating each request with Basic has no session a forged page could ride on
-                        .ignoringRequestMatchers(new RequestHeaderRequestMatcher("Authorization")))
+                        .ignoringRequestMatchers(CockpitSecurityConfiguration::basicFromAScript))
                 .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
-                .addFilterAfter(new JolokiaAccessFilter((request, what) -> audit(audit, request, "ACCESS_DENIED", what)),
+                .addFilterAfter(new JolokiaRequestLimits((request, what) -> audit(audit, request, "ACCESS_DENIED", what)),
                         AuthorizationFilter.class)
                 .sessionManagement(s -> s.sessionFixation().changeSessionId());
         return http.build();
+    }
+
+    /**
+     * Exempt from the CSRF check: a request that carries HTTP Basic credentials and nothing of a browser page's,
+     * no session cookie and no Origin or Sec-Fetch-Site of another site (a browser may add Basic credentials it
+     * remembers to a forged cross-site request; it cannot leave out the Origin of the page that sends it). Any
+     * other Authorization ("Bearer anything") exempts nothing.
+     */
+    static boolean basicFromAScript(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        if (request.getRequestedSessionId() != null) {
+            return false;
+        }
+        String origin = request.getHeader("Origin");
+        if (origin != null && !CockpitJolokiaRestrictor.sameOrigin(origin, request)) {
+            return false;
+        }
+        String site = request.getHeader("Sec-Fetch-Site");
+        return site == null || site.equals("same-origin") || site.equals("none");
     }
 
     private static void audit(AuditTrail audit, HttpServletRequest request, String action, String what) {

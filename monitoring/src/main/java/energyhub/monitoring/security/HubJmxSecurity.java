@@ -23,7 +23,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * Tells Hawtio which MBean operations the logged-in user may invoke, so a viewer's console greys out
  * what Jolokia would refuse (stop, move, retry, ...) instead of offering buttons that end in 403.
  * Hawtio asks the first {@code *:type=security,area=jmx,*} MBean that is not its dummy (which says
- * yes to everything). It is advice for the console only: JolokiaAccessFilter enforces the same rule.
+ * yes to everything). It is advice for the console only: CockpitJolokiaRestrictor enforces the same rule
+ * ({@link CockpitJmxPolicy}).
  * Jolokia calls it on the request's thread, where Spring Security holds the user.
  */
 public class HubJmxSecurity implements JMXSecurityMBean, InitializingBean, DisposableBean {
@@ -60,21 +61,20 @@ public class HubJmxSecurity implements JMXSecurityMBean, InitializingBean, Dispo
     /** Whether the user may invoke anything on the MBean. */
     @Override
     public boolean canInvoke(String objectName) throws Exception {
-        if (operator()) {
-            return true;
-        }
-        return Arrays.stream(server.getMBeanInfo(new ObjectName(objectName)).getOperations())
+        ObjectName mbean = new ObjectName(objectName);
+        boolean operator = operator();
+        return Arrays.stream(server.getMBeanInfo(mbean).getOperations())
                 .map(MBeanOperationInfo::getName)
-                .anyMatch(operation -> JolokiaAccessFilter.viewerMayInvoke(objectName, operation));
+                .anyMatch(operation -> CockpitJmxPolicy.mayInvoke(mbean, operation, operator));
     }
 
     @Override
-    public boolean canInvoke(String objectName, String methodName) {
-        return operator() || JolokiaAccessFilter.viewerMayInvoke(objectName, methodName);
+    public boolean canInvoke(String objectName, String methodName) throws Exception {
+        return CockpitJmxPolicy.mayInvoke(new ObjectName(objectName), methodName, operator());
     }
 
     @Override
-    public boolean canInvoke(String objectName, String methodName, String[] argumentTypes) {
+    public boolean canInvoke(String objectName, String methodName, String[] argumentTypes) throws Exception {
         return canInvoke(objectName, methodName);
     }
 

@@ -46,6 +46,27 @@ public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
     protected static final String VIEWER_PASSWORD = "viewer-test-pw";
     protected static final String OPERATOR = "operator";
     protected static final String OPERATOR_PASSWORD = "operator-test-pw";
+    /** The Prometheus scrape account: a viewer, as docs/operations.md sets it up. */
+    protected static final String PROMETHEUS = "prometheus";
+    protected static final String PROMETHEUS_PASSWORD = "prometheus-test-pw";
+    /**
+     * The password of an exchange server (given to the hub as configuration, as from the environment): it must
+     * never show in anything the cockpit serves.
+     */
+    protected static final String SFTP_PASSWORD = "sftp-Secret-4711(x)";
+    protected static final String AUDIT_KEY = "cockpit-test-audit-key";
+    protected static final energyhub.e2e.support.SftpServer EXCHANGE_SERVER;
+    private static final Path EXCHANGE_KNOWN_HOSTS;
+
+    static {
+        try {
+            Path servers = tempDir("hub-cockpit-sftp");
+            EXCHANGE_SERVER = energyhub.e2e.support.SftpServer.start(servers.resolve("exchange"));
+            EXCHANGE_KNOWN_HOSTS = EXCHANGE_SERVER.knownHosts(servers.resolve("known_hosts"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @LocalServerPort
     protected int port;
@@ -63,7 +84,13 @@ public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
         registry.add("hub.security.users.operator.roles", () -> "operator");
         registry.add("hub.security.users.guesser.password-hash", () -> bcrypt.encode("guesser-right-pw"));
         registry.add("hub.security.users.guesser.roles", () -> "viewer");
-        registry.add("hub.audit.key", () -> "cockpit-test-audit-key");
+        registry.add("hub.security.users.prometheus.password-hash", () -> bcrypt.encode(PROMETHEUS_PASSWORD));
+        registry.add("hub.security.users.prometheus.roles", () -> "viewer");
+        registry.add("hub.audit.key", () -> AUDIT_KEY);
+        // an exchange server reached by SFTP, with a password beside its key (JSch tries the key first)
+        energyhub.e2e.support.ExchangeHubTest.sftpSourceProperties("exchange-pw", EXCHANGE_SERVER,
+                EXCHANGE_KNOWN_HOSTS).forEach((k, v) -> registry.add(k, () -> v));
+        registry.add("hub.ferry.sources.exchange-pw.password", () -> SFTP_PASSWORD);
         registry.add("hub.monitoring.queue-depth-interval", () -> "1s");
         registry.add("hub.quality.refresh-interval", () -> "1s"); // the hub_quality_* gauges follow quickly
         registry.add("hub.broker.max-delivery-attempts", () -> "2"); // a poison message is dead-lettered quickly
