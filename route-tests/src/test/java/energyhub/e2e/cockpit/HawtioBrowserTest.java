@@ -96,6 +96,16 @@ class HawtioBrowserTest extends CockpitTest {
         browser.get(url("/actuator/hawtio/camel/routes"));
         awaitText(wait, "camel-operator", List.of("ferry-inbox", "Started"));
         assertThat(stopEnabledFor(wait, "ferry-inbox")).as("an operator's Stop button").isTrue();
+        // and the buttons act: Hawtio sends the operation by POST with the session's CSRF token, which the hub
+        // takes from the operator's own page (and from nowhere else: JolokiaAccessTest)
+        click(wait, "Stop", By.xpath("//button[normalize-space()='Stop']"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> camel.getRouteController().getRouteStatus("quality-indicators").isStarted()
+                        && camel.getRouteController().getRouteStatus("ferry-inbox").isStopped());
+        select(wait, "ferry-inbox");
+        click(wait, "Start", By.xpath("//button[normalize-space()='Start']"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> camel.getRouteController().getRouteStatus("ferry-inbox").isStarted());
         // a route's tabs include Trace and Debug (Camel's tracer and debugger are on standby)
         click(wait, "ferry-inbox in the tree",
                 By.xpath("//*[contains(@class,'tree')]//*[normalize-space(text())='ferry-inbox']"));
@@ -116,11 +126,7 @@ class HawtioBrowserTest extends CockpitTest {
 
     /** Selects the route in the routes table and says whether its Stop button may be pressed. */
     private boolean stopEnabledFor(WebDriverWait wait, String route) throws Exception {
-        By box = By.xpath("//tr[.//*[normalize-space(text())='" + route + "']]//input[@type='checkbox']");
-        step(wait, "selected " + route, d -> {
-            d.findElement(box).click();
-            return d.findElement(box).isSelected();
-        });
+        select(wait, route);
         // read inside the wait too: the table may re-render between the click and the look
         boolean[] enabled = new boolean[1];
         step(wait, "Stop button", d -> {
@@ -128,6 +134,17 @@ class HawtioBrowserTest extends CockpitTest {
             return true;
         });
         return enabled[0];
+    }
+
+    /** Ticks the route's box in the routes table (once: a second click would untick it). */
+    private void select(WebDriverWait wait, String route) throws Exception {
+        By box = By.xpath("//tr[.//*[normalize-space(text())='" + route + "']]//input[@type='checkbox']");
+        step(wait, "selected " + route, d -> {
+            if (!d.findElement(box).isSelected()) {
+                d.findElement(box).click();
+            }
+            return d.findElement(box).isSelected();
+        });
     }
 
     private void awaitText(WebDriverWait wait, String view, List<String> expected) throws Exception {

@@ -58,9 +58,9 @@ class JolokiaAccessTest extends CockpitTest {
                     {null, null}}) {
                 String as = entry + " as " + (who[0] == null ? "anonymous" : who[0]) + ": ";
                 // Jolokia reads p only when the path is empty: this is an exec, whatever p says
-                expectRefused(as + "exec with ?p=", get(entry + "/exec/" + path(ROUTE) + "/stop?p=/version",
+                expectRefused(as + "exec with ?p=", get(entry + "/exec/" + path(ROUTE) + "/stop()?p=/version",
                         who[0], who[1]));
-                expectRefused(as + "exec in p", get(entry + "?p=" + URLEncoder.encode("/exec/" + ROUTE + "/stop",
+                expectRefused(as + "exec in p", get(entry + "?p=" + URLEncoder.encode("/exec/" + ROUTE + "/stop()",
                         StandardCharsets.UTF_8), who[0], who[1]));
                 expectRefused(as + "exec by POST", post(entry, exec(ROUTE, "stop()"), who[0], who[1]));
                 expectRefused(as + "bulk hiding an exec", post(entry, "[{\"type\":\"read\",\"mbean\":"
@@ -174,6 +174,75 @@ class JolokiaAccessTest extends CockpitTest {
                     .doesNotContain("national-test").doesNotContain("provincial-test");
         }
         assertThat(answers.get(0).body()).as("the viewer's read of Camel").contains("ferry-exchange-pw");
+    }
+
+    @Test
+    void aPageOfAnotherSiteCannotActWithAnOperatorsSession() throws Exception {
+        // an operator logs in with the form, as a browser does: the session cookie is SameSite=Strict
+        java.net.CookieManager cookies = new java.net.CookieManager();
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder().cookieHandler(cookies).build();
+        browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/login"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String xsrf = cookie(cookies, "XSRF-TOKEN");
+        HttpResponse<String> login = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-XSRF-TOKEN", xsrf)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=" + OPERATOR + "&password="
+                        + OPERATOR_PASSWORD)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(302);
+        assertThat(login.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("JSESSIONID=")
+                && c.contains("SameSite=Strict") && c.contains("HttpOnly"));
+        String session = "JSESSIONID=" + cookie(cookies, "JSESSIONID");
+        // the login renewed the CSRF token: the console's next page brings the new one
+        browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/actuator/hawtio/"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        xsrf = cookie(cookies, "XSRF-TOKEN");
+        String stop = exec(ROUTE, "stop()");
+
+        for (String entry : ENTRY_POINTS) {
+            // a link or an image on another site: a GET with the cookie
+            expectRefused(entry + " cross-site GET", crossSite(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    url(entry + "/exec/" + path(ROUTE) + "/stop()"))).header("Cookie", session).GET()));
+            // a form or fetch() on another site: a POST with the cookie and no CSRF token
+            expectRefused(entry + " cross-site POST", crossSite(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    url(entry))).header("Cookie", session).header("Content-Type", "text/plain")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(stop))));
+            // any Authorization header used to skip the CSRF check
+            expectRefused(entry + " Bearer beside the cookie", crossSite(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url(entry))).header("Cookie", session).header("Authorization", "Bearer anything")
+                    .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString(stop))));
+            // even with the token (read from a leaked page, say), another site's origin is not answered
+            expectRefused(entry + " foreign origin with the token", crossSite(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url(entry))).header("Cookie", session + "; XSRF-TOKEN=" + xsrf)
+                    .header("X-XSRF-TOKEN", xsrf).header("Content-Type", "text/plain")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(stop))));
+            // and no foreign origin is ever allowed to read an answer
+            HttpResponse<String> preflight = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url(entry)))
+                    .header("Origin", "http://evil.example").header("Cookie", session)
+                    .header("Access-Control-Request-Method", "POST")
+                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as(entry + " CORS").isEmpty();
+        }
+        assertThat(camel.getRouteController().getRouteStatus("quality-indicators").isStarted())
+                .as("the route a forged request tried to stop").isTrue();
+
+        // the operator's own page (same origin, token in the header) still acts
+        JsonNode gc = JSON.readTree(browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                url("/actuator/hawtio/jolokia"))).header("X-XSRF-TOKEN", xsrf)
+                .header("Origin", "http://127.0.0.1:" + port).header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(exec("java.lang:type=Memory", "gc()"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(gc.path("status").asInt()).as(gc.toString()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> crossSite(java.net.http.HttpRequest.Builder request) throws Exception {
+        return http.send(request.header("Origin", "http://evil.example").header("Sec-Fetch-Site", "cross-site")
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String cookie(java.net.CookieManager cookies, String name) {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no cookie " + name)).getValue();
     }
 
     /** Refused: 401 or 403 from the cockpit, or Jolokia's answer with status 403 for the request (each of a bulk). */
