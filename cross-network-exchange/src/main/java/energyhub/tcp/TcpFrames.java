@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Netty pipeline of a TCP intake connection: a 4-byte big-endian length then that many bytes
  * of UTF-8 JSON in each direction, and the limits that keep a hostile peer from taking the hub's
- * memory: a connection limit, a small frame limit until LOGIN (a LOGIN frame is tiny) and the
+ * memory or its connections: budgets for connections waiting to log in, a small frame limit until LOGIN (a LOGIN frame is tiny) and the
  * full one after, a total budget for partly received frames across connections, a login timeout
  * and an idle timeout. A frame that breaks a limit or is not UTF-8 reaches the route as a
  * {@link FrameProblem}, so that it is answered with an ERROR frame before the connection is closed;
@@ -91,13 +91,19 @@ public class TcpFrames extends ServerInitializerFactory {
         channel.writeAndFlush(TcpIntakeRoute.error(code, message)).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** Answers ERROR and closes without a log line of its own: floods are counted and reported once a minute. */
+    static void refuseQuietly(Channel channel, String code, String message) {
+        channel.writeAndFlush(TcpIntakeRoute.error(code, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+
     /**
-     * Counts the intake's open connections; one over {@code max-connections} is answered
-     * TOO_MANY_CONNECTIONS and closed, and nothing it sends goes further.
+     * Admits a new connection to the budget of connections waiting to log in (TcpGuard#admit): one over its
+     * address's budget is answered TOO_MANY_CONNECTIONS and closed, and nothing it sends goes further; when the
+     * budget as a whole is full, the oldest waiting connection is answered so and closed instead. The login
+     * timeout runs from the moment of connecting, whether the peer sends a byte or not.
      */
     static final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         private final TcpGuard guard;
-        private boolean counted;
         private boolean refused;
 
         ConnectionLimit(TcpGuard guard) {
@@ -106,13 +112,18 @@ public class TcpFrames extends ServerInitializerFactory {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
-            if (guard.openConnection()) {
-                counted = true;
+            Channel channel = ctx.channel();
+            TcpGuard.Admission admission = guard.admit(channel, TcpIntakeRoute.address(channel));
+            if (admission.displaced() instanceof Channel displaced) {
+                refuseQuietly(displaced, "TOO_MANY_CONNECTIONS", "displaced by a newer connection before logging in: "
+                        + "the hub holds at most " + guard.pendingLimit() + " connections waiting to log in");
+            }
+            if (admission.admitted()) {
                 super.channelActive(ctx);
             } else {
                 refused = true;
-                refuse(ctx.channel(), "TOO_MANY_CONNECTIONS", "the hub serves at most " + guard.connectionsLimit()
-                        + " connections at once; try again later");
+                refuseQuietly(channel, "TOO_MANY_CONNECTIONS", "too many connections waiting to log in from "
+                        + TcpIntakeRoute.address(channel) + "; log in on one of them or try again later");
             }
         }
 
@@ -127,10 +138,7 @@ public class TcpFrames extends ServerInitializerFactory {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            if (counted) {
-                counted = false;
-                guard.closeConnection();
-            }
+            guard.leavePending(ctx.channel());
             if (!refused) {
                 super.channelInactive(ctx);
             }

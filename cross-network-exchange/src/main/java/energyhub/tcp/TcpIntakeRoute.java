@@ -89,6 +89,11 @@ public class TcpIntakeRoute extends RouteBuilder {
 
         from(ACK_ENDPOINT).routeId(ROUTE_ID + "-ack")
                 .process(this::ackArrived).id("tcp-hand-over-ack");
+
+        // connections displaced or refused by the budgets: one line a minute when there were any, never one each
+        from("timer:tcp-connection-report?period=" + TcpConnectionReport.PERIOD.toMillis() + "&delay="
+                + TcpConnectionReport.PERIOD.toMillis()).routeId(ROUTE_ID + "-connection-report")
+                .process(new TcpConnectionReport(guard)).id("tcp-report-connections");
     }
 
     /** Answers LOGIN and HEARTBEAT, refuses what is not allowed, turns DATA into a submission. */
@@ -148,6 +153,13 @@ public class TcpIntakeRoute extends RouteBuilder {
             return;
         }
         channel.closeFuture().addListener(f -> guard.logoutClient(clientId));
+        // a session of its own from now on: out of the budget of connections waiting to log in, never displaced
+        if (!guard.startSession(channel)) {
+            refuse(exchange, "TOO_MANY_CONNECTIONS", "the hub serves at most " + guard.connectionsLimit()
+                    + " logged-in connections at once; try again later");
+            return;
+        }
+        channel.closeFuture().addListener(f -> guard.endSession());
         channel.attr(CLIENT).set(clientId);
         log.info("TCP intake: client {} logged in from {}", clientId, channel.remoteAddress());
         exchange.getMessage().setBody("{\"type\":\"LOGIN_OK\"}");
@@ -228,7 +240,7 @@ public class TcpIntakeRoute extends RouteBuilder {
         }
     }
 
-    private static String address(Channel channel) {
+    static String address(Channel channel) {
         return channel.remoteAddress() instanceof java.net.InetSocketAddress a
                 ? a.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
     }

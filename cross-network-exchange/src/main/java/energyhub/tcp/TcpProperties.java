@@ -19,8 +19,12 @@ public class TcpProperties {
     private Duration ackTimeout = Duration.ofMinutes(2);
     /** Largest frame accepted before a successful LOGIN (a LOGIN frame is tiny). */
     private int maxUnauthenticatedFrameBytes = 4096;
-    /** Connections open at once; one more is answered ERROR TOO_MANY_CONNECTIONS and closed. */
+    /** Logged-in sessions at once; a LOGIN beyond them is answered ERROR TOO_MANY_CONNECTIONS and closed. */
     private int maxConnections = 256;
+    /** Connections waiting to log in at once; a new one displaces the oldest of them (never a logged-in session). */
+    private int maxUnauthenticatedConnections = 64;
+    /** Connections waiting to log in from one remote address; one more from it is refused TOO_MANY_CONNECTIONS. */
+    private int maxUnauthenticatedPerAddress = 8;
     /** Connections one client may be logged in on at once. */
     private int maxConnectionsPerClient = 8;
     /** Bytes of partly received frames buffered across all connections; beyond it a frame gets ERROR BUSY. */
@@ -50,6 +54,10 @@ public class TcpProperties {
     public void setMaxUnauthenticatedFrameBytes(int v) { this.maxUnauthenticatedFrameBytes = v; }
     public int getMaxConnections() { return maxConnections; }
     public void setMaxConnections(int v) { this.maxConnections = v; }
+    public int getMaxUnauthenticatedConnections() { return maxUnauthenticatedConnections; }
+    public void setMaxUnauthenticatedConnections(int v) { this.maxUnauthenticatedConnections = v; }
+    public int getMaxUnauthenticatedPerAddress() { return maxUnauthenticatedPerAddress; }
+    public void setMaxUnauthenticatedPerAddress(int v) { this.maxUnauthenticatedPerAddress = v; }
     public int getMaxConnectionsPerClient() { return maxConnectionsPerClient; }
     public void setMaxConnectionsPerClient(int v) { this.maxConnectionsPerClient = v; }
     public long getMaxBufferedBytes() { return maxBufferedBytes; }

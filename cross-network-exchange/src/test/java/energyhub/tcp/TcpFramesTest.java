@@ -135,21 +135,56 @@ class TcpFramesTest {
     }
 
     @Test
-    void aConnectionOverTheLimitIsAnsweredAndClosedAndItsBytesGoNowhere() throws Exception {
-        TcpGuard guard = new TcpGuard(properties(), Clock.systemUTC());
-        EmbeddedChannel a = channel(properties(), guard);
-        EmbeddedChannel b = channel(properties(), guard);
-        EmbeddedChannel c = channel(properties(), guard);
+    void aConnectionOverItsAddresssBudgetIsAnsweredAndClosedAndItsBytesGoNowhere() throws Exception {
+        TcpProperties p = properties();
+        p.setMaxUnauthenticatedPerAddress(2); // an EmbeddedChannel's address is always the same
+        TcpGuard guard = new TcpGuard(p, Clock.systemUTC());
+        EmbeddedChannel a = channel(p, guard);
+        EmbeddedChannel b = channel(p, guard);
+        EmbeddedChannel c = channel(p, guard);
         assertThat(written(c).get("code").asText()).isEqualTo("TOO_MANY_CONNECTIONS");
         assertThat(c.isOpen()).isFalse();
-        assertThat(guard.connections()).isEqualTo(2);
+        assertThat(guard.pending()).isEqualTo(2);
+        assertThat(guard.refused()).isEqualTo(1);
         a.close();
-        assertThat(guard.connections()).isEqualTo(1);
-        EmbeddedChannel d = channel(properties(), guard);
+        assertThat(guard.pending()).isEqualTo(1);
+        EmbeddedChannel d = channel(p, guard);
         assertThat(d.isOpen()).isTrue();
         d.writeInbound(frame("{\"type\":\"HEARTBEAT\"}"));
         assertThat((String) d.readInbound()).isEqualTo("{\"type\":\"HEARTBEAT\"}");
         assertThat(b.isOpen()).isTrue();
+    }
+
+    @Test
+    void aNewConnectionDisplacesTheOldestWaitingOneButNeverALoggedInSession() throws Exception {
+        TcpProperties p = properties();
+        p.setMaxUnauthenticatedConnections(2);
+        p.setMaxUnauthenticatedPerAddress(100);
+        TcpGuard guard = new TcpGuard(p, Clock.systemUTC());
+        EmbeddedChannel a = channel(p, guard);
+        EmbeddedChannel b = channel(p, guard);
+        assertThat(guard.startSession(a)).as("a logs in").isTrue();
+        EmbeddedChannel c = channel(p, guard);
+        EmbeddedChannel d = channel(p, guard); // the waiting ones are b and c: b, the oldest, makes room
+        assertThat(written(b).get("code").asText()).isEqualTo("TOO_MANY_CONNECTIONS");
+        assertThat(b.isOpen()).isFalse();
+        assertThat(c.isOpen()).isTrue();
+        assertThat(d.isOpen()).isTrue();
+        for (int i = 0; i < 10; i++) {
+            channel(p, guard); // a flood of new ones displaces the waiting ones, never the session
+        }
+        assertThat(a.isOpen()).isTrue();
+        assertThat(written(a)).isNull();
+        assertThat(c.isOpen()).isFalse();
+        assertThat(guard.pending()).isEqualTo(2);
+        assertThat(guard.displaced()).isEqualTo(11);
+        assertThat(guard.sessions()).isEqualTo(1);
+        // sessions have their own budget (2 here)
+        assertThat(guard.startSession(d)).isTrue();
+        assertThat(guard.startSession(channel(p, guard))).as("a third session").isFalse();
+        a.close();
+        guard.endSession();
+        assertThat(guard.sessions()).isEqualTo(1);
     }
 
     @Test

@@ -117,6 +117,76 @@ class TcpHostileTest extends ExchangeHubTest {
         });
     }
 
+    /**
+     * 10,000 connections that never send a byte, from 200 addresses, held open: a good client still connects,
+     * logs in and gets its ACK within 3 attempts (its new connection displaces the oldest waiting one), and
+     * the logged-in client beside them is never displaced. The hub counts what it displaced and refused.
+     */
+    @Test
+    void tenThousandIdleConnectionsDoNotLockAGoodClientOut(
+            @org.springframework.beans.factory.annotation.Autowired energyhub.tcp.TcpGuard guard) throws Exception {
+        long displacedBefore = guard.displaced();
+        long refusedBefore = guard.refused();
+        List<java.net.Socket> flood = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10_000; i++) {
+                java.net.Socket s = new java.net.Socket();
+                s.bind(new java.net.InetSocketAddress("127.0.0." + (2 + i % 200), 0));
+                try {
+                    s.connect(new java.net.InetSocketAddress("127.0.0.1", TCP_PORT), 5_000);
+                    flood.add(s);
+                } catch (IOException e) {
+                    s.close(); // the kernel's queue was full: the flood is just smaller
+                }
+            }
+            assertThat(flood).as("idle connections held open").hasSizeGreaterThan(9_000);
+            int attempts = 0;
+            boolean served = false;
+            while (!served && attempts < 3) {
+                attempts++;
+                try (TcpClient newcomer = new TcpClient(TCP_PORT)) {
+                    if ("LOGIN_OK".equals(newcomer.login(TCP_CLIENT, TCP_SECRET).get("type").asText())) {
+                        validBatchIsAcceptedExactlyOnce(newcomer);
+                        served = true;
+                    }
+                }
+            }
+            assertThat(served).as("the good client served within 3 attempts").isTrue();
+            // the client logged in before the flood was never displaced: it is served too
+            validBatchIsAcceptedExactlyOnce(good);
+            assertThat(guard.displaced() - displacedBefore).as("waiting connections displaced").isGreaterThan(9_000);
+            assertThat(guard.pending()).as("waiting connections held at once")
+                    .isLessThanOrEqualTo(TCP_MAX_UNAUTHENTICATED);
+            // one address alone gets no more than its own budget of waiting connections
+            List<TcpClient> one = new ArrayList<>();
+            try {
+                for (int i = 0; i < 9; i++) {
+                    one.add(new TcpClient(TCP_PORT, "127.0.0.250"));
+                }
+                // which of the nine is the ninth depends on the order Netty's event loops see them
+                List<String> answers = new ArrayList<>();
+                for (TcpClient c : one) {
+                    JsonNode answer = c.receive();
+                    answers.add(answer.path("code").asText() + ": " + answer.path("message").asText());
+                }
+                assertThat(answers).filteredOn(a -> a.startsWith("TOO_MANY_CONNECTIONS")).singleElement()
+                        .asString().contains("from 127.0.0.250");
+                assertThat(answers).filteredOn(a -> a.startsWith("LOGIN_TIMEOUT")).hasSize(8);
+                assertThat(guard.refused() - refusedBefore).as("connections refused for their address").isEqualTo(1);
+            } finally {
+                for (TcpClient c : one) {
+                    c.close();
+                }
+            }
+        } finally {
+            for (java.net.Socket s : flood) {
+                s.close();
+            }
+            // the hub has seen every flood connection go before the next test connects
+            await().atMost(Duration.ofSeconds(60)).until(() -> guard.pending() == 0);
+        }
+    }
+
     @Test
     void aWrongSecretIsRefused() throws Exception {
         try (TcpClient attacker = new TcpClient(TCP_PORT)) {

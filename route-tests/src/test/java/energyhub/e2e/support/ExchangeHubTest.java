@@ -31,6 +31,7 @@ public abstract class ExchangeHubTest extends RunningHub {
     protected static final String TCP_CLIENT = "city-5301";
     protected static final String TCP_SECRET = "test-secret-5301";
     protected static final int TCP_MAX_CONNECTIONS = 12;
+    protected static final int TCP_MAX_UNAUTHENTICATED = 32;
     protected static final SftpServer SERVER_A;
     protected static final SftpServer SERVER_B;
     protected static final SftpServer IMPOSTOR;
@@ -61,6 +62,8 @@ public abstract class ExchangeHubTest extends RunningHub {
             PROPERTIES.put("hub.tcp.clients." + TCP_CLIENT, TCP_SECRET);
             PROPERTIES.put("hub.tcp.max-unauthenticated-frame-bytes", "4096");
             PROPERTIES.put("hub.tcp.max-connections", String.valueOf(TCP_MAX_CONNECTIONS));
+            PROPERTIES.put("hub.tcp.max-unauthenticated-connections", String.valueOf(TCP_MAX_UNAUTHENTICATED));
+            PROPERTIES.put("hub.tcp.max-unauthenticated-per-address", "8");
             PROPERTIES.put("hub.tcp.login-timeout", "3s");
             // the tests' wrong secrets all come from 127.0.0.1: the lockout itself is TcpFramesTest's
             PROPERTIES.put("hub.tcp.max-login-failures", "100000");

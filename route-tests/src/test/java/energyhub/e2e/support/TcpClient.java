@@ -19,7 +19,12 @@ public final class TcpClient implements AutoCloseable {
     private final DataOutputStream out;
 
     public TcpClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, "127.0.0.1");
+    }
+
+    /** Connected from the given local address (any of 127.0.0.0/8), as a client on another host would be. */
+    public TcpClient(int port, String from) throws IOException {
+        socket = new Socket("127.0.0.1", port, java.net.InetAddress.getByName(from), 0);
         socket.setSoTimeout(60_000);
         in = new DataInputStream(socket.getInputStream());
         out = new DataOutputStream(socket.getOutputStream());
