@@ -685,38 +685,37 @@ public class QualityLedger {
     }
 
     /** Supplier-vs-enterprise checks of a month, one enterprise or all (enterpriseCode null). */
+    @Transactional(readOnly = true)
     public List<SupplyCheck> supply(YearMonth month, String enterpriseCode) {
         String one = enterpriseCode == null ? "" : " and s.enterprise_code = ?";
         List<Object> args = new ArrayList<>(List.of(Date.valueOf(month.atDay(1))));
         if (enterpriseCode != null) {
             args.add(enterpriseCode);
         }
-        // the supplier's rows of the month and the enterprise's own 全厂 rows of the same energy type and statType
-        record Row(String enterprise, String energyType, int statType, boolean supplier, String[] vals) {
+        // the supplier's rows of the month and the enterprise's own 全厂 rows of the same energy type and statType,
+        // summed as they are read (memory: one sum per enterprise, energy type and statType)
+        record Key(String enterprise, String energyType, int statType) {
         }
-        List<Row> rows = jdbc.query("select o.enterprise_code, substring(o.data_code from 11 for 4), o.stat_type,"
+        Map<Key, BigDecimal[][]> sums = new LinkedHashMap<>();
+        cursor.query("select o.enterprise_code, substring(o.data_code from 11 for 4), o.stat_type,"
                 + " o.supplier, o.vals, o.slots from dq_slots o where o.month = ? and o.stat_type in (1, 2)"
                 + " and (o.supplier or o.plant) and exists (select 1 from dq_slots s where s.supplier"
                 + " and s.month = o.month and s.enterprise_code = o.enterprise_code and s.stat_type = o.stat_type"
                 + " and substring(s.data_code from 11 for 4) = substring(o.data_code from 11 for 4)" + one + ")"
-                + " order by 1, 2, 3", (rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getShort(3),
-                        rs.getBoolean(4), split(rs.getString(5), rs.getInt(6))), args.toArray());
-        record Key(String enterprise, String energyType, int statType) {
-        }
-        Map<Key, BigDecimal[][]> sums = new LinkedHashMap<>();
-        for (Row r : rows) {
-            if (r.vals() == null) {
-                continue;
-            }
-            BigDecimal[][] s = sums.computeIfAbsent(new Key(r.enterprise(), r.energyType(), r.statType()),
-                    k -> new BigDecimal[2][r.vals().length]);
-            BigDecimal[] side = s[r.supplier() ? 0 : 1];
-            for (int i = 0; i < r.vals().length && i < side.length; i++) {
-                if (r.vals()[i] != null) {
-                    side[i] = side[i] == null ? new BigDecimal(r.vals()[i]) : side[i].add(new BigDecimal(r.vals()[i]));
-                }
-            }
-        }
+                + " order by 1, 2, 3", rs -> {
+                    String[] vals = split(rs.getString(5), rs.getInt(6));
+                    if (vals == null) {
+                        return;
+                    }
+                    BigDecimal[][] s = sums.computeIfAbsent(new Key(rs.getString(1), rs.getString(2),
+                            rs.getShort(3)), k -> new BigDecimal[2][vals.length]);
+                    BigDecimal[] side = s[rs.getBoolean(4) ? 0 : 1];
+                    for (int i = 0; i < vals.length && i < side.length; i++) {
+                        if (vals[i] != null) {
+                            side[i] = side[i] == null ? new BigDecimal(vals[i]) : side[i].add(new BigDecimal(vals[i]));
+                        }
+                    }
+                }, args.toArray());
         List<SupplyCheck> out = new ArrayList<>();
         sums.forEach((k, s) -> {
             LocalDate row = month.atDay(1);
