@@ -7,6 +7,9 @@
   'use strict';
 
   var api = '../api/operator/quality';
+  var PAGE = 100; // enterprises, or one enterprise's series, per page (the API answers at most its max-page-size)
+  var listOffset = 0;
+  var seriesOffset = 0;
   var $ = function (id) { return document.getElementById(id); };
   var params = new URLSearchParams(window.location.search);
 
@@ -28,14 +31,27 @@
   }
 
   function get(path) {
+    return getPage(path).then(function (page) { return page.body; });
+  }
+
+  /** The body and X-Total-Count (items in all, when the answer is a page). */
+  function getPage(path) {
     return fetch(api + path, { headers: { 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
       credentials: 'same-origin' }).then(function (r) {
       if (r.status === 401) { throw new Error('Not logged in (or the session ended): log in again at ../login'); }
       return r.json().then(function (body) {
         if (!r.ok) { throw new Error(body && body.error ? body.error : 'HTTP ' + r.status); }
-        return body;
+        return { body: body, total: Number(r.headers.get('X-Total-Count')) };
       });
     });
+  }
+
+  /** Shows "from–to of total" and enables the previous/next buttons of a paged table. */
+  function pager(prefix, offset, shown, total) {
+    $(prefix + '-range').textContent = total === 0 ? '' : (offset + 1) + '–' + (offset + shown) + ' of ' + total;
+    $(prefix + '-prev').disabled = offset === 0;
+    $(prefix + '-next').disabled = offset + shown >= total;
+    $(prefix + '-pages').hidden = total <= shown && offset === 0;
   }
 
   function fail(e) { $('message').textContent = e.message; }
@@ -59,7 +75,9 @@
     $('list-title').textContent = below ? 'Enterprises below threshold' : 'All enterprises';
     var query = monthQuery() + '&below=' + below;
     $('list-csv').href = api + '/enterprises' + query + '&format=csv';
-    return get('/enterprises' + query).then(function (list) {
+    return getPage('/enterprises' + query + '&limit=' + PAGE + '&offset=' + listOffset).then(function (page) {
+      var list = page.body;
+      pager('list', listOffset, list.length, page.total);
       var body = $('enterprises').tBodies[0];
       clear(body);
       if (list.length === 0) {
@@ -73,6 +91,7 @@
         tr.dataset.code = e.enterpriseCode;
         tr.addEventListener('click', function () {
           $('code').value = e.enterpriseCode;
+          seriesOffset = 0;
           show();
         });
         body.appendChild(tr);
@@ -90,14 +109,20 @@
   function loadEnterprise(code) {
     if (!code) { $('enterprise').hidden = true; return Promise.resolve(); }
     var path = '/enterprises/' + encodeURIComponent(code) + monthQuery();
-    return get(path).then(function (q) {
+    return get(path + '&limit=' + PAGE + '&offset=' + seriesOffset).then(function (q) {
       $('enterprise').hidden = false;
       $('enterprise-code').textContent = code;
       var s = q.summary;
       $('enterprise-summary').textContent = s.completeness + ' % complete (' + s.received + ' of ' + s.expected
         + ' due periods received) over ' + s.series + ' series; late ' + s.late + ', received again '
         + s.superseded + ', marked invalid ' + s.suspect + (s.belowThreshold ? '; below threshold' : '');
+      var b = q.sender;
+      $('enterprise-sender').textContent = !b ? '补传 requests: no ferry sender has delivered its records.'
+        : '补传 requests go to ' + b.sender + ' (' + b.boundBy + ', ' + b.boundAt + ')' + (b.otherSender
+          ? '; also delivered by ' + b.otherSender + ' (' + b.otherDeliveries + ' times, last ' + b.otherSeenAt
+            + '), not asked' : '') + '.';
       calendar(q.calendar);
+      pager('series', seriesOffset, q.series.length, q.seriesTotal);
       holes(q.series);
       deviations(q.dayMonth, q.supply);
       $('holes-csv').href = api + path + '&format=csv';
@@ -126,9 +151,9 @@
   function holes(series) {
     var body = $('holes').tBodies[0];
     clear(body);
-    series.filter(function (s) { return s.missing.length > 0; }).forEach(function (s) {
+    series.filter(function (s) { return s.missingCount > 0; }).forEach(function (s) {
       var shown = s.missing.slice(0, 6).join(', ');
-      if (s.missing.length > 6) { shown += ' … and ' + (s.missing.length - 6) + ' more (CSV)'; }
+      if (s.missingCount > 6) { shown += ' … and ' + (s.missingCount - 6) + ' more (CSV)'; }
       body.appendChild(row([s.dataCode, s.statType, s.received + ' / ' + s.expected, shown]));
     });
     if (body.rows.length === 0) {
@@ -170,7 +195,23 @@
   $('month').value = params.get('month') || now.toISOString().substring(0, 7);
   $('below').checked = params.get('below') !== 'false';
   $('code').value = params.get('enterprise') || '';
-  $('controls').addEventListener('submit', show);
-  $('below').addEventListener('change', show);
+  function restart(event) {
+    listOffset = 0;
+    seriesOffset = 0;
+    return show(event);
+  }
+
+  function page(button, move) {
+    $(button).addEventListener('click', function () { move(); $('message').textContent = ''; });
+  }
+  page('list-prev', function () { listOffset = Math.max(0, listOffset - PAGE); loadList().catch(fail); });
+  page('list-next', function () { listOffset += PAGE; loadList().catch(fail); });
+  page('series-prev', function () {
+    seriesOffset = Math.max(0, seriesOffset - PAGE);
+    loadEnterprise($('code').value.trim()).catch(fail);
+  });
+  page('series-next', function () { seriesOffset += PAGE; loadEnterprise($('code').value.trim()).catch(fail); });
+  $('controls').addEventListener('submit', restart);
+  $('below').addEventListener('change', restart);
   show();
 }());

@@ -193,7 +193,7 @@ class DataQualityTest extends HubTest {
     @Test
     void completenessPerEnterpriseAndDataCodeIsExactlyAsGenerated() {
         for (var e : truth.entrySet()) {
-            List<SeriesQuality> series = quality.series(OCTOBER, e.getKey());
+            List<SeriesQuality> series = quality.series(OCTOBER, e.getKey(), 0, 500);
             Map<String, int[]> actual = series.stream().collect(Collectors.toMap(
                     s -> s.dataCode() + "/" + s.statType(), s -> new int[] {s.expected(), s.received()}));
             assertThat(actual.keySet()).as(e.getKey()).isEqualTo(e.getValue().keySet());
@@ -257,11 +257,11 @@ class DataQualityTest extends HubTest {
 
     @Test
     void lateSupersededAndSuspectRecordsAreCounted() {
-        SeriesQuality sixA = quality.series(OCTOBER, SIX).stream()
+        SeriesQuality sixA = quality.series(OCTOBER, SIX, 0, 500).stream()
                 .filter(s -> s.dataCode().equals(DAY_A) && s.statType() == 1).findFirst().orElseThrow();
         assertThat(sixA.superseded()).isEqualTo(1);
         assertThat(sixA.late()).isZero();
-        SeriesQuality fourB = quality.series(OCTOBER, FOUR).stream()
+        SeriesQuality fourB = quality.series(OCTOBER, FOUR, 0, 500).stream()
                 .filter(s -> s.dataCode().equals(DAY_B)).findFirst().orElseThrow();
         assertThat(fourB.late()).isEqualTo(1);
         assertThat(fourB.suspect()).isEqualTo(1);

@@ -1,8 +1,10 @@
 package energyhub.routing;
 
 import energyhub.routing.IntakeOutcome.Disposition;
+import energyhub.routing.inbox.IntakeNames;
 import energyhub.routing.quality.QualityLedger;
 import energyhub.routing.quality.QualityTally;
+import energyhub.routing.quality.SeriesCap;
 import energyhub.standard.RecordCodec;
 import energyhub.standard.RecordError;
 import energyhub.standard.RecordValidator;
@@ -101,12 +103,13 @@ public class BatchStager {
         Chunker chunker = new Chunker(codec.mapper(), s.batchId(), s.source(), properties.getChunkMaxRecords(),
                 properties.getChunkMaxChars(), MAX_OPEN_CHUNKS, chunk -> ledger.insertChunk(pk, chunk));
         QualityTally tally = quality.enabled() ? quality.tally() : null;
+        SeriesCap cap = tally == null ? null : quality.seriesCap();
         List<LineError> errors = new ArrayList<>();
         int[] counts = new int[3]; // received, accepted, rejected
         try (Stream<NumberedLine> lines = s.lines().open()) {
             lines.forEach(line -> {
                 counts[0]++;
-                List<RecordError> problems = check(line, chunker, tally, s);
+                List<RecordError> problems = check(line, chunker, tally, cap, s);
                 if (problems.isEmpty()) {
                     counts[1]++;
                 } else {
@@ -125,13 +128,20 @@ public class BatchStager {
         if (tally != null) {
             quality.flush(tally, s.sender(), s.source());
         }
+        if (cap != null && cap.refused() > 0) {
+            log.warn("batch {} ({}) from {}: {} records refused {}, the rest staged; first: {}", s.batchId(),
+                    s.fileName() == null ? s.source() : IntakeNames.escape(s.fileName()),
+                    s.sender() == null ? s.source() : IntakeNames.escape(s.sender()),
+                    cap.refused(), SeriesCap.CODE, cap.firstReason());
+        }
         ledger.updateCounts(pk, counts[0], counts[1], counts[2]);
         ledger.insertErrors(pk, errors);
         ledger.insertDeliveries(pk);
         return new IntakeOutcome(pk, Disposition.STAGED, null);
     }
 
-    private List<RecordError> check(NumberedLine line, Chunker chunker, QualityTally tally, BatchSubmission s) {
+    private List<RecordError> check(NumberedLine line, Chunker chunker, QualityTally tally, SeriesCap cap,
+            BatchSubmission s) {
         var parsed = codec.parse(line.json());
         if (!parsed.errors().isEmpty()) {
             return parsed.errors();
@@ -139,6 +149,12 @@ public class BatchStager {
         var validation = validator.validate(parsed.record());
         if (!validation.isValid()) {
             return validation.errors();
+        }
+        if (cap != null) {
+            RecordError refused = cap.admit(validation.record(), () -> quality.flush(tally, s.sender(), s.source()));
+            if (refused != null) {
+                return List.of(refused);
+            }
         }
         chunker.add(validation.record().enterpriseCode(), codec.write(validation.record()));
         if (tally != null) {

@@ -49,8 +49,11 @@ public class ResendRequests {
     public static final String REQUESTED_BY = "hubRequestedBy";
     /** Exchange property: the package the split is writing. */
     static final String PACKAGE = "hubResendPackage";
-    /** A recipient named in a file name: a plain identifier (the ledger keeps only these; checked again here). */
-    static final Pattern RECIPIENT = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_.-]{0,63}");
+    /**
+     * A recipient named in a file name: a plain identifier {@code [0-9A-Za-z-]{1,64}}, so never one holding
+     * {@code _RESEND_REQUEST_}, a dot or a path (the ledger binds only these; checked again here).
+     */
+    static final Pattern RECIPIENT = QualityLedger.PLAIN_SENDER;
     /** Enterprises named in the log line and the summary of series nobody can be asked for, at most. */
     static final int MAX_NAMED_ENTERPRISES = 50;
 

@@ -62,7 +62,8 @@ class ResendRequestsTest {
     }
 
     static SeriesQuality series(String enterprise, String dataCode, int statType, String sender, String... missing) {
-        return new SeriesQuality(enterprise, dataCode, statType, false, 0, 0, 0, 0, 0, sender, List.of(missing));
+        return new SeriesQuality(enterprise, dataCode, statType, false, 0, 0, 0, 0, 0, sender, List.of(missing),
+                missing.length);
     }
 
     private ResendRequests.Summary run(GivenLedger ledger, int maxSlots, java.util.function.Consumer<DefaultCamelContext> advice)
@@ -102,7 +103,7 @@ class ResendRequestsTest {
                         series(A, "0000000002330001", 1, A, "2026-11-25 00:00:00", "2026-11-27 00:00:00"),
                         series(B, "0000000001500001", 0, A, "2026-11-29 10:00:00", "2026-11-29 10:15:00",
                                 "2026-11-29 10:30:00"))),
-                new Holes("exchange-b.zone", List.of(series(B, "0000000002330001", 2, "exchange-b.zone",
+                new Holes("exchange-b-zone", List.of(series(B, "0000000002330001", 2, "exchange-b-zone",
                         "2026-11-01 00:00:00"))),
                 new Holes(null, List.of(series("91110000600037341L", "0000000002330001", 0, null,
                         "2026-11-29 00:00:00", "2026-11-29 00:15:00")))));
@@ -113,10 +114,10 @@ class ResendRequestsTest {
         List<String> names = outboxNames();
         assertThat(names).hasSize(4).allMatch(n -> !n.startsWith(".writing-"));
         String dataA = names.stream().filter(n -> n.startsWith(A + "_") && n.endsWith(".jsonl")).findFirst().orElseThrow();
-        String dataB = names.stream().filter(n -> n.startsWith("exchange-b.zone_") && n.endsWith(".jsonl")).findFirst()
+        String dataB = names.stream().filter(n -> n.startsWith("exchange-b-zone_") && n.endsWith(".jsonl")).findFirst()
                 .orElseThrow();
         assertThat(dataA).matches(A + "_RESEND_REQUEST_20261201070000000_\\d{6}\\.jsonl");
-        assertThat(dataB).matches("exchange-b\\.zone_RESEND_REQUEST_20261201070000000_\\d{6}\\.jsonl");
+        assertThat(dataB).matches("exchange-b-zone_RESEND_REQUEST_20261201070000000_\\d{6}\\.jsonl");
         assertThat(names).contains(dataA + ".manifest", dataB + ".manifest");
 
         byte[] data = Files.readAllBytes(outbox.resolve(dataA));
@@ -147,7 +148,7 @@ class ResendRequestsTest {
 
         assertThat(ledger.requested).containsExactlyInAnyOrder(
                 List.of(A, batchA, dataA, 5, "operator:tester"),
-                List.of("exchange-b.zone", JSON.readTree(outbox.resolve(dataB + ".manifest").toFile()).get("batchId")
+                List.of("exchange-b-zone", JSON.readTree(outbox.resolve(dataB + ".manifest").toFile()).get("batchId")
                         .asText(), dataB, 1, "operator:tester"));
         assertThat(summary.files()).extracting(ResendRequests.Written::file).containsExactly(dataA, dataB);
         assertThat(summary.slots()).isEqualTo(6);
@@ -226,7 +227,7 @@ class ResendRequestsTest {
     void aRecipientThatIsNotAPlainIdentifierNamesNoFile() throws Exception {
         List<Holes> holes = new ArrayList<>();
         for (String hostile : List.of("../outbox-escape", "a/b", "..", ".hidden", "x\ny", "C:\\evil", "a b",
-                "x".repeat(65), "名字")) {
+                "x".repeat(65), "名字", "victim_RESEND_REQUEST_20261201060000000_000001.jsonl", "a_b", "a.b")) {
             holes.add(new Holes(hostile, List.of(series(A, "0000000002330001", 1, hostile, "2026-11-25 00:00:00"))));
         }
         GivenLedger ledger = new GivenLedger(holes);
@@ -239,8 +240,8 @@ class ResendRequestsTest {
                 .noneMatch(n -> n.contains("RESEND_REQUEST"));
         assertThat(ledger.requested).isEmpty();
         assertThat(summary.files()).isEmpty();
-        assertThat(summary.refusedRecipients()).hasSize(9).contains("\"x\\u000ay\"");
-        assertThat(summary.unaddressedSeries()).isEqualTo(9);
+        assertThat(summary.refusedRecipients()).hasSize(12).contains("\"x\\u000ay\"");
+        assertThat(summary.unaddressedSeries()).isEqualTo(12);
         assertThat(summary.unaddressedEnterprises()).containsExactly(A);
     }
 

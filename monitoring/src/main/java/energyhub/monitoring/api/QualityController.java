@@ -4,11 +4,14 @@ import energyhub.monitoring.AuditTrail;
 import energyhub.routing.quality.QualityLedger;
 import energyhub.routing.quality.QualityLedger.EnterpriseQuality;
 import energyhub.routing.quality.QualityLedger.ScheduleEntry;
-import energyhub.routing.quality.QualityLedger.SeriesQuality;
+import energyhub.routing.quality.QualityProperties;
 import energyhub.standard.RecordValidator;
 import energyhub.standard.UnifiedSocialCreditCode;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.YearMonth;
@@ -48,67 +51,130 @@ public class QualityController {
     /** The largest schedule one PUT takes (about 700,000 lines). */
     static final long MAX_SCHEDULE_BYTES = 32L * 1024 * 1024;
     static final MediaType CSV = new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8);
+    /** Header of a page: how many items (enterprises, or holes for a CSV) there are in all. */
+    static final String TOTAL = "X-Total-Count";
 
     private final QualityLedger ledger;
+    private final QualityProperties properties;
     private final AuditTrail audit;
     private final Clock clock;
 
-    public QualityController(QualityLedger ledger, AuditTrail audit, Clock clock) {
+    public QualityController(QualityLedger ledger, QualityProperties properties, AuditTrail audit, Clock clock) {
         this.ledger = ledger;
+        this.properties = properties;
         this.audit = audit;
         this.clock = clock;
     }
 
-    /** Every enterprise's completeness of a month, lowest first; {@code below=true}: only those below threshold. */
+    /**
+     * Every enterprise's completeness of a month, lowest first; {@code below=true}: only those below threshold.
+     * A page: {@code limit} (at most, and by default, {@code max-page-size}; CSV: {@code max-csv-rows}) from
+     * {@code offset}; {@value #TOTAL} tells how many there are in all.
+     */
     @GetMapping("/enterprises")
     public ResponseEntity<?> enterprises(@RequestParam(required = false) String month,
             @RequestParam(required = false) String below, @RequestParam(required = false) String format,
-            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+            @RequestParam(required = false) String limit, @RequestParam(required = false) String offset,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+            HttpServletResponse response) throws IOException {
         YearMonth m = month(month);
         boolean onlyBelow = flag("below", below);
         boolean asCsv = csv(format, accept);
-        List<EnterpriseQuality> list = ledger.enterprises(m).stream().filter(e -> !onlyBelow || e.belowThreshold())
+        int max = asCsv ? properties.getMaxCsvRows() : properties.getMaxPageSize();
+        int pageSize = (int) number("limit", limit, 1, max, max);
+        long from = number("offset", offset, 0, Long.MAX_VALUE, 0);
+        List<EnterpriseQuality> all = ledger.enterprises(m).stream().filter(e -> !onlyBelow || e.belowThreshold())
                 .toList();
+        List<EnterpriseQuality> page = all.subList((int) Math.min(from, all.size()),
+                (int) Math.min(from + pageSize, all.size()));
         if (!asCsv) {
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(list);
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(TOTAL, Integer.toString(all.size()))
+                    .body(page);
         }
-        StringBuilder out = new StringBuilder("enterpriseCode,month,series,expected,received,completeness,late,"
-                + "superseded,suspect,belowThreshold\n");
-        for (EnterpriseQuality e : list) {
+        Writer out = csvResponse(response, "quality-" + m + ".csv", all.size());
+        out.write("enterpriseCode,month,series,expected,received,completeness,late,superseded,suspect,belowThreshold\n");
+        for (EnterpriseQuality e : page) {
             row(out, e.enterpriseCode(), e.month(), e.series(), e.expected(), e.received(), e.completeness(),
                     e.late(), e.superseded(), e.suspect(), e.belowThreshold());
         }
-        return csvBody(out, "quality-" + m + ".csv");
+        out.flush();
+        return null;
     }
 
     /**
-     * One enterprise's month: summary, series with their missing periods, calendar, day-vs-month and
-     * supplier checks; as CSV, its holes, one row per missing period.
+     * One enterprise's month: summary (over all its series), its sender binding, a page of its series
+     * ({@code limit} from {@code offset}, by dataCode and statType) each with its first missing periods and
+     * their count, calendar, day-vs-month and supplier checks; as CSV, its holes, one row per missing period,
+     * streamed, a page of at most {@code max-csv-rows} ({@value #TOTAL}: all its holes).
      */
     @GetMapping("/enterprises/{enterpriseCode}")
     public ResponseEntity<?> enterprise(@PathVariable String enterpriseCode,
             @RequestParam(required = false) String month, @RequestParam(required = false) String format,
-            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+            @RequestParam(required = false) String limit, @RequestParam(required = false) String offset,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+            HttpServletResponse response) throws IOException {
         String code = enterpriseCode(enterpriseCode);
         YearMonth m = month(month);
         boolean asCsv = csv(format, accept);
-        List<SeriesQuality> series = ledger.series(m, code);
+        int max = asCsv ? properties.getMaxCsvRows() : properties.getMaxPageSize();
+        int pageSize = (int) number("limit", limit, 1, max, max);
+        long from = number("offset", offset, 0, Long.MAX_VALUE, 0);
+        EnterpriseQuality summary = ledger.enterprise(m, code);
         if (asCsv) {
-            StringBuilder out = new StringBuilder("enterpriseCode,dataCode,statType,statDate\n");
-            for (SeriesQuality s : series) {
-                for (String period : s.missing()) {
-                    row(out, s.enterpriseCode(), s.dataCode(), s.statType(), period);
+            Writer out = csvResponse(response, "holes-" + code + "-" + m + ".csv",
+                    (long) summary.expected() - summary.received());
+            out.write("enterpriseCode,dataCode,statType,statDate\n");
+            ledger.holes(m, code, from, pageSize, h -> {
+                try {
+                    row(out, h.enterpriseCode(), h.dataCode(), h.statType(), h.statDate());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            }
-            return csvBody(out, "holes-" + code + "-" + m + ".csv");
+            });
+            out.flush();
+            return null;
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("summary", ledger.enterprise(m, code));
-        body.put("series", series);
+        body.put("summary", summary);
+        body.put("sender", ledger.sender(code).orElse(null));
+        body.put("seriesTotal", summary.series());
+        body.put("offset", from);
+        body.put("limit", pageSize);
+        body.put("series", ledger.series(m, code, from, pageSize));
         body.put("calendar", ledger.calendar(m, code));
         body.put("dayMonth", ledger.dayMonth(m, code));
-        body.put("supply", ledger.supply(m, code));
+        List<QualityLedger.SupplyCheck> supply = ledger.supply(m, code);
+        body.put("supply", supply.subList(0, Math.min(supply.size(), properties.getMaxPageSize())));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+
+    /** Who an enterprise's 补传 requests go to (404 when no ferry sender has delivered its records yet). */
+    @GetMapping(path = "/senders/{enterpriseCode}", produces = "application/json")
+    public ResponseEntity<?> sender(@PathVariable String enterpriseCode) {
+        String code = enterpriseCode(enterpriseCode);
+        return ledger.sender(code).<ResponseEntity<?>>map(b -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(b)).orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", "no ferry sender has delivered records of " + code + " yet")));
+    }
+
+    /**
+     * Binds an enterprise's 补传 requests to another sender ({@code {"sender":"..."}}, a plain identifier
+     * {@code [0-9A-Za-z-]{1,64}}), e.g. when it changed its gateway; operator, audited.
+     */
+    @PutMapping(path = "/senders/{enterpriseCode}", consumes = "application/json", produces = "application/json")
+    public QualityLedger.SenderBinding bindSender(@PathVariable String enterpriseCode,
+            @org.springframework.web.bind.annotation.RequestBody Map<String, Object> request, Principal who) {
+        String code = enterpriseCode(enterpriseCode);
+        Object sender = request == null ? null : request.get("sender");
+        if (!(sender instanceof String s) || QualityLedger.plainSender(s) == null) {
+            throw new IllegalArgumentException("sender " + ScheduleCsv.shown(String.valueOf(sender))
+                    + " is not a plain identifier [0-9A-Za-z-]{1,64}");
+        }
+        var before = ledger.bindSender(code, s, who.getName());
+        String was = before.map(QualityLedger.SenderBinding::sender).orElse("none");
+        audit.append(who.getName(), "QUALITY_SENDER_BOUND", code, "OK", "补传 recipient " + was + " -> " + s);
+        log.info("{} bound the 补传 requests of {} to sender {} (was {})", who.getName(), code, s, was);
+        return ledger.sender(code).orElseThrow();
     }
 
     /** The province's indicators of a month (what the hub_quality_* gauges show for the current one). */
@@ -186,6 +252,24 @@ public class QualityController {
                 + YearMonth.now(clock.withZone(RecordValidator.CHINA)));
     }
 
+    /** A whole number parameter within [min, max]; {@code otherwise} when absent. */
+    private static long number(String name, String value, long min, long max, long otherwise) {
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        long n;
+        try {
+            n = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " " + ScheduleCsv.shown(value) + " is not a whole number");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(name + " " + n + " is not within " + min + " and " + max
+                    + (max < Long.MAX_VALUE ? " (the largest page; ask for the next with offset)" : ""));
+        }
+        return n;
+    }
+
     private static boolean flag(String name, String value) {
         if (value == null || value.isBlank() || value.equalsIgnoreCase("false")) {
             return false;
@@ -220,6 +304,23 @@ public class QualityController {
         return ResponseEntity.ok().contentType(CSV)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"" + fileName + "\"")
                 .body(out.toString());
+    }
+
+    /** Starts a CSV answer written as it is produced (never gathered in memory). */
+    private static Writer csvResponse(HttpServletResponse response, String fileName, long total) throws IOException {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(CSV.toString());
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"" + fileName + "\"");
+        response.setHeader(TOTAL, Long.toString(total));
+        return new java.io.BufferedWriter(response.getWriter(), 16 * 1024);
+    }
+
+    /** One CSV row; a cell with a comma, quote or line break is quoted (codes are checked, but be plain). */
+    private static void row(Writer out, Object... cells) throws IOException {
+        StringBuilder line = new StringBuilder(96);
+        row(line, cells);
+        out.write(line.toString());
     }
 
     /** One CSV row; a cell with a comma, quote or line break is quoted (codes are checked, but be plain). */

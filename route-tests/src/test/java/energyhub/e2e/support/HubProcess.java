@@ -35,7 +35,13 @@ public final class HubProcess implements AutoCloseable {
     /** Starts the hub with these arguments and these environment variables (the production profile's secrets). */
     public static HubProcess start(Map<String, String> properties, Map<String, String> environment, Path log)
             throws Exception {
-        HubProcess hub = launch(properties, environment, log);
+        return start(properties, environment, List.of("-Xmx384m"), log);
+    }
+
+    /** Starts the hub with these JVM options (e.g. the heap and out-of-memory policy of its systemd unit). */
+    public static HubProcess start(Map<String, String> properties, Map<String, String> environment,
+            List<String> jvmOptions, Path log) throws Exception {
+        HubProcess hub = launch(properties, environment, jvmOptions, log);
         hub.awaitReady();
         return hub;
     }
@@ -56,7 +62,7 @@ public final class HubProcess implements AutoCloseable {
     public static Ended runExpectingExit(Map<String, String> properties, Map<String, String> environment, Path log,
             Duration bound) throws Exception {
         Files.deleteIfExists(log);
-        HubProcess hub = launch(properties, environment, log);
+        HubProcess hub = launch(properties, environment, List.of("-Xmx384m"), log);
         if (!hub.process.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             hub.process.destroyForcibly().waitFor();
             throw new AssertionError("the hub process did not end within " + bound + "; see " + log);
@@ -73,17 +79,18 @@ public final class HubProcess implements AutoCloseable {
         return process.pid();
     }
 
-    private static HubProcess launch(Map<String, String> properties, Map<String, String> environment, Path log)
-            throws Exception {
+    private static HubProcess launch(Map<String, String> properties, Map<String, String> environment,
+            List<String> jvmOptions, Path log) throws Exception {
         Path jar = Path.of(System.getProperty("hub.jar", "../deployment/target/exchange-hub.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the crash test runs the packaged hub, "
                     + "so run it with `mvn verify` (which packages deployment first)");
         }
         int httpPort = FreePort.next();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
-                jar.toAbsolutePath().toString(), "--server.port=" + httpPort));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--server.port=" + httpPort));
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

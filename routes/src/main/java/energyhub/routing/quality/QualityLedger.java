@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -34,15 +37,27 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class QualityLedger {
 
-    /** A manifest's sender kept for 补传 requests: a plain identifier such as a credit code, nothing else. */
-    private static final Pattern PLAIN_SENDER = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_.-]{0,63}");
+    private static final Logger log = LoggerFactory.getLogger(QualityLedger.class);
+    /**
+     * A manifest's sender kept for 补传 requests: a plain identifier such as a credit code, nothing else (no
+     * {@code _}, so never {@code _RESEND_REQUEST_}; no {@code .} or {@code /}, so never a path).
+     */
+    public static final Pattern PLAIN_SENDER = Pattern.compile("[0-9A-Za-z-]{1,64}");
+    /** Enterprises named at most in one log line about sender bindings. */
+    private static final int NAMED = 10;
 
     private final JdbcTemplate jdbc;
+    /** The same database, reading row by row (a fetch size; inside a read-only transaction), for the reports. */
+    private final JdbcTemplate cursor;
     private final QualityProperties properties;
     private final Clock clock;
 
     public QualityLedger(JdbcTemplate jdbc, QualityProperties properties, Clock clock) {
         this.jdbc = jdbc;
+        this.cursor = jdbc == null ? null : new JdbcTemplate(jdbc.getDataSource()); // null: a test's stand-in
+        if (cursor != null) {
+            cursor.setFetchSize(500);
+        }
         this.properties = properties;
         this.clock = clock;
     }
@@ -54,6 +69,15 @@ public class QualityLedger {
     /** A new tally for one batch. */
     public QualityTally tally() {
         return new QualityTally(properties);
+    }
+
+    /** A new cap on the distinct series of one batch (in its staging transaction). */
+    public SeriesCap seriesCap() {
+        return new SeriesCap(properties,
+                e -> jdbc.queryForObject("select count(*) from dq_series where enterprise_code = ?", Integer.class, e),
+                k -> Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from dq_series where "
+                        + "enterprise_code = ? and data_code = ? and stat_type = ?)", Boolean.class,
+                        k.enterpriseCode(), k.dataCode(), (short) k.statType())));
     }
 
     /** The sender kept for a batch: the one it names when that is a plain identifier, else none. */
@@ -96,6 +120,7 @@ public class QualityLedger {
                         return series.size();
                     }
                 });
+        bind(series, kept);
         var rows = tally.sortedRows();
         // rows new to the ledger are written whole by one statement; the others are merged below
         Set<QualityTally.RowKey> inserted = insertNew(rows);
@@ -290,6 +315,73 @@ public class QualityLedger {
         return out;
     }
 
+    // ------------------------------------------------------------------ sender binding (补传 recipients)
+
+    /** Who 补传 requests of an enterprise go to, since when and why, and the latest other sender seen. */
+    public record SenderBinding(String enterpriseCode, String sender, java.time.OffsetDateTime boundAt,
+            String boundBy, String otherSender, java.time.OffsetDateTime otherSeenAt, int otherDeliveries) {
+    }
+
+    /**
+     * Binds each enterprise of a flush that has no sender yet to this one (the first plain sender seen), and
+     * notes, without changing the binding, a delivery by any other sender; both logged in one line.
+     */
+    private void bind(List<Map.Entry<QualityTally.SeriesKey, QualityTally.Span>> series, String sender) {
+        if (sender == null || series.isEmpty()) {
+            return;
+        }
+        String[] enterprises = series.stream().map(e -> e.getKey().enterpriseCode()).distinct()
+                .toArray(String[]::new);
+        String[] senders = new String[enterprises.length];
+        java.util.Arrays.fill(senders, sender);
+        List<String> bound = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        unnest("insert into dq_sender (enterprise_code, sender, bound_by) select k.e, k.s, 'first delivery' "
+                + "from unnest(?::text[], ?::text[]) with ordinality as k(e, s, o) order by k.o "
+                + "on conflict (enterprise_code) do update set other_sender = excluded.sender, other_seen_at = now(), "
+                + "other_deliveries = dq_sender.other_deliveries + 1 where dq_sender.sender <> excluded.sender "
+                + "returning enterprise_code, sender, xmax = 0", new String[][] {enterprises, senders}, rs -> {
+                    (rs.getBoolean(3) ? bound : others).add(rs.getString(1) + (rs.getBoolean(3) ? ""
+                            : " (bound to " + rs.getString(2) + ")"));
+                });
+        if (!bound.isEmpty()) {
+            log.info("补传: {} enterprises bound to ferry sender {}, the first that delivered their records: {}{}",
+                    bound.size(), sender, bound.subList(0, Math.min(NAMED, bound.size())),
+                    bound.size() > NAMED ? " and " + (bound.size() - NAMED) + " more" : "");
+        }
+        if (!others.isEmpty()) {
+            log.warn("补传: ferry sender {} delivered records of {} enterprises bound to another sender: {}{}; their "
+                    + "requests still go to the bound sender (an operator may bind another: PUT "
+                    + "/api/operator/quality/senders/{{enterpriseCode}})", sender, others.size(),
+                    others.subList(0, Math.min(NAMED, others.size())),
+                    others.size() > NAMED ? " and " + (others.size() - NAMED) + " more" : "");
+        }
+    }
+
+    private static final org.springframework.jdbc.core.RowMapper<SenderBinding> SENDER_ROW = (rs, n) ->
+            new SenderBinding(rs.getString(1), rs.getString(2), rs.getObject(3, java.time.OffsetDateTime.class),
+                    rs.getString(4), rs.getString(5), rs.getObject(6, java.time.OffsetDateTime.class), rs.getInt(7));
+
+    /** The sender binding of an enterprise, if it has one. */
+    public java.util.Optional<SenderBinding> sender(String enterpriseCode) {
+        return jdbc.query("select enterprise_code, sender, bound_at, bound_by, other_sender, other_seen_at, "
+                + "other_deliveries from dq_sender where enterprise_code = ?", SENDER_ROW, enterpriseCode).stream().findFirst();
+    }
+
+    /** Binds an enterprise to a sender an operator names (a plain identifier); returns the binding before. */
+    @Transactional
+    public java.util.Optional<SenderBinding> bindSender(String enterpriseCode, String sender, String by) {
+        if (plainSender(sender) == null) {
+            throw new IllegalArgumentException("sender is not a plain identifier [0-9A-Za-z-]{1,64}");
+        }
+        var before = jdbc.query("select enterprise_code, sender, bound_at, bound_by, other_sender, other_seen_at, "
+                + "other_deliveries from dq_sender where enterprise_code = ? for update", SENDER_ROW, enterpriseCode).stream().findFirst();
+        jdbc.update("insert into dq_sender (enterprise_code, sender, bound_by) values (?,?,?) on conflict "
+                + "(enterprise_code) do update set sender = excluded.sender, bound_by = excluded.bound_by, "
+                + "bound_at = now()", enterpriseCode, sender, by);
+        return before;
+    }
+
     // ------------------------------------------------------------------ schedule
 
     /** One line of the imported schedule: an enterprise must report this data code at this statType. */
@@ -324,10 +416,18 @@ public class QualityLedger {
 
     // ------------------------------------------------------------------ reading
 
-    /** The completeness of one series in one month: periods due, received among them, and the holes. */
+    /**
+     * The completeness of one series in one month: periods due, received among them, and the holes: the first
+     * of them in {@code missing} (at most {@code max-holes-per-series} in the API), all counted in
+     * {@code missingCount}. {@code sender}: who its 补传 requests go to (the enterprise's bound sender).
+     */
     public record SeriesQuality(String enterpriseCode, String dataCode, int statType, boolean scheduled,
             int expected, int received, int late, int superseded, int suspect, String sender,
-            List<String> missing) {
+            List<String> missing, int missingCount) {
+    }
+
+    /** One missing period of a series (a row of the holes CSV). */
+    public record Hole(String enterpriseCode, String dataCode, int statType, String statDate) {
     }
 
     /** One enterprise's month. */
@@ -354,29 +454,89 @@ public class QualityLedger {
             double completeness, int enterprisesBelow, int dayMonthFlagged, int supplyFlagged) {
     }
 
-    /** Every enterprise's completeness for a month, lowest first. */
+    /**
+     * Every enterprise's completeness for a month, lowest first. Read series by series (memory: one total per
+     * enterprise, whatever the number of series).
+     */
+    @Transactional(readOnly = true)
     public List<EnterpriseQuality> enterprises(YearMonth month) {
-        return summarise(month, series(month, null, false));
+        return summarise(month, null);
     }
 
     /** One enterprise's completeness for a month. */
+    @Transactional(readOnly = true)
     public EnterpriseQuality enterprise(YearMonth month, String enterpriseCode) {
-        var list = summarise(month, series(month, enterpriseCode, false));
+        var list = summarise(month, enterpriseCode);
         return list.isEmpty() ? new EnterpriseQuality(enterpriseCode, month, 0, 0, 0, 100, 0, 0, 0, false)
                 : list.get(0);
     }
 
-    /** One enterprise's series for a month, with the missing periods (statDates) of each. */
-    public List<SeriesQuality> series(YearMonth month, String enterpriseCode) {
-        return series(month, enterpriseCode, true);
+    /**
+     * A page of one enterprise's series for a month (by dataCode and statType: {@code limit} from
+     * {@code offset}), each with its first {@code max-holes-per-series} missing periods and their count.
+     */
+    @Transactional(readOnly = true)
+    public List<SeriesQuality> series(YearMonth month, String enterpriseCode, long offset, int limit) {
+        int listed = Math.max(0, properties.getMaxHolesPerSeries());
+        List<SeriesQuality> out = new ArrayList<>();
+        LocalDate row = month.atDay(1);
+        load(month, enterpriseCode, offset, Math.max(1, limit), s -> {
+            List<String> missing = new ArrayList<>();
+            int count = 0;
+            for (int i = s.from; i <= s.to; i++) {
+                if (!s.bits.get(i)) {
+                    if (count++ < listed) {
+                        missing.add(Periods.WIRE.format(Periods.start(s.statType, row, i)));
+                    }
+                }
+            }
+            int expected = Math.max(0, s.to - s.from + 1);
+            out.add(new SeriesQuality(s.enterpriseCode, s.dataCode, s.statType, s.scheduled, expected,
+                    expected - count, s.late, s.superseded, s.suspect, s.sender, missing, count));
+        });
+        return out;
+    }
+
+    /**
+     * One enterprise's missing periods of a month, series by series (dataCode, statType) and oldest first:
+     * {@code limit} of them from {@code offset}, each handed to {@code each} as it is found (nothing gathered).
+     * Returns how many were handed.
+     */
+    @Transactional(readOnly = true)
+    public long holes(YearMonth month, String enterpriseCode, long offset, long limit, Consumer<Hole> each) {
+        LocalDate row = month.atDay(1);
+        long[] seen = {0, 0}; // holes passed, holes handed
+        class Enough extends RuntimeException {
+            Enough() {
+                super(null, null, false, false);
+            }
+        }
+        try {
+            load(month, enterpriseCode, 0, 0, s -> {
+                for (int i = s.from; i <= s.to; i++) {
+                    if (!s.bits.get(i) && seen[0]++ >= offset) {
+                        if (seen[1] >= limit) {
+                            throw new Enough();
+                        }
+                        each.accept(new Hole(s.enterpriseCode, s.dataCode, s.statType,
+                                Periods.WIRE.format(Periods.start(s.statType, row, i))));
+                        seen[1]++;
+                    }
+                }
+            });
+        } catch (Enough e) {
+            // the page is full: the rest of the series are not read
+        }
+        return seen[1];
     }
 
     /** Per day of the month: periods due and received, over every expected series of the enterprise. */
+    @Transactional(readOnly = true)
     public List<CalendarDay> calendar(YearMonth month, String enterpriseCode) {
         int days = month.lengthOfMonth();
         int[] expected = new int[days];
         int[] received = new int[days];
-        for (Loaded s : load(month, enterpriseCode)) {
+        load(month, enterpriseCode, 0, 0, s -> {
             for (int i = s.from; i <= s.to; i++) {
                 int d = Periods.day(s.statType, i) - 1;
                 expected[d]++;
@@ -384,7 +544,7 @@ public class QualityLedger {
                     received[d]++;
                 }
             }
-        }
+        });
         List<CalendarDay> out = new ArrayList<>(days);
         for (int d = 0; d < days; d++) {
             out.add(new CalendarDay(month.atDay(d + 1), expected[d], received[d]));
@@ -392,37 +552,20 @@ public class QualityLedger {
         return out;
     }
 
-    private List<SeriesQuality> series(YearMonth month, String enterpriseCode, boolean withHoles) {
-        List<SeriesQuality> out = new ArrayList<>();
-        for (Loaded s : load(month, enterpriseCode)) {
-            int expected = Math.max(0, s.to - s.from + 1);
-            int received = 0;
-            List<String> missing = withHoles ? new ArrayList<>() : List.of();
-            LocalDate row = Periods.row(s.statType, month.atDay(1).atStartOfDay());
-            for (int i = s.from; i <= s.to; i++) {
-                if (s.bits.get(i)) {
-                    received++;
-                } else if (withHoles) {
-                    missing.add(Periods.WIRE.format(Periods.start(s.statType, row, i)));
-                }
-            }
-            out.add(new SeriesQuality(s.enterpriseCode, s.dataCode, s.statType, s.scheduled, expected, received,
-                    s.late, s.superseded, s.suspect, s.sender, missing));
-        }
-        return out;
-    }
-
-    private List<EnterpriseQuality> summarise(YearMonth month, List<SeriesQuality> series) {
+    /** The totals per enterprise of its series of a month, read one series at a time. */
+    private List<EnterpriseQuality> summarise(YearMonth month, String enterpriseCode) {
         Map<String, int[]> byEnterprise = new TreeMap<>();
-        for (SeriesQuality s : series) {
-            int[] t = byEnterprise.computeIfAbsent(s.enterpriseCode(), k -> new int[6]);
+        load(month, enterpriseCode, 0, 0, s -> {
+            int[] t = byEnterprise.computeIfAbsent(s.enterpriseCode, k -> new int[6]);
             t[0]++;
-            t[1] += s.expected();
-            t[2] += s.received();
-            t[3] += s.late();
-            t[4] += s.superseded();
-            t[5] += s.suspect();
-        }
+            if (s.to >= s.from) {
+                t[1] += s.to - s.from + 1;
+                t[2] += s.bits.get(s.from, s.to + 1).cardinality();
+            }
+            t[3] += s.late;
+            t[4] += s.superseded;
+            t[5] += s.suspect;
+        });
         List<EnterpriseQuality> out = new ArrayList<>();
         byEnterprise.forEach((e, t) -> {
             double completeness = t[1] == 0 ? 100 : 100.0 * t[2] / t[1];
@@ -443,9 +586,10 @@ public class QualityLedger {
      * The series expected of an enterprise (or of all) in a month: its schedule when it has one, else every
      * series it sent within {@code default-lookback-days} before the month's end (from its first period on).
      * Year series (statType 3) are not part of a month. Each comes with its due periods: those whose deadline
-     * has passed by now.
+     * has passed by now. Read row by row ({@code cursor}: call it inside a read-only transaction) and handed to
+     * {@code each}, never gathered; {@code limit} > 0: only that many series from {@code offset} (SQL).
      */
-    private List<Loaded> load(YearMonth month, String enterpriseCode) {
+    private void load(YearMonth month, String enterpriseCode, long offset, int limit, Consumer<Loaded> each) {
         LocalDateTime monthStart = month.atDay(1).atStartOfDay();
         LocalDateTime monthEnd = month.plusMonths(1).atDay(1).atStartOfDay();
         LocalDateTime now = LocalDateTime.now(clock.withZone(RecordValidator.CHINA));
@@ -459,20 +603,23 @@ public class QualityLedger {
                 + " select s.enterprise_code, s.data_code, s.stat_type, false, s.first_period from dq_series s"
                 + " where s.stat_type < 3 and s.last_period >= ? and s.first_period < ?"
                 + " and not exists (select 1 from dq_schedule d where d.enterprise_code = s.enterprise_code))"
-                + " select x.enterprise_code, x.data_code, x.stat_type, x.scheduled, x.first_period, r.sender,"
+                + " select x.enterprise_code, x.data_code, x.stat_type, x.scheduled, x.first_period, b.sender,"
                 + " q.bits, q.late, q.superseded, q.suspect"
-                + " from expected x left join dq_series r on r.enterprise_code = x.enterprise_code"
-                + " and r.data_code = x.data_code and r.stat_type = x.stat_type"
+                + " from expected x left join dq_sender b on b.enterprise_code = x.enterprise_code"
                 + " left join dq_slots q on q.enterprise_code = x.enterprise_code and q.data_code = x.data_code"
                 + " and q.stat_type = x.stat_type and q.month = ? and not q.supplier"
-                + " where true" + one + " order by 1, 2, 3";
+                + " where true" + one + " order by 1, 2, 3" + (limit > 0 ? " limit ? offset ?" : "");
         args.add(Timestamp.valueOf(monthStart.minusDays(properties.getDefaultLookbackDays())));
         args.add(Timestamp.valueOf(monthEnd));
         args.add(Date.valueOf(month.atDay(1)));
         if (enterpriseCode != null) {
             args.add(enterpriseCode);
         }
-        return jdbc.query(sql, (rs, n) -> {
+        if (limit > 0) {
+            args.add(limit);
+            args.add(Math.max(0, offset));
+        }
+        cursor.query(sql, rs -> {
             int statType = rs.getShort(3);
             LocalDate row = month.atDay(1);
             Timestamp first = rs.getTimestamp(5);
@@ -482,9 +629,9 @@ public class QualityLedger {
             }
             int to = lastDue(statType, row, now);
             byte[] bits = rs.getBytes(7);
-            return new Loaded(rs.getString(1), rs.getString(2), statType, rs.getBoolean(4), rs.getString(6),
+            each.accept(new Loaded(rs.getString(1), rs.getString(2), statType, rs.getBoolean(4), rs.getString(6),
                     bits == null ? new BitSet() : BitSet.valueOf(bits), from, to, rs.getInt(8), rs.getInt(9),
-                    rs.getInt(10));
+                    rs.getInt(10)));
         }, args.toArray());
     }
 
@@ -502,62 +649,73 @@ public class QualityLedger {
         return Periods.index(statType, latestEnd) - 1;
     }
 
-    /** Day-vs-month checks of a month, one enterprise or all (enterpriseCode null). */
+    /**
+     * Day-vs-month checks of a month, one enterprise or all (enterpriseCode null): the first
+     * {@code max-page-size} by enterprise and data code.
+     */
+    @Transactional(readOnly = true)
     public List<DayMonthCheck> dayMonth(YearMonth month, String enterpriseCode) {
+        List<DayMonthCheck> out = new ArrayList<>();
+        dayMonth(month, enterpriseCode, Math.max(1, properties.getMaxPageSize()), out::add);
+        return out;
+    }
+
+    /** Day-vs-month checks of a month handed one by one (read row by row); {@code limit} > 0: that many. */
+    private void dayMonth(YearMonth month, String enterpriseCode, int limit, Consumer<DayMonthCheck> each) {
         String one = enterpriseCode == null ? "" : " and d.enterprise_code = ?";
         List<Object> args = new ArrayList<>(List.of(Date.valueOf(month.atDay(1))));
         if (enterpriseCode != null) {
             args.add(enterpriseCode);
         }
-        return jdbc.query("select d.enterprise_code, d.data_code, d.value_sum, d.received, m.vals"
+        cursor.query("select d.enterprise_code, d.data_code, d.value_sum, d.received, m.vals"
                 + " from dq_slots d join dq_slots m on m.enterprise_code = d.enterprise_code"
                 + " and m.data_code = d.data_code and m.stat_type = 2 and m.month = d.month and not m.supplier"
-                + " where d.stat_type = 1 and not d.supplier and d.month = ?" + one + " order by 1, 2", (rs, n) -> {
+                + " where d.stat_type = 1 and not d.supplier and d.month = ?" + one + " order by 1, 2"
+                + (limit > 0 ? " limit " + limit : ""), rs -> {
                     BigDecimal sum = rs.getBigDecimal(3);
                     int days = rs.getInt(4);
                     String monthly = rs.getString(5);
                     BigDecimal monthValue = monthly == null ? null : new BigDecimal(monthly);
                     Double deviation = deviation(sum, monthValue);
                     boolean complete = days == month.lengthOfMonth();
-                    return new DayMonthCheck(rs.getString(1), rs.getString(2), month, sum, days,
+                    each.accept(new DayMonthCheck(rs.getString(1), rs.getString(2), month, sum, days,
                             month.lengthOfMonth(), monthValue, deviation,
-                            complete && deviation != null && deviation > properties.getDeviationThreshold());
+                            complete && deviation != null && deviation > properties.getDeviationThreshold()));
                 }, args.toArray());
     }
 
     /** Supplier-vs-enterprise checks of a month, one enterprise or all (enterpriseCode null). */
+    @Transactional(readOnly = true)
     public List<SupplyCheck> supply(YearMonth month, String enterpriseCode) {
         String one = enterpriseCode == null ? "" : " and s.enterprise_code = ?";
         List<Object> args = new ArrayList<>(List.of(Date.valueOf(month.atDay(1))));
         if (enterpriseCode != null) {
             args.add(enterpriseCode);
         }
-        // the supplier's rows of the month and the enterprise's own 全厂 rows of the same energy type and statType
-        record Row(String enterprise, String energyType, int statType, boolean supplier, String[] vals) {
+        // the supplier's rows of the month and the enterprise's own 全厂 rows of the same energy type and statType,
+        // summed as they are read (memory: one sum per enterprise, energy type and statType)
+        record Key(String enterprise, String energyType, int statType) {
         }
-        List<Row> rows = jdbc.query("select o.enterprise_code, substring(o.data_code from 11 for 4), o.stat_type,"
+        Map<Key, BigDecimal[][]> sums = new LinkedHashMap<>();
+        cursor.query("select o.enterprise_code, substring(o.data_code from 11 for 4), o.stat_type,"
                 + " o.supplier, o.vals, o.slots from dq_slots o where o.month = ? and o.stat_type in (1, 2)"
                 + " and (o.supplier or o.plant) and exists (select 1 from dq_slots s where s.supplier"
                 + " and s.month = o.month and s.enterprise_code = o.enterprise_code and s.stat_type = o.stat_type"
                 + " and substring(s.data_code from 11 for 4) = substring(o.data_code from 11 for 4)" + one + ")"
-                + " order by 1, 2, 3", (rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getShort(3),
-                        rs.getBoolean(4), split(rs.getString(5), rs.getInt(6))), args.toArray());
-        record Key(String enterprise, String energyType, int statType) {
-        }
-        Map<Key, BigDecimal[][]> sums = new LinkedHashMap<>();
-        for (Row r : rows) {
-            if (r.vals() == null) {
-                continue;
-            }
-            BigDecimal[][] s = sums.computeIfAbsent(new Key(r.enterprise(), r.energyType(), r.statType()),
-                    k -> new BigDecimal[2][r.vals().length]);
-            BigDecimal[] side = s[r.supplier() ? 0 : 1];
-            for (int i = 0; i < r.vals().length && i < side.length; i++) {
-                if (r.vals()[i] != null) {
-                    side[i] = side[i] == null ? new BigDecimal(r.vals()[i]) : side[i].add(new BigDecimal(r.vals()[i]));
-                }
-            }
-        }
+                + " order by 1, 2, 3", rs -> {
+                    String[] vals = split(rs.getString(5), rs.getInt(6));
+                    if (vals == null) {
+                        return;
+                    }
+                    BigDecimal[][] s = sums.computeIfAbsent(new Key(rs.getString(1), rs.getString(2),
+                            rs.getShort(3)), k -> new BigDecimal[2][vals.length]);
+                    BigDecimal[] side = s[rs.getBoolean(4) ? 0 : 1];
+                    for (int i = 0; i < vals.length && i < side.length; i++) {
+                        if (vals[i] != null) {
+                            side[i] = side[i] == null ? new BigDecimal(vals[i]) : side[i].add(new BigDecimal(vals[i]));
+                        }
+                    }
+                }, args.toArray());
         List<SupplyCheck> out = new ArrayList<>();
         sums.forEach((k, s) -> {
             LocalDate row = month.atDay(1);
@@ -591,6 +749,7 @@ public class QualityLedger {
     }
 
     /** The province's indicators for a month (the metrics). */
+    @Transactional(readOnly = true)
     public ProvinceQuality province(YearMonth month) {
         List<EnterpriseQuality> all = enterprises(month);
         long expected = 0;
@@ -601,15 +760,15 @@ public class QualityLedger {
             received += e.received();
             below += e.belowThreshold() ? 1 : 0;
         }
-        int dayMonth = (int) dayMonth(month, null).stream().filter(DayMonthCheck::flagged).count();
+        int[] dayMonth = {0};
+        dayMonth(month, null, 0, c -> dayMonth[0] += c.flagged() ? 1 : 0);
         int supply = (int) supply(month, null).stream().filter(SupplyCheck::flagged).count();
         return new ProvinceQuality(month, all.size(), expected, received,
-                expected == 0 ? 100 : round(100.0 * received / expected), below, dayMonth, supply);
+                expected == 0 ? 100 : round(100.0 * received / expected), below, dayMonth[0], supply);
     }
 
     // ------------------------------------------------------------------ 补传 requests
 
-    /** The holes of the last {@code resend-lookback-days} days, per recipient (the series' last ferry sender). */
     /**
      * The holes to ask one recipient for: its series with their missing periods, at most
      * {@code resend-max-slots} periods in all; {@code beyond} counts the missing periods left for a later request.
@@ -630,6 +789,7 @@ public class QualityLedger {
      * {@code resend-max-slots} periods are listed per recipient (the rest are only counted), so a province
      * of silent enterprises does not fill the heap with period names.
      */
+    @Transactional(readOnly = true)
     public List<Holes> holesToRequest() {
         LocalDateTime now = LocalDateTime.now(clock.withZone(RecordValidator.CHINA));
         LocalDateTime since = now.minusDays(properties.getResendLookbackDays());
@@ -640,7 +800,7 @@ public class QualityLedger {
                 java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()));
         for (YearMonth m = YearMonth.from(since); !m.isAfter(YearMonth.from(now)); m = m.plusMonths(1)) {
             LocalDate row = m.atDay(1);
-            for (Loaded s : load(m, null)) {
+            load(m, null, 0, 0, s -> {
                 Listing listing = null;
                 List<String> recent = null;
                 int received = 0;
@@ -651,7 +811,7 @@ public class QualityLedger {
                     }
                     LocalDateTime start = Periods.start(s.statType, row, i);
                     if (start.isBefore(since)) {
-                        continue;
+                        continue; // a period before the look-back
                     }
                     if (listing == null) {
                         listing = byRecipient.computeIfAbsent(s.sender, k -> new Listing(new LinkedHashMap<>(),
@@ -666,7 +826,7 @@ public class QualityLedger {
                     }
                 }
                 if (recent == null || recent.isEmpty()) {
-                    continue;
+                    return;
                 }
                 String key = s.enterpriseCode + "/" + s.dataCode + "/" + s.statType;
                 SeriesQuality before = listing.series().get(key);
@@ -674,8 +834,8 @@ public class QualityLedger {
                 periods.addAll(recent);
                 listing.series().put(key, new SeriesQuality(s.enterpriseCode, s.dataCode, s.statType, s.scheduled,
                         Math.max(0, s.to - s.from + 1), received, s.late, s.superseded, s.suspect, s.sender,
-                        periods));
-            }
+                        periods, periods.size()));
+            });
         }
         List<Holes> out = new ArrayList<>();
         byRecipient.forEach((r, l) -> out.add(new Holes(r, new ArrayList<>(l.series().values()), l.counts()[1])));

@@ -35,6 +35,16 @@ public class QualityProperties {
     private String hubSender = "province-hub";
     /** Missing periods listed per 补传 request file at most; the rest are asked for by the next request. */
     private int resendMaxSlots = 100_000;
+    /** Distinct series (enterprise, dataCode, statType) one package may bring; records of more are refused. */
+    private int maxSeriesPerPackage = 20_000;
+    /** Series the ledger keeps per enterprise; records of a new series beyond it are refused (TOO_MANY_SERIES). */
+    private int maxSeriesPerEnterprise = 5_000;
+    /** The largest page of the quality API (enterprises, or one enterprise's series, per answer). */
+    private int maxPageSize = 500;
+    /** Missing periods listed per series in an enterprise's JSON; the rest are counted (missingCount). */
+    private int maxHolesPerSeries = 100;
+    /** Rows one CSV answer of the quality API holds at most (a page: offset and limit). */
+    private int maxCsvRows = 100_000;
 
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean v) { this.enabled = v; }
@@ -64,6 +74,16 @@ public class QualityProperties {
     public void setHubSender(String v) { this.hubSender = v; }
     public int getResendMaxSlots() { return resendMaxSlots; }
     public void setResendMaxSlots(int v) { this.resendMaxSlots = v; }
+    public int getMaxSeriesPerPackage() { return maxSeriesPerPackage; }
+    public void setMaxSeriesPerPackage(int v) { this.maxSeriesPerPackage = v; }
+    public int getMaxSeriesPerEnterprise() { return maxSeriesPerEnterprise; }
+    public void setMaxSeriesPerEnterprise(int v) { this.maxSeriesPerEnterprise = v; }
+    public int getMaxPageSize() { return maxPageSize; }
+    public void setMaxPageSize(int v) { this.maxPageSize = v; }
+    public int getMaxHolesPerSeries() { return maxHolesPerSeries; }
+    public void setMaxHolesPerSeries(int v) { this.maxHolesPerSeries = v; }
+    public int getMaxCsvRows() { return maxCsvRows; }
+    public void setMaxCsvRows(int v) { this.maxCsvRows = v; }
 
     /** How long after its end a period of this statType is due. */
     public Duration deadline(int statType) {
