@@ -20,6 +20,12 @@ class SupplierGasTest extends SupplierHubTest {
         String endpoint = camel.getRoute("supplier-gas1").getEndpoint().getEndpointUri();
         assertThat(endpoint).startsWith("sftp://127.0.0.1:" + SFTP.port()).contains("scheduler=quartz")
                 .contains("strictHostKeyChecking=yes").contains("knownHostsFile=");
+        // the password (from the environment) is set on the endpoint, never in a URI or a route dump
+        String dump = org.apache.camel.support.PluginHelper.getModelToXMLDumper(camel).dumpModelAsXml(camel,
+                ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinition("supplier-gas1"), true, false, false);
+        assertThat(camel.getEndpoints()).extracting(org.apache.camel.Endpoint::getEndpointUri)
+                .noneMatch(uri -> uri.contains(energyhub.e2e.support.SupplierServers.SFTP_PASSWORD));
+        assertThat(dump).contains("supplier-gas1").doesNotContain(energyhub.e2e.support.SupplierServers.SFTP_PASSWORD);
         String name = "GAS_202610_001.xml";
         String xml = """
                 <?xml version="1.0" encoding="UTF-8"?>
