@@ -92,12 +92,19 @@ class ContainerfileTest {
                 .anySatisfy(run -> assertThat(run.args()).contains("mvn -B").contains("-DskipTests").contains("package"));
 
         List<Instruction> copies = all(finalStage(), "COPY");
-        assertThat(copies).as("the runtime stage copies the runnable jar and the health check's class, nothing else")
+        assertThat(copies).as("the runtime stage copies the runnable jar and the health check's classes, nothing else")
                 .hasSize(2).allSatisfy(c -> assertThat(c.args()).startsWith("--from=" + build.group(2) + " "));
         assertThat(copies.get(0).args()).contains("/deployment/target/exchange-hub.jar ");
-        assertThat(copies.get(1).args()).contains("/HealthCheck.class ");
-        assertThat(all(buildStage, "RUN")).as("the build stage compiles the health check")
-                .anySatisfy(run -> assertThat(run.args()).startsWith("javac ").contains("deployment/container/HealthCheck.java"));
+        // all of javac's output folder (HealthCheck has an inner class), to the folder HEALTHCHECK's -cp names
+        Instruction javac = all(buildStage, "RUN").stream().filter(run -> run.args().startsWith("javac ")).findFirst()
+                .orElseThrow(() -> new AssertionError("the build stage compiles the health check"));
+        assertThat(javac.args()).contains("deployment/container/HealthCheck.java");
+        Matcher out = Pattern.compile("-d (\\S+)").matcher(javac.args());
+        assertThat(out.find()).isTrue();
+        String[] copy = copies.get(1).args().split("\\s+");
+        assertThat(Path.of(copy[1])).isEqualTo(Path.of(out.group(1)));
+        assertThat(all(finalStage(), "HEALTHCHECK").get(0).args())
+                .contains("\"-cp\", \"" + Path.of(copy[2]) + "\", \"HealthCheck\"");
     }
 
     /**
