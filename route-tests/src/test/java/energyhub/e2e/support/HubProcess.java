@@ -50,7 +50,12 @@ public final class HubProcess implements AutoCloseable {
     public static HubProcess start(Map<String, String> properties, Map<String, String> environment, Path log,
             SSLContext tls) throws Exception {
         HubProcess hub = launch(properties, environment, log, tls);
-        hub.awaitReady();
+        try {
+            hub.awaitReady();
+        } catch (RuntimeException | Error notReady) {
+            hub.kill(); // a hub that never became ready must not outlive the test (it holds ports and its data directory)
+            throw notReady;
+        }
         return hub;
     }
 
