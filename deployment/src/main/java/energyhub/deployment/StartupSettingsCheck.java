@@ -3,6 +3,11 @@ package energyhub.deployment;
 import energyhub.routing.HubConfigurationException;
 import energyhub.routing.MessageEncoding;
 import energyhub.routing.Target;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +19,9 @@ import org.springframework.core.PriorityOrdered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.UrlResource;
+import org.springframework.util.ResourceUtils;
 
 /**
  * Checks the settings the hub cannot run without before any bean is built, so before the
@@ -25,14 +33,16 @@ import org.springframework.core.env.Environment;
  * a password or key anybody can read in the repository.</li>
  * <li>The broker accounts ({@link BrokerConfiguration#checkSettings}).</li>
  * <li>The targets' queue-message encodings ({@link MessageEncoding}: text, utf8 or gzip).</li>
+ * <li>With HTTPS ({@code server.ssl.key-store}, the prod profile), the cockpit's key store is there and opens with
+ * its password ({@link #checkKeyStore}): Tomcat would otherwise fail deep in the web server's start.</li>
  * <li>An external broker answers the hub's account ({@link BrokerConfiguration#checkReachable}), an
  * external ledger database its account ({@link #checkDatabaseReachable}).</li>
  * </ul>
  */
 final class StartupSettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware, PriorityOrdered {
 
-    /** The settings whose placeholders must resolve: the hub's own and its database connection. */
-    private static final String[] CHECKED_PREFIXES = {"hub.", "spring.datasource."};
+    /** The settings whose placeholders must resolve: the hub's own, its database connection and the cockpit's TLS. */
+    private static final String[] CHECKED_PREFIXES = {"hub.", "spring.datasource.", "server.ssl."};
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)");
 
     private ConfigurableEnvironment environment;
@@ -50,6 +60,7 @@ final class StartupSettingsCheck implements BeanFactoryPostProcessor, Environmen
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         check(environment);
+        checkKeyStore(environment);
         // an external broker must answer now: the start stops within hub.broker.startup-timeout instead of
         // running without one (after the start, the connection reconnects on its own)
         BrokerConfiguration.checkReachable(Binder.get(environment).bind("hub.broker", BrokerProperties.class)
@@ -102,6 +113,46 @@ final class StartupSettingsCheck implements BeanFactoryPostProcessor, Environmen
             // RoutingProperties refuses a wrong value too, but only once its bean is built (after the broker)
             String name = "hub.routing." + target.id() + "-encoding";
             Binder.get(environment).bind(name, String.class).ifBound(value -> MessageEncoding.of(name, value));
+        }
+    }
+
+    /**
+     * The cockpit's key store (server.ssl.key-store, set by the prod profile from HUB_COCKPIT_KEY_STORE) exists,
+     * can be read and opens with server.ssl.key-store-password. Without a key store the web server speaks plain
+     * HTTP (the default and dev profiles, on a developer's machine) and nothing is checked.
+     */
+    static void checkKeyStore(Environment environment) {
+        String location = environment.getProperty("server.ssl.key-store", "");
+        if (location.isBlank() || !environment.getProperty("server.ssl.enabled", Boolean.class, true)) {
+            return;
+        }
+        String fix = "create the cockpit's key store there (docs/operations.md, \"Cockpit over HTTPS\") or correct "
+                + "server.ssl.key-store (HUB_COCKPIT_KEY_STORE)";
+        Resource resource;
+        try {
+            resource = new UrlResource(ResourceUtils.getURL(location)); // as Spring Boot resolves it: path, file:, classpath:
+        } catch (IOException e) {
+            throw new HubConfigurationException("server.ssl.key-store", "(" + location + ") is not a file: " + e.getMessage(), fix);
+        }
+        if (!resource.isReadable()) {
+            throw new HubConfigurationException("server.ssl.key-store", "(" + location + ") does not exist or is not "
+                    + "readable by the hub", fix);
+        }
+        String type = environment.getProperty("server.ssl.key-store-type", "PKCS12");
+        String password = environment.getProperty("server.ssl.key-store-password", "");
+        try (InputStream in = resource.getInputStream()) {
+            KeyStore.getInstance(type).load(in, password.toCharArray());
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new HubConfigurationException("server.ssl.key-store-password", "does not open the key store "
+                        + location, "set HUB_COCKPIT_KEY_STORE_PASSWORD to the key store's password");
+            }
+            throw new HubConfigurationException("server.ssl.key-store", "(" + location + ") cannot be read as a "
+                    + type + " key store: " + e.getMessage(), fix);
+        } catch (GeneralSecurityException e) {
+            throw new HubConfigurationException("server.ssl.key-store", "(" + location + ") cannot be read as a "
+                    + type + " key store: " + e.getMessage(), "give a " + type + " key store or correct "
+                    + "server.ssl.key-store-type");
         }
     }
 

@@ -23,6 +23,7 @@ import org.springframework.core.env.StandardEnvironment;
 class ContainerfileTest {
 
     static final Path CONTAINERFILE = Path.of("container/Containerfile");
+    static final Path HEALTH_CHECK = Path.of("container/HealthCheck.java");
     private static final Path DOCKERIGNORE = Path.of("../.dockerignore");
 
     /** One instruction: keyword and arguments, continuation lines joined. */
@@ -82,8 +83,8 @@ class ContainerfileTest {
         assertThat(froms).as("multi-stage: a build stage and a runtime stage").hasSizeGreaterThanOrEqualTo(2);
         Matcher build = Pattern.compile("(\\S+)\\s+AS\\s+(\\S+)", Pattern.CASE_INSENSITIVE).matcher(froms.get(0).args());
         assertThat(build.matches()).as("the build stage is named: %s", froms.get(0)).isTrue();
-        assertThat(build.group(1)).contains("maven").contains("17");
-        String runtime = froms.get(froms.size() - 1).args();
+        assertThat(image(build.group(1))).contains("maven").contains("17");
+        String runtime = image(froms.get(froms.size() - 1).args());
         assertThat(runtime).contains("17-jre").doesNotContain("jdk");
 
         List<Instruction> buildStage = instructions.subList(0, instructions.indexOf(froms.get(1)));
@@ -91,9 +92,76 @@ class ContainerfileTest {
                 .anySatisfy(run -> assertThat(run.args()).contains("mvn -B").contains("-DskipTests").contains("package"));
 
         List<Instruction> copies = all(finalStage(), "COPY");
-        assertThat(copies).as("the runtime stage copies the runnable jar, and only it").hasSize(1);
-        assertThat(copies.get(0).args()).startsWith("--from=" + build.group(2) + " ")
-                .contains("/deployment/target/exchange-hub.jar ");
+        assertThat(copies).as("the runtime stage copies the runnable jar and the health check's classes, nothing else")
+                .hasSize(2).allSatisfy(c -> assertThat(c.args()).startsWith("--from=" + build.group(2) + " "));
+        assertThat(copies.get(0).args()).contains("/deployment/target/exchange-hub.jar ");
+        // all of javac's output folder (HealthCheck has an inner class), to the folder HEALTHCHECK's -cp names
+        Instruction javac = all(buildStage, "RUN").stream().filter(run -> run.args().startsWith("javac ")).findFirst()
+                .orElseThrow(() -> new AssertionError("the build stage compiles the health check"));
+        assertThat(javac.args()).contains("deployment/container/HealthCheck.java");
+        Matcher out = Pattern.compile("-d (\\S+)").matcher(javac.args());
+        assertThat(out.find()).isTrue();
+        String[] copy = copies.get(1).args().split("\\s+");
+        assertThat(Path.of(copy[1])).isEqualTo(Path.of(out.group(1)));
+        assertThat(all(finalStage(), "HEALTHCHECK").get(0).args())
+                .contains("\"-cp\", \"" + Path.of(copy[2]) + "\", \"HealthCheck\"");
+    }
+
+    /**
+     * Every base image is pinned by digest: written as image@sha256:..., or as ${IMAGE}@${DIGEST} with build
+     * arguments whose digest argument has no default but a sha256 value (so a build without it fails at FROM
+     * rather than taking whatever the tag points at that day).
+     */
+    @Test
+    void everyBaseImageIsPinnedByDigest() {
+        Map<String, String> args = buildArguments();
+        for (Instruction from : all(instructions, "FROM")) {
+            String reference = from.args().split("\\s+")[0];
+            Matcher pinned = Pattern.compile("(.+)@(sha256:[0-9a-f]{64}|\\$\\{(\\w+)\\})").matcher(reference);
+            assertThat(pinned.matches()).as("%s names a digest", from).isTrue();
+            if (pinned.group(3) != null) {
+                String digestArgument = pinned.group(3);
+                assertThat(args).as("ARG %s is declared before the first FROM", digestArgument).containsKey(digestArgument);
+                assertThat(args.get(digestArgument)).as("ARG %s has no default: each build names its digest",
+                        digestArgument).isNull();
+            }
+            assertThat(image(reference)).as("%s names a tag as well, for the reader", from).containsPattern(":[\\w.-]+$");
+        }
+        String text = read(CONTAINERFILE);
+        assertThat(text).as("the Containerfile says how to find the digests").contains("skopeo inspect")
+                .contains("--build-arg BUILD_IMAGE_DIGEST=sha256:").contains("--build-arg RUNTIME_IMAGE_DIGEST=sha256:");
+    }
+
+    /** ARGs before the first FROM: name -> default (null without one). */
+    private static Map<String, String> buildArguments() {
+        Map<String, String> args = new java.util.HashMap<>();
+        for (Instruction i : instructions) {
+            if (i.keyword().equals("FROM")) {
+                break;
+            }
+            if (i.keyword().equals("ARG")) {
+                String[] nameValue = i.args().split("=", 2);
+                args.put(nameValue[0].strip(), nameValue.length == 2 ? nameValue[1].strip() : null);
+            }
+        }
+        return args;
+    }
+
+    /** The image a FROM names, with ${ARG} defaults put in and without its digest. */
+    private static String image(String reference) {
+        String image = reference.split("@")[0];
+        for (var arg : buildArguments().entrySet()) {
+            image = image.replace("${" + arg.getKey() + "}", String.valueOf(arg.getValue()));
+        }
+        return image;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -114,13 +182,15 @@ class ContainerfileTest {
         List<Instruction> checks = all(finalStage(), "HEALTHCHECK");
         assertThat(checks).hasSize(1);
         String check = checks.get(0).args();
-        String port = defaults.getProperty("server.port");
-        assertThat(check).contains("CMD ")
-                .contains(":${SERVER_PORT:-" + port + "}/actuator/health/liveness")
-                .contains(":${SERVER_PORT:-" + port + "}/actuator/health/readiness")
+        assertThat(check).contains("CMD [\"java\"").contains("\"-cp\", \"/opt/exchange-hub/healthcheck\", \"HealthCheck\"]")
                 .containsPattern("--start-period=\\d+s");
-        // curl is in the image because the health check needs it
-        assertThat(all(finalStage(), "RUN")).anySatisfy(run -> assertThat(run.args()).contains("install").contains("curl"));
+        // the class asks both probes on the configured port (HealthCheckProgramTest runs it)
+        String source = read(HEALTH_CHECK);
+        assertThat(source).contains("\"SERVER_PORT\", \"" + defaults.getProperty("server.port") + "\"")
+                .contains("\"liveness\", \"readiness\"").contains("\"/actuator/health/\"");
+        // and nothing is installed for it: no curl (nor anything else) in the runtime image
+        assertThat(all(finalStage(), "RUN")).noneMatch(run -> run.args().contains("apt-get") || run.args().contains("curl"));
+        assertThat(finalStage()).noneMatch(i -> i.args().contains("curl"));
     }
 
     @Test

@@ -70,7 +70,7 @@ class KubernetesManifestsTest {
     void theManifestsHoldEveryKindAHubNeeds() {
         Set<String> kinds = objects.values().stream().map(d -> (String) d.get("kind")).collect(Collectors.toSet());
         assertThat(kinds).contains("StatefulSet", "Service", "ConfigMap", "Secret", "PodDisruptionBudget",
-                "PersistentVolumeClaim", "Kustomization");
+                "PersistentVolumeClaim", "Kustomization", "NetworkPolicy");
         objects.forEach((key, doc) -> {
             if (!"Kustomization".equals(doc.get("kind"))) {
                 assertThat(doc).as(key).containsKeys("apiVersion", "kind", "metadata");
@@ -103,7 +103,7 @@ class KubernetesManifestsTest {
         Map<String, Object> hub = hubContainer();
         Map<String, Integer> ports = new HashMap<>();
         list(hub.get("ports"), Map.class).forEach(p -> ports.put((String) p.get("name"), (Integer) p.get("containerPort")));
-        assertThat(ports).containsEntry("http", Integer.valueOf(defaults.getProperty("server.port")))
+        assertThat(ports).containsEntry("https", Integer.valueOf(defaults.getProperty("server.port")))
                 .containsEntry("tcp-intake", Integer.valueOf(defaults.getProperty("hub.tcp.port")));
 
         Map<String, String> expectedGroup = Map.of("startupProbe", "liveness", "livenessProbe", "liveness",
@@ -115,10 +115,12 @@ class KubernetesManifestsTest {
             Object port = get.get("port");
             assertThat(port instanceof String name ? ports.get(name) : port).as("%s port", probe)
                     .isEqualTo(Integer.valueOf(defaults.getProperty("server.port")));
+            assertThat(get.get("scheme")).as("%s: the prod profile's web server speaks HTTPS only", probe).isEqualTo("HTTPS");
         });
-        // the same probes as the image's HEALTHCHECK
-        assertThat(Files.readString(ContainerfileTest.CONTAINERFILE))
-                .contains("/actuator/health/liveness").contains("/actuator/health/readiness");
+        assertThat(production().getProperty("server.ssl.key-store")).as("application-prod.yml turns HTTPS on").isNotBlank();
+        // the same probes as the image's HEALTHCHECK (its class asks /actuator/health/ liveness and readiness)
+        assertThat(Files.readString(ContainerfileTest.HEALTH_CHECK))
+                .contains("\"/actuator/health/\"").contains("\"liveness\", \"readiness\"");
     }
 
     @Test
@@ -245,6 +247,62 @@ class KubernetesManifestsTest {
             assertThat(list(map(v.get("secret")).get("items"), Map.class))
                     .anySatisfy(item -> assertThat(item.get("path")).isEqualTo(usersFile.getFileName().toString()));
         });
+    }
+
+    @Test
+    void theHubsGetNoServiceAccountToken() {
+        // the hub never calls the Kubernetes API: a token in the pod would only serve an intruder
+        assertThat(podSpec()).containsEntry("automountServiceAccountToken", false);
+    }
+
+    @Test
+    void theNetworkPolicyOpensOnlyTheCockpitAndTheTcpIntakeAndNeitherToEverybody() throws IOException {
+        Map<String, Object> policy = only("NetworkPolicy");
+        Map<String, Object> spec = map(policy.get("spec"));
+        Map<String, Object> labels = map(map(map(map(only("StatefulSet").get("spec")).get("template")).get("metadata")).get("labels"));
+        assertThat(labels).as("the policy selects the hubs").containsAllEntriesOf(map(map(spec.get("podSelector")).get("matchLabels")));
+        assertThat(list(spec.get("policyTypes"), String.class)).contains("Ingress");
+
+        StandardEnvironment env = DeploymentSettings.environment(containerEnvironment(), profileFiles().toArray(String[]::new));
+        Map<Object, Integer> containerPorts = new HashMap<>();
+        list(hubContainer().get("ports"), Map.class).forEach(p -> {
+            containerPorts.put(p.get("name"), (Integer) p.get("containerPort"));
+            containerPorts.put(p.get("containerPort"), (Integer) p.get("containerPort"));
+        });
+        Map<Integer, List<Map<String, Object>>> sourcesByPort = new HashMap<>();
+        for (Map<String, Object> rule : list(spec.get("ingress"), Map.class)) {
+            List<Map<String, Object>> from = new ArrayList<>();
+            list(rule.get("from"), Map.class).forEach(from::add);
+            List<Map<String, Object>> ports = new ArrayList<>();
+            list(rule.get("ports"), Map.class).forEach(ports::add);
+            assertThat(from).as("a rule without 'from' admits everybody: %s", rule).isNotEmpty();
+            assertThat(ports).as("a rule without 'ports' opens every port: %s", rule).isNotEmpty();
+            for (Map<String, Object> port : ports) {
+                Integer number = containerPorts.get(port.get("port"));
+                assertThat(number).as("port %s is one the hub container serves", port.get("port")).isNotNull();
+                sourcesByPort.computeIfAbsent(number, n -> new ArrayList<>()).addAll(from);
+            }
+        }
+        int cockpit = Integer.parseInt(env.getProperty("server.port"));
+        int intake = Integer.parseInt(env.getProperty("hub.tcp.port"));
+        assertThat(sourcesByPort.keySet()).as("only the cockpit and the TCP intake (no embedded broker on Kubernetes)")
+                .containsExactlyInAnyOrder(cockpit, intake)
+                .doesNotContain(Integer.parseInt(env.getProperty("hub.broker.port")));
+        sourcesByPort.values().stream().flatMap(List::stream).forEach(source -> {
+            if (source.containsKey("ipBlock")) {
+                assertThat((String) map(source.get("ipBlock")).get("cidr")).as("not the whole Internet")
+                        .isNotIn("0.0.0.0/0", "::/0");
+            } else {
+                assertThat(source).as("a selector with labels, not an empty one (= all pods or namespaces): %s", source)
+                        .allSatisfy((kind, selector) -> assertThat(map(map(selector).get("matchLabels"))).isNotEmpty());
+            }
+        });
+        // the cockpit only from the labelled namespaces (the operators' ingress, Prometheus), never from an address range
+        assertThat(sourcesByPort.get(cockpit)).allSatisfy(source -> assertThat(source).containsOnlyKeys("namespaceSelector"));
+    }
+
+    private static StandardEnvironment production() throws IOException {
+        return DeploymentSettings.production();
     }
 
     @Test

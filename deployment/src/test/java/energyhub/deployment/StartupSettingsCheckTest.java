@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import energyhub.routing.HubConfigurationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.env.MapPropertySource;
@@ -71,6 +74,67 @@ class StartupSettingsCheckTest {
                     assertThat(e.getMessage()).isEqualTo("hub.routing.national-encoding is 'json', not one of text, utf8, gzip");
                     assertThat(e.action()).contains("text, utf8, gzip");
                 });
+    }
+
+    @Test
+    void anUnsetCockpitKeyStoreVariableIsRefusedNamingIt() {
+        assertThatThrownBy(() -> StartupSettingsCheck.check(environment(Map.of("server.ssl.key-store", "${HUB_TEST_UNSET_STORE}"))))
+                .isInstanceOfSatisfying(HubConfigurationException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("server.ssl.key-store");
+                    assertThat(e.action()).startsWith("set the environment variable HUB_TEST_UNSET_STORE");
+                });
+    }
+
+    @Test
+    void aMissingCockpitKeyStoreIsRefusedWithOneLineNamingIt(@TempDir Path dir) {
+        String missing = dir.resolve("cockpit.p12").toString();
+        assertThatThrownBy(() -> StartupSettingsCheck.checkKeyStore(environment(Map.of("server.ssl.key-store", missing,
+                "server.ssl.key-store-password", "secret"))))
+                .isInstanceOfSatisfying(HubConfigurationException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("server.ssl.key-store");
+                    assertThat(e.getMessage()).isEqualTo("server.ssl.key-store (" + missing
+                            + ") does not exist or is not readable by the hub");
+                    assertThat(e.action()).contains("HUB_COCKPIT_KEY_STORE");
+                });
+    }
+
+    @Test
+    void aCockpitKeyStoreThatItsPasswordDoesNotOpenIsRefused(@TempDir Path dir) throws Exception {
+        Path store = keyStore(dir, "right-password");
+        StartupSettingsCheck.checkKeyStore(environment(Map.of("server.ssl.key-store", store.toString(),
+                "server.ssl.key-store-password", "right-password")));
+        StartupSettingsCheck.checkKeyStore(environment(Map.of("server.ssl.key-store", "file:" + store,
+                "server.ssl.key-store-password", "right-password")));
+        assertThatThrownBy(() -> StartupSettingsCheck.checkKeyStore(environment(Map.of("server.ssl.key-store",
+                store.toString(), "server.ssl.key-store-password", "wrong-password"))))
+                .isInstanceOfSatisfying(HubConfigurationException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("server.ssl.key-store-password");
+                    assertThat(e.action()).contains("HUB_COCKPIT_KEY_STORE_PASSWORD");
+                });
+        Path notAStore = Files.writeString(dir.resolve("cockpit.pem"), "-----BEGIN CERTIFICATE-----\n");
+        assertThatThrownBy(() -> StartupSettingsCheck.checkKeyStore(environment(Map.of("server.ssl.key-store",
+                notAStore.toString(), "server.ssl.key-store-password", "x"))))
+                .isInstanceOfSatisfying(HubConfigurationException.class,
+                        e -> assertThat(e.getMessage()).startsWith("server.ssl.key-store (" + notAStore + ") cannot be read as a PKCS12 key store"));
+    }
+
+    @Test
+    void withoutAKeyStoreTheCockpitIsPlainHttpAndNothingIsChecked() {
+        StartupSettingsCheck.checkKeyStore(environment(Map.of()));
+        StartupSettingsCheck.checkKeyStore(environment(Map.of("server.ssl.enabled", "false",
+                "server.ssl.key-store", "/nowhere/cockpit.p12")));
+    }
+
+    /** A PKCS12 key store with a self-signed certificate for 127.0.0.1, made by the JDK's keytool. */
+    static Path keyStore(Path dir, String password) throws Exception {
+        Path store = dir.resolve("cockpit.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "cockpit", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", password).redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor()).as(out).isZero();
+        return store;
     }
 
     @Test

@@ -10,8 +10,6 @@ import energyhub.e2e.support.HubProcess;
 import energyhub.e2e.support.PlatformClient;
 import energyhub.e2e.support.ProductionProfile;
 import energyhub.e2e.support.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +52,9 @@ class BrokerFailoverTest {
         try (ArtemisPair pair = ArtemisPair.start(dir.resolve("artemis"))) {
             Path users = dir.resolve("users");
             Files.writeString(users, "viewer=" + new BCryptPasswordEncoder(4).encode(VIEWER_PASSWORD) + ",viewer\n");
+            ProductionProfile.Certificate cockpit = ProductionProfile.Certificate.create(dir);
             Map<String, String> env = ProductionProfile.environment(pair.url(), pair.hubPassword(), database, users,
-                    "broker-failover-audit-key");
+                    "broker-failover-audit-key", cockpit);
             Map<String, String> props = ProductionProfile.properties(dataDir, inbox, outbox);
             props.put("hub.ferry.poll-interval", "200ms");
             props.put("hub.ferry.stale-scan-interval", "500ms");
@@ -67,7 +66,7 @@ class BrokerFailoverTest {
             props.put("hub.monitoring.disk-warn-margin", "0");
 
             List<FerryPackage> packages = new ArrayList<>();
-            try (HubProcess hub = HubProcess.start(props, env, log)) {
+            try (HubProcess hub = HubProcess.start(props, env, log, cockpit.trust())) {
                 long pid = hub.pid();
                 assertThat(brokerHealth(hub)).isEqualTo("UP 200");
                 Files.createDirectories(inbox);
@@ -113,12 +112,11 @@ class BrokerFailoverTest {
 
     /** The hub's broker health group as a viewer sees it: its status and the HTTP status, e.g. "DOWN 503". */
     private static String brokerHealth(HubProcess hub) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.httpPort()
-                        + "/actuator/health/broker"))
+        HttpRequest request = HttpRequest.newBuilder(hub.uri("/actuator/health/broker"))
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString(("viewer:" + VIEWER_PASSWORD).getBytes(StandardCharsets.UTF_8)))
                 .timeout(Duration.ofSeconds(20)).build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = hub.http().send(request, HttpResponse.BodyHandlers.ofString());
         java.util.regex.Matcher status = java.util.regex.Pattern.compile("^\\{\"status\":\"(\\w+)\"")
                 .matcher(response.body());
         return (status.find() ? status.group(1) : response.body()) + " " + response.statusCode();

@@ -7,6 +7,10 @@ import energyhub.e2e.support.HubProcess;
 import energyhub.e2e.support.ProductionProfile;
 import energyhub.e2e.support.RunningHub;
 import energyhub.e2e.support.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The production profile (deployment/config/application-prod.yml, every secret and address set in
  * the environment) with one of its external dependencies unreachable: the hub stops within 30 s
  * with a non-zero exit and one line naming the dependency and the setting to fix, no stack trace
- * (issue 11). That it runs, fails over and recovers when they are there is BrokerFailoverTest.
+ * (issue 11). That it runs, fails over and recovers when they are there is BrokerFailoverTest. Its
+ * cockpit speaks HTTPS only, and a missing key store stops the start the same way (issue 20).
  */
 class ProductionProfileTest {
 
@@ -65,12 +70,76 @@ class ProductionProfileTest {
         }
     }
 
+    /**
+     * The cockpit of the production profile speaks HTTPS with the configured key store's certificate, and
+     * only HTTPS: a plain HTTP request on its port gets nothing of the cockpit. Its session cookie is Secure.
+     */
+    @Test
+    void theCockpitAnswersOverHttpsOnlyWithTheConfiguredCertificate() throws Exception {
+        String database = TestDatabase.create().orElse(null);
+        Assumptions.assumeTrue(database != null, "needs the PostgreSQL at 127.0.0.1:5432");
+        int brokerPort = FreePort.next();
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
+        broker.setConfiguration(new ConfigurationImpl().setName("prod-profile-https").setPersistenceEnabled(false)
+                .setSecurityEnabled(false).addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + brokerPort));
+        broker.start();
+        Path dir = RunningHub.tempDir("hub-prod-https");
+        ProductionProfile.Certificate cockpit = ProductionProfile.Certificate.create(dir);
+        Files.writeString(dir.resolve("users"), "");
+        Map<String, String> env = ProductionProfile.environment("tcp://127.0.0.1:" + brokerPort + "?reconnectAttempts=-1",
+                "prod-profile-test", database, dir.resolve("users"), "prod-profile-test-audit-key", cockpit);
+        Map<String, String> props = ProductionProfile.properties(dir.resolve("data"), dir.resolve("inbound"),
+                dir.resolve("outbound"));
+        try (HubProcess hub = HubProcess.start(props, env, HubProcess.logFile("prod-https").toPath(), cockpit.trust())) {
+            // HTTPS, with the key store's certificate (the client trusts that one and nothing else)
+            HttpResponse<String> ready = hub.http().send(HttpRequest.newBuilder(hub.uri("/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.uri().getScheme()).isEqualTo("https");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"UP\"");
+            assertThat(ready.sslSession()).get().satisfies(session ->
+                    assertThat(session.getPeerCertificates()[0]).isEqualTo(cockpit.certificate()));
+
+            // the session cookie of a visit to the console (kept for the login page) goes back over HTTPS only
+            HttpResponse<String> console = hub.http().send(HttpRequest.newBuilder(hub.uri("/actuator/hawtio/"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(console.headers().allValues("Set-Cookie")).filteredOn(c -> c.startsWith("JSESSIONID="))
+                    .isNotEmpty().allSatisfy(c -> assertThat(c).contains("; Secure"));
+
+            // plain HTTP on the cockpit's port: Tomcat's refusal, nothing of the cockpit
+            HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + hub.httpPort() + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).isEqualTo(400);
+            assertThat(plain.body()).doesNotContain("UP").contains("requires TLS");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void aMissingCockpitKeyStoreStopsTheStartNamingServerSslKeyStore() throws Exception {
+        Path dir = RunningHub.tempDir("hub-prod-no-key-store");
+        Path missing = dir.resolve("cockpit.p12");
+        Files.writeString(dir.resolve("users"), "");
+        Map<String, String> env = new java.util.HashMap<>(ProductionProfile.environment("tcp://127.0.0.1:" + FreePort.next(),
+                "prod-profile-test", "jdbc:postgresql://127.0.0.1:" + FreePort.next() + "/exchange_hub", dir.resolve("users"),
+                "prod-profile-test-audit-key", ProductionProfile.Certificate.create(dir)));
+        Files.delete(missing);
+        HubProcess.Ended ended = HubProcess.runExpectingExit(ProductionProfile.properties(dir.resolve("data"),
+                dir.resolve("inbound"), dir.resolve("outbound")), env, HubProcess.logFile("prod-no-key-store").toPath(),
+                PROCESS_BOUND);
+
+        assertRefused(ended, "exchange hub not started: server.ssl.key-store (" + missing
+                + ") does not exist or is not readable by the hub", "correct server.ssl.key-store (HUB_COCKPIT_KEY_STORE)");
+    }
+
     private static HubProcess.Ended run(String name, String brokerUrl, String database) throws Exception {
         Path dir = RunningHub.tempDir("hub-prod-" + name);
         Path users = dir.resolve("users");
         Files.writeString(users, "");
         Map<String, String> env = ProductionProfile.environment(brokerUrl, "prod-profile-test", database, users,
-                "prod-profile-test-audit-key");
+                "prod-profile-test-audit-key", ProductionProfile.Certificate.create(dir));
         Map<String, String> props = ProductionProfile.properties(dir.resolve("data"), dir.resolve("inbound"),
                 dir.resolve("outbound"));
         return HubProcess.runExpectingExit(props, env, HubProcess.logFile("prod-" + name).toPath(), PROCESS_BOUND);

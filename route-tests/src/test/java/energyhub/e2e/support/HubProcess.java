@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The packaged hub ({@code deployment/target/exchange-hub.jar}) as a process of its own, as it
@@ -22,10 +23,14 @@ public final class HubProcess implements AutoCloseable {
 
     private final Process process;
     private final int httpPort;
+    private final String scheme;
+    private final HttpClient http;
 
-    private HubProcess(Process process, int httpPort) {
+    private HubProcess(Process process, int httpPort, SSLContext tls) {
         this.process = process;
         this.httpPort = httpPort;
+        this.scheme = tls == null ? "http" : "https";
+        this.http = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
     }
 
     public static HubProcess start(Map<String, String> properties, Path log) throws Exception {
@@ -41,8 +46,27 @@ public final class HubProcess implements AutoCloseable {
     /** Starts the hub with these JVM options (e.g. the heap and out-of-memory policy of its systemd unit). */
     public static HubProcess start(Map<String, String> properties, Map<String, String> environment,
             List<String> jvmOptions, Path log) throws Exception {
-        HubProcess hub = launch(properties, environment, jvmOptions, log);
-        hub.awaitReady();
+        return start(properties, environment, jvmOptions, log, null);
+    }
+
+    /**
+     * Starts the hub whose web server speaks HTTPS (the production profile): {@code tls} is the client side,
+     * trusting the hub's certificate; {@link #uri} and {@link #http} then speak HTTPS.
+     */
+    public static HubProcess start(Map<String, String> properties, Map<String, String> environment, Path log,
+            SSLContext tls) throws Exception {
+        return start(properties, environment, List.of("-Xmx384m"), log, tls);
+    }
+
+    private static HubProcess start(Map<String, String> properties, Map<String, String> environment,
+            List<String> jvmOptions, Path log, SSLContext tls) throws Exception {
+        HubProcess hub = launch(properties, environment, jvmOptions, log, tls);
+        try {
+            hub.awaitReady();
+        } catch (RuntimeException | Error notReady) {
+            hub.kill(); // a hub that never became ready must not outlive the test (it holds ports and its data directory)
+            throw notReady;
+        }
         return hub;
     }
 
@@ -62,7 +86,7 @@ public final class HubProcess implements AutoCloseable {
     public static Ended runExpectingExit(Map<String, String> properties, Map<String, String> environment, Path log,
             Duration bound) throws Exception {
         Files.deleteIfExists(log);
-        HubProcess hub = launch(properties, environment, List.of("-Xmx384m"), log);
+        HubProcess hub = launch(properties, environment, List.of("-Xmx384m"), log, null);
         if (!hub.process.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             hub.process.destroyForcibly().waitFor();
             throw new AssertionError("the hub process did not end within " + bound + "; see " + log);
@@ -75,12 +99,22 @@ public final class HubProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** A path of its web server, over HTTPS when it was started with TLS. */
+    public URI uri(String path) {
+        return URI.create(scheme + "://127.0.0.1:" + httpPort + path);
+    }
+
+    /** A client for its web server (trusting its certificate when it was started with TLS). */
+    public HttpClient http() {
+        return http;
+    }
+
     public long pid() {
         return process.pid();
     }
 
     private static HubProcess launch(Map<String, String> properties, Map<String, String> environment,
-            List<String> jvmOptions, Path log) throws Exception {
+            List<String> jvmOptions, Path log, SSLContext tls) throws Exception {
         Path jar = Path.of(System.getProperty("hub.jar", "../deployment/target/exchange-hub.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the crash test runs the packaged hub, "
@@ -96,13 +130,11 @@ public final class HubProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         Process p = builder.start();
-        return new HubProcess(p, httpPort);
+        return new HubProcess(p, httpPort, tls);
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-                + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(uri("/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
         await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).ignoreExceptions() // 2 cores shared with other builds
                 .until(() -> {
                     if (!process.isAlive()) {

@@ -1,8 +1,15 @@
 package energyhub.e2e.support;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The hub as the production profile runs it: {@code deployment/config/application-prod.yml} (profile
@@ -19,11 +26,44 @@ public final class ProductionProfile {
     }
 
     /**
+     * The cockpit's certificate: a PKCS12 key store with a self-signed certificate for 127.0.0.1 made by the
+     * JDK's keytool, and a client {@link SSLContext} that trusts that certificate and nothing else.
+     */
+    public record Certificate(Path keyStore, String password, X509Certificate certificate, SSLContext trust) {
+
+        public static Certificate create(Path dir) throws Exception {
+            Path store = dir.resolve("cockpit.p12");
+            String password = "cockpit-test-" + System.nanoTime();
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-genkeypair", "-alias", "cockpit", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                    "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+                    "-keystore", store.toString(), "-storepass", password).redirectErrorStream(true).start();
+            String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (keytool.waitFor() != 0) {
+                throw new IllegalStateException("keytool failed: " + out);
+            }
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(store)) {
+                keyStore.load(in, password.toCharArray());
+            }
+            X509Certificate certificate = (X509Certificate) keyStore.getCertificate("cockpit");
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("cockpit", certificate);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trusted);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            return new Certificate(store, password, certificate, tls);
+        }
+    }
+
+    /**
      * The environment application-prod.yml reads: the broker's URL and the hub's password there, the ledger
-     * database (user postgres, trust), the cockpit users file and the audit key.
+     * database (user postgres, trust), the cockpit users file, the audit key and the cockpit's key store.
      */
     public static Map<String, String> environment(String brokerUrl, String brokerPassword, String database,
-            Path usersFile, String auditKey) {
+            Path usersFile, String auditKey, Certificate cockpit) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HUB_BROKER_URL", brokerUrl);
         env.put("HUB_BROKER_PASSWORD", brokerPassword);
@@ -32,6 +72,9 @@ public final class ProductionProfile {
         env.put("HUB_DB_PASSWORD", "");
         env.put("HUB_USERS_FILE", usersFile.toString());
         env.put("HUB_AUDIT_KEY", auditKey);
+        env.put("HUB_COCKPIT_KEY_STORE", cockpit.keyStore().toString());
+        env.put("HUB_COCKPIT_KEY_STORE_PASSWORD", cockpit.password());
+        env.put("HUB_COCKPIT_ADDRESS", "127.0.0.1");
         return env;
     }
 
