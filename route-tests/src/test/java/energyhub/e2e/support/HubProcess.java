@@ -35,7 +35,16 @@ public final class HubProcess implements AutoCloseable {
     /** Starts the hub with these arguments and these environment variables (the production profile's secrets). */
     public static HubProcess start(Map<String, String> properties, Map<String, String> environment, Path log)
             throws Exception {
-        HubProcess hub = launch(properties, environment, log);
+        return start(properties, environment, log, null);
+    }
+
+    /**
+     * Starts the hub in {@code workingDir} (null: the test's own), as an operator starts it in a folder:
+     * its relative paths (the default hub.data-dir ./data) are under that folder.
+     */
+    public static HubProcess start(Map<String, String> properties, Map<String, String> environment, Path log,
+            Path workingDir) throws Exception {
+        HubProcess hub = launch(properties, environment, log, workingDir);
         hub.awaitReady();
         return hub;
     }
@@ -56,7 +65,7 @@ public final class HubProcess implements AutoCloseable {
     public static Ended runExpectingExit(Map<String, String> properties, Map<String, String> environment, Path log,
             Duration bound) throws Exception {
         Files.deleteIfExists(log);
-        HubProcess hub = launch(properties, environment, log);
+        HubProcess hub = launch(properties, environment, log, null);
         if (!hub.process.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             hub.process.destroyForcibly().waitFor();
             throw new AssertionError("the hub process did not end within " + bound + "; see " + log);
@@ -73,8 +82,8 @@ public final class HubProcess implements AutoCloseable {
         return process.pid();
     }
 
-    private static HubProcess launch(Map<String, String> properties, Map<String, String> environment, Path log)
-            throws Exception {
+    private static HubProcess launch(Map<String, String> properties, Map<String, String> environment, Path log,
+            Path workingDir) throws Exception {
         Path jar = Path.of(System.getProperty("hub.jar", "../deployment/target/exchange-hub.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the crash test runs the packaged hub, "
@@ -88,6 +97,9 @@ public final class HubProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
+        if (workingDir != null) {
+            builder.directory(workingDir.toFile());
+        }
         Process p = builder.start();
         return new HubProcess(p, httpPort);
     }
