@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import energyhub.routing.RoutingProperties;
 import java.io.File;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.activemq.artemis.utils.VersionLoader;
 import javax.xml.transform.OutputKeys;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
@@ -92,6 +95,29 @@ class BrokerPairConfigTest {
                 assertThat(roles(match, permission)).as(match + " " + permission).containsExactly(BrokerConfiguration.HUB_ROLE);
             }
         }
+    }
+
+    /**
+     * docs/broker-ha.md's install step is deployment/broker/install-node.sh, the script route-tests'
+     * ArtemisPair installs its pair with (BrokerPairInstallTest, BrokerFailoverTest), for the distribution
+     * of the embedded broker's version: the documented commands are the tested ones, not a copy that can
+     * drift (issue 24 item 4: the copy appended the platforms' accounts onto the hub's line).
+     */
+    @Test
+    void theDocumentedInstallRunsTheTestedScriptForTheEmbeddedBrokersVersion() throws Exception {
+        String docs = Files.readString(Path.of("../docs/broker-ha.md"));
+        String install = docs.substring(docs.indexOf("## Install"), docs.indexOf("## The hub's connection"));
+        String commands = install.substring(install.indexOf("```sh"), install.indexOf("```", install.indexOf("```sh") + 5));
+        String version = VersionLoader.getVersion().getFullVersion();
+        String home = "/opt/apache-artemis-" + version;
+        assertThat(commands).contains("tar xzf apache-artemis-" + version + "-bin.tar.gz -C /opt")
+                .contains("deployment/broker/install-node.sh " + home + " /var/lib/artemis-primary primary")
+                .contains("deployment/broker/install-node.sh " + home + " /var/lib/artemis-backup backup")
+                .doesNotContain("artemis-users.properties").doesNotContain(">>");
+        Path script = Path.of("broker/install-node.sh");
+        assertThat(Files.isExecutable(script)).as(script + " is executable").isTrue();
+        assertThat(Files.readString(script)).contains("HUB_BROKER_PASSWORD", "HUB_BROKER_NATIONAL_PASSWORD",
+                "HUB_BROKER_PROVINCIAL_PASSWORD");
     }
 
     private List<String> roles(String match, String permission) {

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +16,11 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
  * An external Artemis primary/backup pair (replication HA) on loopback, as docs/broker-ha.md installs
- * it: two instances made with the distribution's {@code artemis create} (route-tests unpacks
- * {@code apache-artemis-<version>-bin.tar.gz} into target/artemis), each overlaid with the
- * documented files of {@code deployment/broker/} (primary/broker.xml, backup/broker.xml,
- * artemis-roles.properties), run as processes of their own ({@code bin/artemis run}) on free ports.
- * The accounts hub, national and provincial get fresh passwords.
+ * it: two instances installed by the operator's script {@code deployment/broker/install-node.sh}
+ * (the distribution's {@code artemis create}, route-tests unpacks {@code apache-artemis-<version>-bin.tar.gz}
+ * into target/artemis; the documented primary/broker.xml, backup/broker.xml and artemis-roles.properties;
+ * the accounts hub, national and provincial hashed into artemis-users.properties), run as processes of
+ * their own ({@code bin/artemis run}) on free ports. The three accounts get fresh passwords.
  *
  * <pre>
  * try (ArtemisPair pair = ArtemisPair.start(dir)) {     // primary active, backup replicating
@@ -140,36 +138,45 @@ public final class ArtemisPair implements AutoCloseable {
         return Path.of(System.getProperty("broker.config.dir", "../deployment/broker")).toAbsolutePath().normalize();
     }
 
+    /**
+     * Installs both nodes with the operator's script, deployment/broker/install-node.sh, as
+     * docs/broker-ha.md tells it (artemis create, the documented broker.xml and roles, the three accounts
+     * hashed into artemis-users.properties), the passwords in its environment. Only two options are added
+     * to its {@code artemis create}: no disk speed test (autotune), and overwrite.
+     */
     private void create() throws Exception {
         Files.createDirectories(dir);
         List<Process> creating = new ArrayList<>();
         for (Node node : List.of(primary, backup)) {
-            // only the skeleton (bin/, etc/ with login.config, bootstrap.xml, artemis.profile) is kept from
-            // create: broker.xml and the roles are overlaid from deployment/broker
-            creating.add(new ProcessBuilder(artemisHome().resolve("bin/artemis").toString(), "create",
-                    node.instance.toString(), "--user", "hub", "--password", hubPassword, "--role", "hub",
-                    "--require-login", "--silent", "--no-web", "--no-autotune", "--nio", "--force")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve(node.name + "-create.log").toFile()).start());
+            ProcessBuilder install = new ProcessBuilder(installScript().toString(), artemisHome().toString(),
+                    node.instance.toString(), node.name, "--no-autotune", "--force")
+                    .redirectErrorStream(true).redirectOutput(installLog(node).toFile());
+            install.environment().put("HUB_BROKER_PASSWORD", hubPassword);
+            install.environment().put("HUB_BROKER_NATIONAL_PASSWORD", nationalPassword);
+            install.environment().put("HUB_BROKER_PROVINCIAL_PASSWORD", provincialPassword);
+            creating.add(install.start());
         }
         for (int i = 0; i < creating.size(); i++) {
             Process p = creating.get(i);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException("artemis create failed: see " + dir);
+                Path log = installLog(List.of(primary, backup).get(i));
+                throw new IllegalStateException("install-node.sh failed; its output (" + log + "):\n"
+                        + Files.readString(log));
             }
         }
-        Path config = brokerConfigDir();
         for (Node node : List.of(primary, backup)) {
-            Path etc = node.instance.resolve("etc");
-            Files.copy(config.resolve(node.name).resolve("broker.xml"), etc.resolve("broker.xml"),
-                    StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(config.resolve("artemis-roles.properties"), etc.resolve("artemis-roles.properties"),
-                    StandardCopyOption.REPLACE_EXISTING);
-            // the platforms' accounts (plain passwords here; docs/broker-ha.md hashes them with artemis mask --hash)
-            Files.writeString(etc.resolve("artemis-users.properties"), "\nnational = " + nationalPassword
-                    + "\nprovincial = " + provincialPassword + "\n", StandardOpenOption.APPEND);
             Files.createDirectories(node.log.getParent());
         }
+    }
+
+    /** The operator's install script of one node (docs/broker-ha.md "Install"). */
+    public static Path installScript() {
+        return brokerConfigDir().resolve("install-node.sh");
+    }
+
+    private Path installLog(Node node) {
+        return dir.resolve(node.name + "-install.log");
     }
 
     private void run(Node node, Node peer) throws IOException {

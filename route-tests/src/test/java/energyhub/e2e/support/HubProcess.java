@@ -46,7 +46,7 @@ public final class HubProcess implements AutoCloseable {
     /** Starts the hub with these JVM options (e.g. the heap and out-of-memory policy of its systemd unit). */
     public static HubProcess start(Map<String, String> properties, Map<String, String> environment,
             List<String> jvmOptions, Path log) throws Exception {
-        return start(properties, environment, jvmOptions, log, null);
+        return startWith(properties, environment, jvmOptions, log, null, null);
     }
 
     /**
@@ -55,12 +55,21 @@ public final class HubProcess implements AutoCloseable {
      */
     public static HubProcess start(Map<String, String> properties, Map<String, String> environment, Path log,
             SSLContext tls) throws Exception {
-        return start(properties, environment, List.of("-Xmx384m"), log, tls);
+        return startWith(properties, environment, List.of("-Xmx384m"), log, tls, null);
     }
 
-    private static HubProcess start(Map<String, String> properties, Map<String, String> environment,
-            List<String> jvmOptions, Path log, SSLContext tls) throws Exception {
-        HubProcess hub = launch(properties, environment, jvmOptions, log, tls);
+    /**
+     * Starts the hub in {@code workingDir} (null: the test's own), as an operator starts it in a folder:
+     * its relative paths (the default hub.data-dir ./data) are under that folder.
+     */
+    public static HubProcess start(Map<String, String> properties, Map<String, String> environment, Path log,
+            Path workingDir) throws Exception {
+        return startWith(properties, environment, List.of("-Xmx384m"), log, null, workingDir);
+    }
+
+    private static HubProcess startWith(Map<String, String> properties, Map<String, String> environment,
+            List<String> jvmOptions, Path log, SSLContext tls, Path workingDir) throws Exception {
+        HubProcess hub = launch(properties, environment, jvmOptions, log, tls, workingDir);
         try {
             hub.awaitReady();
         } catch (RuntimeException | Error notReady) {
@@ -86,7 +95,7 @@ public final class HubProcess implements AutoCloseable {
     public static Ended runExpectingExit(Map<String, String> properties, Map<String, String> environment, Path log,
             Duration bound) throws Exception {
         Files.deleteIfExists(log);
-        HubProcess hub = launch(properties, environment, List.of("-Xmx384m"), log, null);
+        HubProcess hub = launch(properties, environment, List.of("-Xmx384m"), log, null, null);
         if (!hub.process.waitFor(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             hub.process.destroyForcibly().waitFor();
             throw new AssertionError("the hub process did not end within " + bound + "; see " + log);
@@ -114,7 +123,7 @@ public final class HubProcess implements AutoCloseable {
     }
 
     private static HubProcess launch(Map<String, String> properties, Map<String, String> environment,
-            List<String> jvmOptions, Path log, SSLContext tls) throws Exception {
+            List<String> jvmOptions, Path log, SSLContext tls, Path workingDir) throws Exception {
         Path jar = Path.of(System.getProperty("hub.jar", "../deployment/target/exchange-hub.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the crash test runs the packaged hub, "
@@ -129,6 +138,9 @@ public final class HubProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
+        if (workingDir != null) {
+            builder.directory(workingDir.toFile());
+        }
         Process p = builder.start();
         return new HubProcess(p, httpPort, tls);
     }
