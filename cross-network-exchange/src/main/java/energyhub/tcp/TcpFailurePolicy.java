@@ -1,5 +1,7 @@
 package energyhub.tcp;
 
+import energyhub.routing.BatchSubmission;
+import energyhub.routing.DeliveryCauses;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.netty.NettyConstants;
@@ -28,12 +30,17 @@ public class TcpFailurePolicy extends RouteConfigurationBuilder {
                 .end();
     }
 
+    /**
+     * Also the answer of tcp-intake's own catch around the routing core, whose failures (a ledger outage while
+     * staging) reach no second onException once the core's failure policy has seen them.
+     */
     static void answerInternal(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        log.error("TCP intake: frame from {} not taken: {}; answered ERROR INTERNAL and closed, the client retries "
-                        + "(a replayed batchId is answered DUPLICATE if it was stored)",
+        String frame = exchange.getMessage().getBody() instanceof BatchSubmission s ? "DATA " + s.batchId() : "frame";
+        log.error("TCP intake: {} from {} not taken: {}; answered ERROR INTERNAL and closed, the client retries "
+                        + "(a replayed batchId is answered DUPLICATE if it was stored)", frame,
                 exchange.getMessage().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS),
-                cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                cause == null ? "unknown" : DeliveryCauses.rootMessage(cause));
         exchange.getMessage().setBody(TcpIntakeRoute.error("INTERNAL", "the hub could not take the frame; try again later"));
         exchange.getMessage().setHeader(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);
     }

@@ -81,10 +81,18 @@ public class TcpIntakeRoute extends RouteBuilder {
                 .routeConfigurationId(TcpFailurePolicy.ID)
                 .process(this::readFrame).id("tcp-read-frame")
                 .filter(body().isInstanceOf(BatchSubmission.class))
-                    // InOnly inside the core: the Netty exchange is request-reply, but the platform queues
-                    // must get fire-and-forget sends, not JMS request-reply waiting for an answer
-                    .to(org.apache.camel.ExchangePattern.InOnly, BatchIntakeRoute.ENDPOINT).id("tcp-submit")
-                    .process(this::awaitAck).id("tcp-await-ack")
+                    // the core's own failure policy (intake-failure-policy) sees a failure first and throws it
+                    // back; Camel then hands it to no second error handler, so tcp-failure-policy's onException
+                    // never saw it and the client got no answer at all (issue 20): the DATA frame is answered here
+                    .doTry()
+                        // InOnly inside the core: the Netty exchange is request-reply, but the platform queues
+                        // must get fire-and-forget sends, not JMS request-reply waiting for an answer
+                        .to(org.apache.camel.ExchangePattern.InOnly, BatchIntakeRoute.ENDPOINT).id("tcp-submit")
+                        .process(this::awaitAck).id("tcp-await-ack")
+                    .doCatch(Exception.class)
+                        .process(this::forgetAck).id("tcp-forget-ack")
+                        .process(TcpFailurePolicy::answerInternal).id("tcp-core-failed")
+                    .end()
                 .end();
 
         from(ACK_ENDPOINT).routeId(ROUTE_ID + "-ack")
@@ -219,6 +227,14 @@ public class TcpIntakeRoute extends RouteBuilder {
             // stored in the ledger and being delivered; the ACK follows on this connection if it is still open
             exchange.getMessage().setBody(error("ACK_PENDING", "the batch is stored but not yet delivered to both "
                     + "platforms; its ACK follows on this connection, or replay the batchId later (answered DUPLICATE)"));
+        }
+    }
+
+    /** The core failed on a DATA frame: no ACK will come for it (the connection is closed with ERROR INTERNAL). */
+    private void forgetAck(Exchange exchange) {
+        String ackRef = exchange.getProperty(ACK_REF, String.class);
+        if (ackRef != null) {
+            waiting.remove(ackRef);
         }
     }
 

@@ -10,14 +10,17 @@ import energyhub.standard.RecordError;
 import energyhub.standard.RecordValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -25,13 +28,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * its record errors, its chunks and one pending delivery per target. Either all of it is
  * committed or none, so a crash before the commit leaves the package to be read again, and
  * a crash after it leaves the deliveries to be finished. A batch found unreadable while it is read
- * ({@link UnreadableBatchException}) is rolled back and recorded REJECTED instead. The data-quality
+ * ({@link UnreadableBatchException}), or whose data the database refuses ({@link LedgerRefusal}: a value it
+ * cannot store), is rolled back and recorded REJECTED instead. The data-quality
  * ledger is fed in the same transaction, so it counts exactly what is delivered.
  */
 @Component
 public class BatchStager {
 
     private static final Logger log = LoggerFactory.getLogger(BatchStager.class);
+
+    /** Reason code of a batch whose data the ledger's database refused ({@link LedgerRefusal}). */
+    public static final String LEDGER_REFUSED = "LEDGER_REFUSED";
 
     /** Open per-enterprise chunks kept at once; bounds memory for packages of many enterprises. */
     private static final int MAX_OPEN_CHUNKS = 256;
@@ -64,6 +71,18 @@ public class BatchStager {
         } catch (UnreadableBatchException e) {
             // found while reading (digest, count, encoding, size): what was staged of it is rolled back
             return stageChecked(submission.rejected(e.field(), e.code(), e.getMessage()));
+        } catch (DataAccessException | TransactionException e) {
+            // the database refused a value of the batch (SQLState class 22 or 23): it would refuse it on every
+            // attempt, so the batch is rejected now, with one answer; anything else is an outage, thrown back
+            // to the intake, which keeps its input and submits it again (intake-failure-policy)
+            SQLException refusal = LedgerRefusal.of(e).orElseThrow(() -> e);
+            String cause = LedgerRefusal.describe(refusal);
+            String where = submission.fileName() == null ? submission.source() : submission.fileName();
+            log.warn("batch {} ({}) refused by the ledger's database ({}): nothing of it is staged, answered REJECTED "
+                    + "{} and not submitted again (the same data would be refused again)", submission.batchId(), where,
+                    cause, LEDGER_REFUSED);
+            return stageChecked(submission.rejected("", LEDGER_REFUSED, "the ledger's database refused this batch's"
+                    + " data (" + cause + "); nothing of it is delivered"));
         }
     }
 

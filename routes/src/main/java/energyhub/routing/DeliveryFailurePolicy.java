@@ -18,7 +18,9 @@ import org.springframework.transaction.TransactionException;
  *     with the named cause and retried with back-off.</li>
  * </ul>
  * batch-intake has {@value #INTAKE_ID}: a ledger outage while staging is reported once and thrown back
- * to the intake, which keeps its input to submit again.
+ * to the intake, which keeps its input to submit again. A database that refuses the batch's <em>data</em>
+ * (SQLState class 22 or 23, {@link LedgerRefusal}) is no outage and never gets here: {@link BatchStager}
+ * answers that batch REJECTED {@code LEDGER_REFUSED} at once, since staging it again would fail for ever.
  */
 @Component
 public class DeliveryFailurePolicy extends RouteConfigurationBuilder {

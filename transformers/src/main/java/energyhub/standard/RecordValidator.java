@@ -27,6 +27,15 @@ public final class RecordValidator {
     static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
 
+    /**
+     * The years a statDate or uploadDate may have (inclusive): energy data of this century. Outside them a
+     * date is {@code OUT_OF_RANGE}: year 0000 is no date PostgreSQL stores (its ledger row was refused and
+     * the package re-staged for ever, issue 20), dates before 1582 turn into other days through
+     * {@code java.sql.Timestamp}'s Julian calendar, and no province's 补传 reaches back to the last century.
+     */
+    public static final int EARLIEST_YEAR = 2000;
+    public static final int LATEST_YEAR = 2099;
+
     static final int VERSION_MAX_CHARS = 10;
     static final int DATA_VALUE_MAX_CHARS = 15;
     /** Energy-type code is segment 5 of dataCode: process(0-2) unit(2-4) equipment(4-8) class(8-10) type(10-14). */
@@ -177,25 +186,35 @@ public final class RecordValidator {
         return true;
     }
 
-    /** @return the parsed time, or null (with an error recorded) when absent or malformed */
+    /** @return the parsed time, or null (with an error recorded) when absent, malformed or out of range */
     private static LocalDateTime timestamp(List<RecordError> errors, String field, String value) {
         if (isEmpty(value)) {
             errors.add(missing(field));
             return null;
         }
+        LocalDateTime t = null;
         try {
             if (isTimestampShape(value)) {
                 // the shape is checked: the fields are read by position (a DateTimeFormatter took 8 % of the
                 // hub's CPU); LocalDateTime.of is as strict as the STRICT formatter (no 2026-02-29, no 24:00:00)
-                return LocalDateTime.of(digits(value, 0, 4), digits(value, 5, 7), digits(value, 8, 10),
+                t = LocalDateTime.of(digits(value, 0, 4), digits(value, 5, 7), digits(value, 8, 10),
                         digits(value, 11, 13), digits(value, 14, 16), digits(value, 17, 19));
             }
         } catch (java.time.DateTimeException e) {
             // falls through: an impossible date such as 2026-02-29 is a format error too
         }
-        errors.add(new RecordError(field, "BAD_FORMAT", field + " " + RecordError.shown(value)
-                + " is not a real date and time in the form yyyy-MM-dd HH:mm:ss"));
-        return null;
+        if (t == null) {
+            errors.add(new RecordError(field, "BAD_FORMAT", field + " " + RecordError.shown(value)
+                    + " is not a real date and time in the form yyyy-MM-dd HH:mm:ss"));
+            return null;
+        }
+        if (t.getYear() < EARLIEST_YEAR || t.getYear() > LATEST_YEAR) {
+            // no further rule compares it: its only error is the range
+            errors.add(new RecordError(field, "OUT_OF_RANGE", field + " " + RecordError.shown(value)
+                    + " is outside the years " + EARLIEST_YEAR + " to " + LATEST_YEAR + " the hub accepts"));
+            return null;
+        }
+        return t;
     }
 
     /** {@code [0-9]{14,18}}; the character checks here replaced regular expressions (5 % of the hub's CPU). */

@@ -275,6 +275,52 @@ class RecordValidatorTest {
                 .containsExactly("uploadDate:BEFORE_STAT_DATE", "uploadDate:IN_FUTURE");
     }
 
+    /**
+     * Dates the ledger cannot store, or an operator would never expect: outside the years 2000 to 2099 a
+     * statDate or uploadDate is OUT_OF_RANGE on its own field (year 0000 is no date PostgreSQL knows; its
+     * ledger row was refused and the package re-staged for ever, issue 20). Only that error: rules that
+     * compare the date (period start, before statDate, in the future) are skipped for it.
+     */
+    @ParameterizedTest(name = "{0} = {1} -> OUT_OF_RANGE")
+    @CsvSource({
+            "statDate,   0000-01-01 00:00:00",
+            "statDate,   0001-01-01 00:00:00",
+            "statDate,   1999-12-31 00:00:00",   // the day before the range
+            "statDate,   2100-01-01 00:00:00",   // the day after it
+            "statDate,   9999-12-31 00:00:00",
+            "uploadDate, 0000-01-01 00:00:00",
+            "uploadDate, 0001-01-01 00:00:00",
+            "uploadDate, 1999-12-31 23:59:59",   // the last second before the range
+            "uploadDate, 2100-01-01 00:00:00",
+            "uploadDate, 9999-12-31 23:59:59"})
+    void datesOutsideTheYears2000To2099AreOutOfRangeOnTheirField(String field, String value) {
+        EnergyRecord input = with(field, value);
+        Validation v = validator.validate(input);
+        assertThat(v.isValid()).isFalse();
+        assertThat(codes(v.errors())).containsExactly(field + ":OUT_OF_RANGE");
+        assertThat(v.errors().get(0).message()).isEqualTo(field + " \"" + value + "\" is outside the years 2000 to 2099"
+                + " the hub accepts");
+        assertThat(v.record()).isSameAs(input);
+    }
+
+    @Test
+    void statDateAndUploadDateBothOutOfRangeAreEachNamed() {
+        EnergyRecord r = with(with("statDate", "0000-01-01 00:00:00"), "uploadDate", "0000-01-01 00:00:00");
+        assertThat(codes(validator.validate(r).errors())).containsExactly("statDate:OUT_OF_RANGE", "uploadDate:OUT_OF_RANGE");
+    }
+
+    @ParameterizedTest(name = "statDate {0}, uploadDate {1}, clock {2} -> valid")
+    @CsvSource({
+            "2000-01-01 00:00:00, 2000-01-01 00:00:00, 2026-11-24T01:15:00",   // first second of the range
+            "2026-11-23 00:00:00, 2026-11-24 01:10:05, 2026-11-24T01:15:00",   // an ordinary record
+            "2099-12-31 00:00:00, 2099-12-31 23:59:59, 2100-01-01T00:00:00"})  // last second (a clock in 2100)
+    void datesInsideTheRangeAreAccepted(String statDate, String uploadDate, String clockCst) {
+        Clock clock = Clock.fixed(java.time.LocalDateTime.parse(clockCst).atZone(RecordValidator.CHINA).toInstant(),
+                ZoneId.of("UTC"));
+        RecordValidator v = new RecordValidator(EnergyTypeTable.defaults(), clock);
+        assertThat(v.validate(with(with("statDate", statDate), "uploadDate", uploadDate)).errors()).isEmpty();
+    }
+
     static Stream<Arguments> futureCases() {
         return Stream.of(
                 // tolerance, uploadDate, accepted (clock: 2026-11-24 01:15:00 CST)
