@@ -268,4 +268,40 @@ class DataQualityTest extends HubTest {
         assertThat(fourB.received()).isEqualTo(2);
         assertThat(fourB.expected()).isEqualTo(29); // from its first day, the 3rd, to the 31st
     }
+
+    @Test
+    void aSeriesThatStoppedIsOwedThirtyDaysAfterItsLastPeriodAndNoMore() throws Exception {
+        // no schedule; daily 5 to 20 May 2026 and one quarter hour, 20 May 10:00; then nothing
+        String stopped = enterprise(902);
+        FerryPackage pkg = FerryPackage.of().name("quality-stopped");
+        for (int day = 5; day <= 20; day++) {
+            LocalDateTime d = LocalDate.of(2026, 5, day).atStartOfDay();
+            pkg.line(record(stopped, DAY_A, 1, d, "1", d.plusDays(1).plusMinutes(70), "1"));
+        }
+        LocalDateTime quarter = LocalDateTime.of(2026, 5, 20, 10, 0);
+        pkg.line(record(stopped, REALTIME, 0, quarter, "0.5", quarter.plusMinutes(20), "1"));
+        pkg.dropInto(inbox());
+        assertThat(awaitAck(pkg).path("status").asText()).isEqualTo("ACCEPTED");
+
+        YearMonth may = YearMonth.of(2026, 5);
+        YearMonth june = YearMonth.of(2026, 6);
+        Map<String, SeriesQuality> inMay = quality.series(may, stopped, 0, 500).stream()
+                .collect(Collectors.toMap(s -> s.dataCode() + "/" + s.statType(), s -> s));
+        assertThat(inMay.get(DAY_A + "/1").expected()).isEqualTo(27);  // from 5 May on
+        assertThat(inMay.get(DAY_A + "/1").received()).isEqualTo(16);
+        // June: the days up to 19 June (30 days after 20 May), the quarter hours up to 19 June 10:00
+        Map<String, SeriesQuality> inJune = quality.series(june, stopped, 0, 500).stream()
+                .collect(Collectors.toMap(s -> s.dataCode() + "/" + s.statType(), s -> s));
+        SeriesQuality days = inJune.get(DAY_A + "/1");
+        assertThat(days.expected()).isEqualTo(19);
+        assertThat(days.received()).isZero();
+        assertThat(days.missing()).first().isEqualTo("2026-06-01 00:00:00");
+        assertThat(days.missing()).last().isEqualTo("2026-06-19 00:00:00");
+        assertThat(inJune.get(REALTIME + "/0").expected()).isEqualTo(18 * 96 + 41);
+        assertThat(quality.enterprise(june, stopped).expected()).isEqualTo(19 + 18 * 96 + 41);
+        // July: owed nothing, so not listed at all
+        assertThat(quality.series(YearMonth.of(2026, 7), stopped, 0, 500)).isEmpty();
+        assertThat(quality.enterprises(YearMonth.of(2026, 7))).extracting(EnterpriseQuality::enterpriseCode)
+                .doesNotContain(stopped);
+    }
 }

@@ -584,7 +584,8 @@ public class QualityLedger {
 
     /**
      * The series expected of an enterprise (or of all) in a month: its schedule when it has one, else every
-     * series it sent within {@code default-lookback-days} before the month's end (from its first period on).
+     * series it sent, from its first period on, until {@code default-lookback-days} after the end of its last
+     * ({@link #lastOwed}).
      * Year series (statType 3) are not part of a month. Each comes with its due periods: those whose deadline
      * has passed by now. Read row by row ({@code cursor}: call it inside a read-only transaction) and handed to
      * {@code each}, never gathered; {@code limit} > 0: only that many series from {@code offset} (SQL).
@@ -597,20 +598,23 @@ public class QualityLedger {
         List<Object> args = new ArrayList<>();
         // expected series: scheduled ones, and for enterprises without a schedule, the recent ones
         String sql = "with expected as ("
-                + " select d.enterprise_code, d.data_code, d.stat_type, true as scheduled, null::timestamp as first_period"
+                + " select d.enterprise_code, d.data_code, d.stat_type, true as scheduled, null::timestamp as first_period,"
+                + " null::timestamp as last_period"
                 + " from dq_schedule d where d.stat_type < 3"
                 + " union all"
-                + " select s.enterprise_code, s.data_code, s.stat_type, false, s.first_period from dq_series s"
-                + " where s.stat_type < 3 and s.last_period >= ? and s.first_period < ?"
+                + " select s.enterprise_code, s.data_code, s.stat_type, false, s.first_period, s.last_period from dq_series s"
+                + " where s.stat_type < 3 and s.first_period < ? and s.last_period + case s.stat_type"
+                + " when 0 then interval '15 minutes' when 1 then interval '1 day' else interval '1 month' end > ?"
                 + " and not exists (select 1 from dq_schedule d where d.enterprise_code = s.enterprise_code))"
                 + " select x.enterprise_code, x.data_code, x.stat_type, x.scheduled, x.first_period, b.sender,"
-                + " q.bits, q.late, q.superseded, q.suspect"
+                + " q.bits, q.late, q.superseded, q.suspect, x.last_period"
                 + " from expected x left join dq_sender b on b.enterprise_code = x.enterprise_code"
                 + " left join dq_slots q on q.enterprise_code = x.enterprise_code and q.data_code = x.data_code"
                 + " and q.stat_type = x.stat_type and q.month = ? and not q.supplier"
                 + " where true" + one + " order by 1, 2, 3" + (limit > 0 ? " limit ? offset ?" : "");
-        args.add(Timestamp.valueOf(monthStart.minusDays(properties.getDefaultLookbackDays())));
         args.add(Timestamp.valueOf(monthEnd));
+        // the series' last period ended less than the look-back before the month's start: it owes part of it
+        args.add(Timestamp.valueOf(monthStart.minusDays(properties.getDefaultLookbackDays())));
         args.add(Date.valueOf(month.atDay(1)));
         if (enterpriseCode != null) {
             args.add(enterpriseCode);
@@ -628,11 +632,33 @@ public class QualityLedger {
                 from = Periods.index(statType, first.toLocalDateTime());
             }
             int to = lastDue(statType, row, now);
+            Timestamp last = rs.getTimestamp(11);
+            if (last != null) {
+                to = Math.min(to, lastOwed(statType, row, last.toLocalDateTime(), properties.getDefaultLookbackDays()));
+            }
             byte[] bits = rs.getBytes(7);
             each.accept(new Loaded(rs.getString(1), rs.getString(2), statType, rs.getBoolean(4), rs.getString(6),
                     bits == null ? new BitSet() : BitSet.valueOf(bits), from, to, rs.getInt(8), rs.getInt(9),
                     rs.getInt(10)));
         }, args.toArray());
+    }
+
+    /**
+     * The index of the row's last period a series without a schedule still owes, having sent {@code lastPeriod}
+     * last; -1 when it owes none of the row.
+     */
+    static int lastOwed(int statType, LocalDate row, LocalDateTime lastPeriod, int lookbackDays) {
+        // owed: the periods starting before the look-back's end (the same condition as load's SQL)
+        LocalDateTime until = Periods.end(statType, lastPeriod).plusDays(lookbackDays);
+        if (!until.isAfter(row.atStartOfDay())) {
+            return -1;
+        }
+        int last = Periods.slots(statType, row) - 1;
+        if (until.isAfter(Periods.start(statType, row, last))) {
+            return last;
+        }
+        // until falls inside the row (statType 0 and 1 only: the others have a single period)
+        return Periods.index(statType, until.minusNanos(1));
     }
 
     /** The index of the row's last period whose deadline has passed by {@code now}; -1 when none. */
