@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.HubTest;
-import energyhub.routing.quality.QualityLedger;
-import energyhub.routing.quality.QualityLedger.DayMonthCheck;
-import energyhub.routing.quality.QualityLedger.EnterpriseQuality;
-import energyhub.routing.quality.QualityLedger.ScheduleEntry;
-import energyhub.routing.quality.QualityLedger.SeriesQuality;
+import energyhub.routing.quality.ConsistencyChecks;
+import energyhub.routing.quality.ConsistencyChecks.DayMonthCheck;
+import energyhub.routing.quality.QualityReports;
+import energyhub.routing.quality.QualityReports.EnterpriseQuality;
+import energyhub.routing.quality.QualityReports.SeriesQuality;
+import energyhub.routing.quality.QualitySchedule;
+import energyhub.routing.quality.QualitySchedule.ScheduleEntry;
 import energyhub.standard.UnifiedSocialCreditCode;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -46,7 +48,11 @@ class DataQualityTest extends HubTest {
     static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     @Autowired
-    QualityLedger quality;
+    QualityReports quality;
+    @Autowired
+    ConsistencyChecks consistency;
+    @Autowired
+    QualitySchedule schedule;
 
     /** expected, received per enterprise and series ("dataCode/statType"), as generated. */
     static final Map<String, Map<String, int[]>> truth = new LinkedHashMap<>();
@@ -106,7 +112,7 @@ class DataQualityTest extends HubTest {
         sent = true;
         // enterprise 49 has a schedule: it must also report NEVER_SENT daily, which it never does
         String scheduled = enterprise(49);
-        quality.importSchedule(List.of(new ScheduleEntry(scheduled, DAY_A, 1), new ScheduleEntry(scheduled, DAY_B, 1),
+        schedule.importSchedule(List.of(new ScheduleEntry(scheduled, DAY_A, 1), new ScheduleEntry(scheduled, DAY_B, 1),
                 new ScheduleEntry(scheduled, DAY_A, 2), new ScheduleEntry(scheduled, NEVER_SENT, 1)));
         List<FerryPackage> packages = new ArrayList<>();
         FerryPackage pkg = null;
@@ -241,7 +247,7 @@ class DataQualityTest extends HubTest {
 
     @Test
     void dayVersusMonthDeviationOfSixPercentIsFlaggedAndFourIsNot() {
-        Map<String, DayMonthCheck> checks = quality.dayMonth(OCTOBER, null).stream()
+        Map<String, DayMonthCheck> checks = consistency.dayMonth(OCTOBER, null).stream()
                 .filter(c -> c.enterpriseCode().equals(SIX) || c.enterpriseCode().equals(FOUR))
                 .collect(Collectors.toMap(DayMonthCheck::enterpriseCode, c -> c));
         assertThat(checks.get(SIX).daySum()).isEqualByComparingTo("106.00"); // day 5's 0 superseded by 3.42
@@ -251,7 +257,7 @@ class DataQualityTest extends HubTest {
         assertThat(checks.get(FOUR).deviationPercent()).isEqualTo(4.0);
         assertThat(checks.get(FOUR).flagged()).isFalse();
         // the generated enterprises' monthly values agree with their days: none flagged
-        assertThat(quality.dayMonth(OCTOBER, null).stream().filter(DayMonthCheck::flagged)
+        assertThat(consistency.dayMonth(OCTOBER, null).stream().filter(DayMonthCheck::flagged)
                 .map(DayMonthCheck::enterpriseCode).filter(c -> truth.containsKey(c) || c.equals(FOUR))).isEmpty();
     }
 
