@@ -1,7 +1,7 @@
 package energyhub.monitoring;
 
-import energyhub.routing.quality.QualityLedger;
-import energyhub.routing.quality.QualityLedger.ProvinceQuality;
+import energyhub.routing.quality.QualityReports;
+import energyhub.routing.quality.QualityReports.ProvinceQuality;
 import energyhub.standard.RecordValidator;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,13 +23,13 @@ public class QualityIndicators {
 
     private static final Logger log = LoggerFactory.getLogger(QualityIndicators.class);
 
-    private final QualityLedger ledger;
+    private final QualityReports reports;
     private final Clock clock;
     private volatile ProvinceQuality latest;
     private volatile boolean failing;
 
-    public QualityIndicators(QualityLedger ledger, Clock clock, MeterRegistry registry) {
-        this.ledger = ledger;
+    public QualityIndicators(QualityReports reports, Clock clock, MeterRegistry registry) {
+        this.reports = reports;
         this.clock = clock;
         gauge(registry, "hub.quality.completeness.percent", "due periods received, percent, province-wide, "
                 + "current month", ProvinceQuality::completeness, null);
@@ -57,7 +57,7 @@ public class QualityIndicators {
     public void refresh() {
         YearMonth month = YearMonth.now(clock.withZone(RecordValidator.CHINA));
         try {
-            latest = ledger.province(month);
+            latest = reports.province(month);
             if (failing) {
                 failing = false;
                 log.info("data-quality indicators computed again");

@@ -2,8 +2,8 @@ package energyhub.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import energyhub.routing.quality.QualityLedger;
-import energyhub.routing.quality.QualityLedger.ProvinceQuality;
+import energyhub.routing.quality.QualityReports;
+import energyhub.routing.quality.QualityReports.ProvinceQuality;
 import energyhub.routing.quality.QualityProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -24,7 +24,7 @@ class QualityIndicatorsTest {
     private final List<YearMonth> asked = new ArrayList<>();
     private RuntimeException failure;
 
-    private final QualityLedger ledger = new QualityLedger(null, new QualityProperties(), Clock.systemUTC()) {
+    private final QualityReports ledger = new QualityReports(null, null, new QualityProperties()) {
         @Override
         public ProvinceQuality province(YearMonth month) {
             asked.add(month);

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.HubTest;
-import energyhub.routing.quality.QualityLedger;
-import energyhub.routing.quality.QualityLedger.DayMonthCheck;
-import energyhub.routing.quality.QualityLedger.EnterpriseQuality;
-import energyhub.routing.quality.QualityLedger.ScheduleEntry;
-import energyhub.routing.quality.QualityLedger.SeriesQuality;
+import energyhub.routing.quality.ConsistencyChecks;
+import energyhub.routing.quality.ConsistencyChecks.DayMonthCheck;
+import energyhub.routing.quality.QualityReports;
+import energyhub.routing.quality.QualityReports.EnterpriseQuality;
+import energyhub.routing.quality.QualityReports.SeriesQuality;
+import energyhub.routing.quality.QualitySchedule;
+import energyhub.routing.quality.QualitySchedule.ScheduleEntry;
 import energyhub.standard.UnifiedSocialCreditCode;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -46,7 +48,11 @@ class DataQualityTest extends HubTest {
     static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     @Autowired
-    QualityLedger quality;
+    QualityReports quality;
+    @Autowired
+    ConsistencyChecks consistency;
+    @Autowired
+    QualitySchedule schedule;
 
     /** expected, received per enterprise and series ("dataCode/statType"), as generated. */
     static final Map<String, Map<String, int[]>> truth = new LinkedHashMap<>();
@@ -106,7 +112,7 @@ class DataQualityTest extends HubTest {
         sent = true;
         // enterprise 49 has a schedule: it must also report NEVER_SENT daily, which it never does
         String scheduled = enterprise(49);
-        quality.importSchedule(List.of(new ScheduleEntry(scheduled, DAY_A, 1), new ScheduleEntry(scheduled, DAY_B, 1),
+        schedule.importSchedule(List.of(new ScheduleEntry(scheduled, DAY_A, 1), new ScheduleEntry(scheduled, DAY_B, 1),
                 new ScheduleEntry(scheduled, DAY_A, 2), new ScheduleEntry(scheduled, NEVER_SENT, 1)));
         List<FerryPackage> packages = new ArrayList<>();
         FerryPackage pkg = null;
@@ -241,7 +247,7 @@ class DataQualityTest extends HubTest {
 
     @Test
     void dayVersusMonthDeviationOfSixPercentIsFlaggedAndFourIsNot() {
-        Map<String, DayMonthCheck> checks = quality.dayMonth(OCTOBER, null).stream()
+        Map<String, DayMonthCheck> checks = consistency.dayMonth(OCTOBER, null).stream()
                 .filter(c -> c.enterpriseCode().equals(SIX) || c.enterpriseCode().equals(FOUR))
                 .collect(Collectors.toMap(DayMonthCheck::enterpriseCode, c -> c));
         assertThat(checks.get(SIX).daySum()).isEqualByComparingTo("106.00"); // day 5's 0 superseded by 3.42
@@ -251,7 +257,7 @@ class DataQualityTest extends HubTest {
         assertThat(checks.get(FOUR).deviationPercent()).isEqualTo(4.0);
         assertThat(checks.get(FOUR).flagged()).isFalse();
         // the generated enterprises' monthly values agree with their days: none flagged
-        assertThat(quality.dayMonth(OCTOBER, null).stream().filter(DayMonthCheck::flagged)
+        assertThat(consistency.dayMonth(OCTOBER, null).stream().filter(DayMonthCheck::flagged)
                 .map(DayMonthCheck::enterpriseCode).filter(c -> truth.containsKey(c) || c.equals(FOUR))).isEmpty();
     }
 
@@ -267,5 +273,41 @@ class DataQualityTest extends HubTest {
         assertThat(fourB.suspect()).isEqualTo(1);
         assertThat(fourB.received()).isEqualTo(2);
         assertThat(fourB.expected()).isEqualTo(29); // from its first day, the 3rd, to the 31st
+    }
+
+    @Test
+    void aSeriesThatStoppedIsOwedThirtyDaysAfterItsLastPeriodAndNoMore() throws Exception {
+        // no schedule; daily 5 to 20 May 2026 and one quarter hour, 20 May 10:00; then nothing
+        String stopped = enterprise(902);
+        FerryPackage pkg = FerryPackage.of().name("quality-stopped");
+        for (int day = 5; day <= 20; day++) {
+            LocalDateTime d = LocalDate.of(2026, 5, day).atStartOfDay();
+            pkg.line(record(stopped, DAY_A, 1, d, "1", d.plusDays(1).plusMinutes(70), "1"));
+        }
+        LocalDateTime quarter = LocalDateTime.of(2026, 5, 20, 10, 0);
+        pkg.line(record(stopped, REALTIME, 0, quarter, "0.5", quarter.plusMinutes(20), "1"));
+        pkg.dropInto(inbox());
+        assertThat(awaitAck(pkg).path("status").asText()).isEqualTo("ACCEPTED");
+
+        YearMonth may = YearMonth.of(2026, 5);
+        YearMonth june = YearMonth.of(2026, 6);
+        Map<String, SeriesQuality> inMay = quality.series(may, stopped, 0, 500).stream()
+                .collect(Collectors.toMap(s -> s.dataCode() + "/" + s.statType(), s -> s));
+        assertThat(inMay.get(DAY_A + "/1").expected()).isEqualTo(27);  // from 5 May on
+        assertThat(inMay.get(DAY_A + "/1").received()).isEqualTo(16);
+        // June: the days up to 19 June (30 days after 20 May), the quarter hours up to 19 June 10:00
+        Map<String, SeriesQuality> inJune = quality.series(june, stopped, 0, 500).stream()
+                .collect(Collectors.toMap(s -> s.dataCode() + "/" + s.statType(), s -> s));
+        SeriesQuality days = inJune.get(DAY_A + "/1");
+        assertThat(days.expected()).isEqualTo(19);
+        assertThat(days.received()).isZero();
+        assertThat(days.missing()).first().isEqualTo("2026-06-01 00:00:00");
+        assertThat(days.missing()).last().isEqualTo("2026-06-19 00:00:00");
+        assertThat(inJune.get(REALTIME + "/0").expected()).isEqualTo(18 * 96 + 41);
+        assertThat(quality.enterprise(june, stopped).expected()).isEqualTo(19 + 18 * 96 + 41);
+        // July: owed nothing, so not listed at all
+        assertThat(quality.series(YearMonth.of(2026, 7), stopped, 0, 500)).isEmpty();
+        assertThat(quality.enterprises(YearMonth.of(2026, 7))).extracting(EnterpriseQuality::enterpriseCode)
+                .doesNotContain(stopped);
     }
 }

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import energyhub.e2e.support.FerryPackage;
 import energyhub.e2e.support.SupplierHubTest;
-import energyhub.routing.quality.QualityLedger;
-import energyhub.routing.quality.QualityLedger.SupplyCheck;
+import energyhub.routing.quality.ConsistencyChecks;
+import energyhub.routing.quality.ConsistencyChecks.SupplyCheck;
+import energyhub.routing.quality.QualityReports;
 import energyhub.supplier.Account;
 import energyhub.supplier.AccountRegistry;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,9 @@ class SupplierQualityTest extends SupplierHubTest {
     static final String PLANT_ELECTRICITY = "0000000002330001";
 
     @Autowired
-    QualityLedger quality;
+    ConsistencyChecks checks;
+    @Autowired
+    QualityReports quality;
 
     @Autowired
     AccountRegistry accounts;
@@ -64,7 +67,7 @@ class SupplierQualityTest extends SupplierHubTest {
         drop("grid1", name, csv.getBytes(StandardCharsets.UTF_8));
         assertThat(awaitReport("grid1", name).get("accepted").asInt()).isEqualTo(3);
 
-        List<SupplyCheck> off = quality.supply(OCTOBER, OFF);
+        List<SupplyCheck> off = checks.supply(OCTOBER, OFF);
         Map<Integer, SupplyCheck> byStatType = off.stream().collect(Collectors.toMap(SupplyCheck::statType, c -> c));
         assertThat(off).hasSize(2);
         SupplyCheck month = byStatType.get(2);
@@ -80,13 +83,13 @@ class SupplierQualityTest extends SupplierHubTest {
         assertThat(day.deviationPercent()).isEqualTo(0.0);
         assertThat(day.flagged()).isFalse();
 
-        List<SupplyCheck> close = quality.supply(OCTOBER, CLOSE);
+        List<SupplyCheck> close = checks.supply(OCTOBER, CLOSE);
         assertThat(close).singleElement().satisfies(c -> {
             assertThat(c.deviationPercent()).isEqualTo(3.0);
             assertThat(c.flagged()).isFalse();
         });
         // the supplier's records are beside the enterprise's, not counted as its uploads
-        assertThat(quality.series(OCTOBER, OFF, 0, 500)).extracting(QualityLedger.SeriesQuality::received)
+        assertThat(quality.series(OCTOBER, OFF, 0, 500)).extracting(QualityReports.SeriesQuality::received)
                 .containsExactlyInAnyOrder(1, 1);
     }
 }

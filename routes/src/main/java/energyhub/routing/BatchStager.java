@@ -2,7 +2,7 @@ package energyhub.routing;
 
 import energyhub.routing.IntakeOutcome.Disposition;
 import energyhub.routing.inbox.IntakeNames;
-import energyhub.routing.quality.QualityLedger;
+import energyhub.routing.quality.QualityWriter;
 import energyhub.routing.quality.QualityTally;
 import energyhub.routing.quality.SeriesCap;
 import energyhub.standard.RecordCodec;
@@ -48,10 +48,10 @@ public class BatchStager {
     private final RecordValidator validator;
     private final RoutingProperties properties;
     private final TransactionTemplate tx;
-    private final QualityLedger quality;
+    private final QualityWriter quality;
 
     public BatchStager(BatchLedger ledger, RecordCodec codec, RecordValidator validator,
-            RoutingProperties properties, TransactionTemplate tx, QualityLedger quality) {
+            RoutingProperties properties, TransactionTemplate tx, QualityWriter quality) {
         this.quality = quality;
         this.ledger = ledger;
         this.codec = codec;

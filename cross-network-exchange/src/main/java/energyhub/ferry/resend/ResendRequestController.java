@@ -1,6 +1,6 @@
 package energyhub.ferry.resend;
 
-import energyhub.routing.quality.QualityLedger;
+import energyhub.routing.quality.ResendLog;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 public class ResendRequestController {
 
     private final ProducerTemplate camel;
-    private final QualityLedger ledger;
+    private final ResendLog ledger;
 
-    public ResendRequestController(ProducerTemplate camel, QualityLedger ledger) {
+    public ResendRequestController(ProducerTemplate camel, ResendLog ledger) {
         this.camel = camel;
         this.ledger = ledger;
     }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import energyhub.ferry.FerryManifest;
 import energyhub.routing.inbox.IntakeNames;
-import energyhub.routing.quality.QualityLedger;
+import energyhub.routing.quality.QualityReports;
+import energyhub.routing.quality.ResendLog;
+import energyhub.routing.quality.SenderBindings;
 import energyhub.routing.quality.QualityProperties;
 import energyhub.standard.RecordValidator;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +55,7 @@ public class ResendRequests {
      * A recipient named in a file name: a plain identifier {@code [0-9A-Za-z-]{1,64}}, so never one holding
      * {@code _RESEND_REQUEST_}, a dot or a path (the ledger binds only these; checked again here).
      */
-    static final Pattern RECIPIENT = QualityLedger.PLAIN_SENDER;
+    static final Pattern RECIPIENT = SenderBindings.PLAIN_SENDER;
     /** Enterprises named in the log line and the summary of series nobody can be asked for, at most. */
     static final int MAX_NAMED_ENTERPRISES = 50;
 
@@ -61,13 +63,13 @@ public class ResendRequests {
     private static final DateTimeFormatter CREATED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private final QualityLedger ledger;
+    private final ResendLog ledger;
     private final QualityProperties properties;
     private final Clock clock;
     /** seq6 of the file names; starts anywhere so that two hubs writing in the same millisecond differ. */
     private final AtomicInteger seq = new AtomicInteger(new SecureRandom().nextInt(1_000_000));
 
-    public ResendRequests(QualityLedger ledger, QualityProperties properties, Clock clock) {
+    public ResendRequests(ResendLog ledger, QualityProperties properties, Clock clock) {
         this.ledger = ledger;
         this.properties = properties;
         this.clock = clock;
@@ -112,7 +114,7 @@ public class ResendRequests {
         int unaddressedSlots = 0;
         TreeSet<String> enterprises = new TreeSet<>();
         List<String> refused = new ArrayList<>();
-        for (QualityLedger.Holes holes : ledger.holesToRequest()) {
+        for (ResendLog.Holes holes : ledger.holesToRequest()) {
             String recipient = holes.recipient();
             if (recipient == null || !acceptableRecipient(recipient)) {
                 if (recipient != null) {
@@ -128,7 +130,7 @@ public class ResendRequests {
             List<Line> lines = new ArrayList<>();
             left += holes.beyond(); // the ledger lists at most resend-max-slots periods per recipient
             int budget = maxSlots;
-            for (QualityLedger.SeriesQuality s : holes.series()) {
+            for (QualityReports.SeriesQuality s : holes.series()) {
                 int take = Math.min(budget, s.missing().size());
                 left += s.missing().size() - take;
                 if (take > 0) {

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import energyhub.ferry.FerryProperties;
-import energyhub.routing.quality.QualityLedger;
-import energyhub.routing.quality.QualityLedger.Holes;
-import energyhub.routing.quality.QualityLedger.SeriesQuality;
+import energyhub.routing.quality.QualityReports.SeriesQuality;
+import energyhub.routing.quality.ResendLog;
+import energyhub.routing.quality.ResendLog.Holes;
 import energyhub.routing.quality.QualityProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +41,12 @@ class ResendRequestsTest {
     Path outbox;
 
     /** The ledger's read side as given; what is recorded as requested is kept. */
-    static class GivenLedger extends QualityLedger {
+    static class GivenLedger extends ResendLog {
         final List<Holes> holes;
         final List<List<Object>> requested = new CopyOnWriteArrayList<>();
 
         GivenLedger(List<Holes> holes) {
-            super(null, new QualityProperties(), CLOCK);
+            super(null, null, new QualityProperties());
             this.holes = holes;
         }
 

@@ -1,10 +1,13 @@
 package energyhub.monitoring.api;
 
 import energyhub.monitoring.AuditTrail;
-import energyhub.routing.quality.QualityLedger;
-import energyhub.routing.quality.QualityLedger.EnterpriseQuality;
-import energyhub.routing.quality.QualityLedger.ScheduleEntry;
+import energyhub.routing.quality.ConsistencyChecks;
 import energyhub.routing.quality.QualityProperties;
+import energyhub.routing.quality.QualityReports;
+import energyhub.routing.quality.QualityReports.EnterpriseQuality;
+import energyhub.routing.quality.QualitySchedule;
+import energyhub.routing.quality.QualitySchedule.ScheduleEntry;
+import energyhub.routing.quality.SenderBindings;
 import energyhub.standard.RecordValidator;
 import energyhub.standard.UnifiedSocialCreditCode;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,13 +57,20 @@ public class QualityController {
     /** Header of a page: how many items (enterprises, or holes for a CSV) there are in all. */
     static final String TOTAL = "X-Total-Count";
 
-    private final QualityLedger ledger;
+    private final QualityReports reports;
+    private final ConsistencyChecks checks;
+    private final SenderBindings senders;
+    private final QualitySchedule schedules;
     private final QualityProperties properties;
     private final AuditTrail audit;
     private final Clock clock;
 
-    public QualityController(QualityLedger ledger, QualityProperties properties, AuditTrail audit, Clock clock) {
-        this.ledger = ledger;
+    public QualityController(QualityReports reports, ConsistencyChecks checks, SenderBindings senders,
+            QualitySchedule schedules, QualityProperties properties, AuditTrail audit, Clock clock) {
+        this.reports = reports;
+        this.checks = checks;
+        this.senders = senders;
+        this.schedules = schedules;
         this.properties = properties;
         this.audit = audit;
         this.clock = clock;
@@ -83,7 +93,7 @@ public class QualityController {
         int max = asCsv ? properties.getMaxCsvRows() : properties.getMaxPageSize();
         int pageSize = (int) number("limit", limit, 1, max, max);
         long from = number("offset", offset, 0, Long.MAX_VALUE, 0);
-        List<EnterpriseQuality> all = ledger.enterprises(m).stream().filter(e -> !onlyBelow || e.belowThreshold())
+        List<EnterpriseQuality> all = reports.enterprises(m).stream().filter(e -> !onlyBelow || e.belowThreshold())
                 .toList();
         List<EnterpriseQuality> page = all.subList((int) Math.min(from, all.size()),
                 (int) Math.min(from + pageSize, all.size()));
@@ -119,12 +129,12 @@ public class QualityController {
         int max = asCsv ? properties.getMaxCsvRows() : properties.getMaxPageSize();
         int pageSize = (int) number("limit", limit, 1, max, max);
         long from = number("offset", offset, 0, Long.MAX_VALUE, 0);
-        EnterpriseQuality summary = ledger.enterprise(m, code);
+        EnterpriseQuality summary = reports.enterprise(m, code);
         if (asCsv) {
             Writer out = csvResponse(response, "holes-" + code + "-" + m + ".csv",
                     (long) summary.expected() - summary.received());
             out.write("enterpriseCode,dataCode,statType,statDate\n");
-            ledger.holes(m, code, from, pageSize, h -> {
+            reports.holes(m, code, from, pageSize, h -> {
                 try {
                     row(out, h.enterpriseCode(), h.dataCode(), h.statType(), h.statDate());
                 } catch (IOException e) {
@@ -136,14 +146,14 @@ public class QualityController {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("summary", summary);
-        body.put("sender", ledger.sender(code).orElse(null));
+        body.put("sender", senders.sender(code).orElse(null));
         body.put("seriesTotal", summary.series());
         body.put("offset", from);
         body.put("limit", pageSize);
-        body.put("series", ledger.series(m, code, from, pageSize));
-        body.put("calendar", ledger.calendar(m, code));
-        body.put("dayMonth", ledger.dayMonth(m, code));
-        List<QualityLedger.SupplyCheck> supply = ledger.supply(m, code);
+        body.put("series", reports.series(m, code, from, pageSize));
+        body.put("calendar", reports.calendar(m, code));
+        body.put("dayMonth", checks.dayMonth(m, code));
+        List<ConsistencyChecks.SupplyCheck> supply = checks.supply(m, code);
         body.put("supply", supply.subList(0, Math.min(supply.size(), properties.getMaxPageSize())));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
     }
@@ -152,7 +162,7 @@ public class QualityController {
     @GetMapping(path = "/senders/{enterpriseCode}", produces = "application/json")
     public ResponseEntity<?> sender(@PathVariable String enterpriseCode) {
         String code = enterpriseCode(enterpriseCode);
-        return ledger.sender(code).<ResponseEntity<?>>map(b -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+        return senders.sender(code).<ResponseEntity<?>>map(b -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .body(b)).orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("error", "no ferry sender has delivered records of " + code + " yet")));
     }
@@ -162,25 +172,25 @@ public class QualityController {
      * {@code [0-9A-Za-z-]{1,64}}), e.g. when it changed its gateway; operator, audited.
      */
     @PutMapping(path = "/senders/{enterpriseCode}", consumes = "application/json", produces = "application/json")
-    public QualityLedger.SenderBinding bindSender(@PathVariable String enterpriseCode,
+    public SenderBindings.SenderBinding bindSender(@PathVariable String enterpriseCode,
             @org.springframework.web.bind.annotation.RequestBody Map<String, Object> request, Principal who) {
         String code = enterpriseCode(enterpriseCode);
         Object sender = request == null ? null : request.get("sender");
-        if (!(sender instanceof String s) || QualityLedger.plainSender(s) == null) {
+        if (!(sender instanceof String s) || SenderBindings.plainSender(s) == null) {
             throw new IllegalArgumentException("sender " + ScheduleCsv.shown(String.valueOf(sender))
                     + " is not a plain identifier [0-9A-Za-z-]{1,64}");
         }
-        var before = ledger.bindSender(code, s, who.getName());
-        String was = before.map(QualityLedger.SenderBinding::sender).orElse("none");
+        var before = senders.bindSender(code, s, who.getName());
+        String was = before.map(SenderBindings.SenderBinding::sender).orElse("none");
         audit.append(who.getName(), "QUALITY_SENDER_BOUND", code, "OK", "补传 recipient " + was + " -> " + s);
         log.info("{} bound the 补传 requests of {} to sender {} (was {})", who.getName(), code, s, was);
-        return ledger.sender(code).orElseThrow();
+        return senders.sender(code).orElseThrow();
     }
 
     /** The province's indicators of a month (what the hub_quality_* gauges show for the current one). */
     @GetMapping(path = "/province", produces = "application/json")
-    public QualityLedger.ProvinceQuality province(@RequestParam(required = false) String month) {
-        return ledger.province(month(month));
+    public QualityReports.ProvinceQuality province(@RequestParam(required = false) String month) {
+        return reports.province(month(month));
     }
 
     /** The imported schedule of one enterprise (empty: it is expected to report what it sent recently). */
@@ -190,7 +200,7 @@ public class QualityController {
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         String code = enterpriseCode(enterpriseCode);
         boolean asCsv = csv(format, accept);
-        List<ScheduleEntry> entries = ledger.schedule(code);
+        List<ScheduleEntry> entries = schedules.schedule(code);
         if (!asCsv) {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(entries);
         }
@@ -213,7 +223,7 @@ public class QualityController {
         }
         List<ScheduleEntry> entries = ScheduleCsv.read(request.getInputStream(), MAX_SCHEDULE_BYTES);
         long enterprises = entries.stream().map(ScheduleEntry::enterpriseCode).distinct().count();
-        ledger.importSchedule(entries);
+        schedules.importSchedule(entries);
         audit.append(who.getName(), "QUALITY_SCHEDULE_IMPORTED", "dq_schedule", "OK",
                 entries.size() + " lines for " + enterprises + " enterprises");
         log.info("{} imported a reporting schedule: {} lines for {} enterprises", who.getName(), entries.size(),
@@ -228,7 +238,7 @@ public class QualityController {
     @DeleteMapping(path = "/schedule/{enterpriseCode}", produces = "application/json")
     public Map<String, Object> clearSchedule(@PathVariable String enterpriseCode, Principal who) {
         String code = enterpriseCode(enterpriseCode);
-        int removed = ledger.clearSchedule(code);
+        int removed = schedules.clearSchedule(code);
         audit.append(who.getName(), "QUALITY_SCHEDULE_CLEARED", code, "OK", removed + " lines removed");
         log.info("{} cleared the reporting schedule of {}: {} lines removed", who.getName(), code, removed);
         return Map.of("enterpriseCode", code, "removed", removed);

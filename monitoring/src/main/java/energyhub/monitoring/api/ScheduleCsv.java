@@ -1,6 +1,6 @@
 package energyhub.monitoring.api;
 
-import energyhub.routing.quality.QualityLedger.ScheduleEntry;
+import energyhub.routing.quality.QualitySchedule.ScheduleEntry;
 import energyhub.standard.UnifiedSocialCreditCode;
 import java.io.BufferedReader;
 import java.io.IOException;

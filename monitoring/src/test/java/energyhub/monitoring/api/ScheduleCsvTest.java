@@ -3,7 +3,7 @@ package energyhub.monitoring.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import energyhub.routing.quality.QualityLedger.ScheduleEntry;
+import energyhub.routing.quality.QualitySchedule.ScheduleEntry;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * What one batch adds to the data-quality ledger, gathered in memory while the batch is staged and written
- * by {@link QualityLedger#flush} in the staging transaction. Rows are written sorted, so every hub locks the
+ * by {@link QualityWriter#flush} in the staging transaction. Rows are written sorted, so every hub locks the
  * ledger's rows of one flush in the same order.
  */
 public final class QualityTally {

@@ -41,7 +41,7 @@ class QualityTallyTest {
     @Test
     void aPeriodIsDueOnceItsDeadlineHasPassed() {
         QualityProperties p = new QualityProperties(); // deadlines: 1 h real-time, 1 day daily, 5 days monthly
-        QualityLedger ledger = new QualityLedger(null, p, Clock.systemUTC());
+        ExpectedSeries ledger = new ExpectedSeries(null, p, Clock.systemUTC());
         LocalDate november = LocalDate.of(2026, 11, 1);
         LocalDateTime now = LocalDateTime.of(2026, 11, 30, 10, 20);
         // real-time: 09:15-09:30 ended 09:30, due 10:30: not yet; 09:00-09:15 is due (index 29 * 96 + 36)
@@ -94,23 +94,23 @@ class QualityTallyTest {
     @Test
     void valuesAreStoredAsOneTextPerRow() {
         String[] vals = {"1.5", null, "-2", null};
-        assertThat(QualityLedger.joined(vals)).isEqualTo("1.5,,-2,");
-        assertThat(QualityLedger.split("1.5,,-2,", 4)).containsExactly("1.5", null, "-2", null);
-        assertThat(QualityLedger.split("7", 1)).containsExactly("7");
-        assertThat(QualityLedger.split(",,", 3)).containsExactly(null, null, null);
-        assertThat(QualityLedger.joined(null)).isNull();
-        assertThat(QualityLedger.split(null, 3)).isNull();
+        assertThat(StoredValues.joined(vals)).isEqualTo("1.5,,-2,");
+        assertThat(StoredValues.split("1.5,,-2,", 4)).containsExactly("1.5", null, "-2", null);
+        assertThat(StoredValues.split("7", 1)).containsExactly("7");
+        assertThat(StoredValues.split(",,", 3)).containsExactly(null, null, null);
+        assertThat(StoredValues.joined(null)).isNull();
+        assertThat(StoredValues.split(null, 3)).isNull();
     }
 
     @Test
     void deviationIsAgainstTheReference() {
-        assertThat(QualityLedger.deviation(new java.math.BigDecimal("106"), new java.math.BigDecimal("100")))
+        assertThat(ConsistencyChecks.deviation(new java.math.BigDecimal("106"), new java.math.BigDecimal("100")))
                 .isEqualTo(6.0);
-        assertThat(QualityLedger.deviation(new java.math.BigDecimal("1"), java.math.BigDecimal.ZERO))
+        assertThat(ConsistencyChecks.deviation(new java.math.BigDecimal("1"), java.math.BigDecimal.ZERO))
                 .isInfinite();
-        assertThat(QualityLedger.deviation(null, java.math.BigDecimal.ONE)).isNull();
-        assertThat(QualityLedger.plainSender("91530100MA6NX4QW2G")).isEqualTo("91530100MA6NX4QW2G");
-        assertThat(QualityLedger.plainSender("../etc/passwd")).isNull();
-        assertThat(QualityLedger.plainSender("a b")).isNull();
+        assertThat(ConsistencyChecks.deviation(null, java.math.BigDecimal.ONE)).isNull();
+        assertThat(SenderBindings.plainSender("91530100MA6NX4QW2G")).isEqualTo("91530100MA6NX4QW2G");
+        assertThat(SenderBindings.plainSender("../etc/passwd")).isNull();
+        assertThat(SenderBindings.plainSender("a b")).isNull();
     }
 }

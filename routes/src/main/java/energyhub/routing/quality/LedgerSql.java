@@ -1,0 +1,36 @@
+package energyhub.routing.quality;
+
+import java.sql.PreparedStatement;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+/** The two ways the quality ledger's classes talk to PostgreSQL beyond plain JdbcTemplate calls. */
+final class LedgerSql {
+
+    private LedgerSql() {
+    }
+
+    /**
+     * The same database, reading row by row (a fetch size) for the reports; call it inside a read-only
+     * transaction, else PostgreSQL hands every row at once. Null for null (a test's stand-in).
+     */
+    static JdbcTemplate cursor(JdbcTemplate jdbc) {
+        if (jdbc == null) {
+            return null;
+        }
+        JdbcTemplate cursor = new JdbcTemplate(jdbc.getDataSource());
+        cursor.setFetchSize(500);
+        return cursor;
+    }
+
+    /** Runs a statement whose parameters are the text[] columns of an {@code unnest}, one callback per row it returns. */
+    static void unnest(JdbcTemplate jdbc, String sql, String[][] cols, RowCallbackHandler rows) {
+        jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement(sql);
+            for (int c = 0; c < cols.length; c++) {
+                ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
+            }
+            return ps;
+        }, rows);
+    }
+}
