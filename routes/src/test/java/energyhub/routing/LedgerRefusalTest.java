@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import energyhub.routing.quality.QualityLedger;
+import energyhub.routing.quality.QualityWriter;
 import energyhub.routing.quality.QualityProperties;
 import energyhub.standard.EnergyTypeTable;
 import energyhub.standard.RecordCodec;
@@ -60,7 +60,7 @@ class LedgerRefusalTest extends CamelTestSupport {
         quality.setEnabled(false);
         BatchStager stager = new BatchStager(ledger, new RecordCodec(),
                 new RecordValidator(EnergyTypeTable.defaults(), CLOCK), properties,
-                new TransactionTemplate(new NoDatabaseTransactions()), new QualityLedger(null, quality, CLOCK));
+                new TransactionTemplate(new NoDatabaseTransactions()), new QualityWriter(null, quality, null));
         return new RoutesBuilder[] {new DeliveryFailurePolicy(outage, new DeliveryFailures(ledger, properties, outage)),
                 new BatchIntakeRoute(stager, ledger), new SettleBatchRoute(ledger, new RecordCodec())};
     }
