@@ -17,7 +17,10 @@ class SupplierGasTest extends SupplierHubTest {
 
     @Test
     void gasXmlIsPulledFromSftpByTheScheduleAndRouted() throws Exception {
-        String endpoint = camel.getRoute("supplier-gas1").getEndpoint().getEndpointUri();
+        // the route consumes ref:supplier-gas1-source, the SFTP endpoint bound with its password set on it
+        assertThat(camel.getRoute("supplier-gas1").getEndpoint().getEndpointUri()).isEqualTo("ref://supplier-gas1-source");
+        String endpoint = camel.getRegistry().lookupByNameAndType("supplier-gas1-source", org.apache.camel.Endpoint.class)
+                .getEndpointUri();
         assertThat(endpoint).startsWith("sftp://127.0.0.1:" + SFTP.port()).contains("scheduler=quartz")
                 .contains("strictHostKeyChecking=yes").contains("knownHostsFile=");
         // the password (from the environment) is set on the endpoint, never in a URI or a route dump
