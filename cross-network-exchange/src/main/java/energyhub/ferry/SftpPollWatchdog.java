@@ -1,9 +1,9 @@
 package energyhub.ferry;
 
 import energyhub.routing.DeliveryCauses;
+import energyhub.routing.inbox.IntakePollTimes;
 import energyhub.routing.inbox.ReportedPollFailures;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * Watches one SFTP source's poller (Camel calls it around every poll): when the last successful
  * poll is older than {@code max-poll-age} (SFTP clients are known to hang) or the server's host
  * key is not the pinned one, the source is reported DOWN. A refused host key is logged once, loudly.
+ * The time of the last successful poll is {@link IntakePollTimes}'s, as for every polling intake.
  */
 public class SftpPollWatchdog implements PollingConsumerPollStrategy {
 
@@ -22,16 +23,15 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
 
     private final String id;
     private final FerrySource source;
-    private final Clock clock;
+    private final IntakePollTimes polls;
     private final Instant started;
-    private volatile Instant lastSuccess;
     private volatile String lastError;
     private volatile String hostKeyProblem;
 
-    public SftpPollWatchdog(String id, FerrySource source, Clock clock) {
+    public SftpPollWatchdog(String id, FerrySource source, IntakePollTimes polls, Clock clock) {
         this.id = id;
         this.source = source;
-        this.clock = clock;
+        this.polls = polls;
         this.started = clock.instant();
     }
 
@@ -45,7 +45,6 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
         if (hostKeyProblem != null || lastError != null) {
             log.info("SFTP source {} ({}:{}) polls again", id, source.getHost(), source.getPort());
         }
-        lastSuccess = clock.instant();
         lastError = null;
         hostKeyProblem = null;
     }
@@ -75,7 +74,7 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
     }
 
     public Instant lastSuccess() {
-        return lastSuccess;
+        return polls.lastSuccess(SftpSourceRoutes.routeId(id));
     }
 
     public String lastError() {
@@ -88,8 +87,7 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
 
     /** Seconds since the last successful poll (since start while there was none). */
     public double ageSeconds() {
-        Instant since = lastSuccess != null ? lastSuccess : started;
-        return Duration.between(since, clock.instant()).toMillis() / 1000.0;
+        return polls.age(SftpSourceRoutes.routeId(id), started).toMillis() / 1000.0;
     }
 
     public boolean healthy() {
