@@ -1,6 +1,7 @@
 package energyhub.ferry;
 
 import energyhub.routing.DeliveryCauses;
+import energyhub.routing.Outage;
 import energyhub.routing.inbox.IntakePollTimes;
 import energyhub.routing.inbox.ReportedPollFailures;
 import java.time.Clock;
@@ -25,14 +26,17 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
     private final FerrySource source;
     private final IntakePollTimes polls;
     private final Instant started;
-    private volatile String lastError;
-    private volatile String hostKeyProblem;
+    /** Polls failing (the cause of the last failure), and the host key refused. */
+    private final Outage polling;
+    private final Outage hostKey;
 
     public SftpPollWatchdog(String id, FerrySource source, IntakePollTimes polls, Clock clock) {
         this.id = id;
         this.source = source;
         this.polls = polls;
         this.started = clock.instant();
+        this.polling = new Outage(clock);
+        this.hostKey = new Outage(clock);
     }
 
     @Override
@@ -42,30 +46,27 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
-        if (hostKeyProblem != null || lastError != null) {
+        if (polling.ended() != null | hostKey.ended() != null) {
             log.info("SFTP source {} ({}:{}) polls again", id, source.getHost(), source.getPort());
         }
-        lastError = null;
-        hostKeyProblem = null;
     }
 
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
-        String hostKey = ReportedPollFailures.hostKeyProblem(cause);
-        if (hostKey != null) {
-            if (hostKeyProblem == null) {
+        String refused = ReportedPollFailures.hostKeyProblem(cause);
+        boolean newCause = polling.failedFor(DeliveryCauses.rootMessage(cause));
+        if (refused != null) {
+            if (hostKey.failed(refused)) {
                 log.error("SFTP source {}: HOST KEY REFUSED for {}:{} ({}); the server does not present the key pinned in "
                         + "{}. Nothing is fetched from it until an operator verifies the server's key and pins it.",
-                        id, source.getHost(), source.getPort(), hostKey, source.getKnownHostsFile());
+                        id, source.getHost(), source.getPort(), refused, source.getKnownHostsFile());
             }
-            hostKeyProblem = hostKey;
-        } else if (!DeliveryCauses.rootMessage(cause).equals(lastError)) {
+        } else if (newCause) {
             // one line when polling starts failing or fails for another cause (Camel's own report of
             // every failed poll, with its stack trace, is turned down by ReportedPollFailures)
             log.warn("SFTP source {}: cannot poll {}:{}: {}; tried again at the next poll", id, source.getHost(),
                     source.getPort(), DeliveryCauses.rootMessage(cause));
         }
-        lastError = DeliveryCauses.rootMessage(cause);
         return false; // try again at the next poll
     }
 
@@ -78,11 +79,11 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
     }
 
     public String lastError() {
-        return lastError;
+        return polling.cause();
     }
 
     public String hostKeyProblem() {
-        return hostKeyProblem;
+        return hostKey.cause();
     }
 
     /** Seconds since the last successful poll (since start while there was none). */
@@ -91,6 +92,6 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
     }
 
     public boolean healthy() {
-        return hostKeyProblem == null && ageSeconds() * 1000 <= source.getMaxPollAge().toMillis();
+        return !hostKey.isDown() && ageSeconds() * 1000 <= source.getMaxPollAge().toMillis();
     }
 }

@@ -1,5 +1,6 @@
 package org.apache.camel.processor.idempotent.jdbc;
 
+import energyhub.routing.Outage;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -33,8 +34,8 @@ public class OwnClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository
 
     /** Orders the changes of the kept-alive keys against the keep-alive task. */
     private final Object keptAlive = new Object();
-    /** Whether the last keep-alive round failed (said once per outage, not every round). */
-    private boolean keepAliveFailing;
+    /** Keep-alive rounds failing (said once per outage, not every round). */
+    private final Outage keepAliveFailing = new Outage();
 
     public OwnClaimsRepository(DataSource dataSource, String processorName, CamelContext camelContext) {
         super(dataSource, processorName, camelContext);
@@ -98,14 +99,12 @@ public class OwnClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository
                 if (!args.isEmpty()) {
                     transactionTemplate.execute(status -> jdbcTemplate.batchUpdate(KEEP_ALIVE, args));
                 }
-                if (keepAliveFailing) {
-                    keepAliveFailing = false;
+                if (keepAliveFailing.ended() != null) {
                     log.info("claims of {} kept alive again", processorName);
                 }
             } catch (Exception e) {
                 // the database is away: the claims lapse unless it is back within lockMaxAge (said once per outage)
-                if (!keepAliveFailing) {
-                    keepAliveFailing = true;
+                if (keepAliveFailing.failed(String.valueOf(e.getMessage()))) {
                     log.warn("claims of {} cannot be kept alive ({}); other hubs may take them once they lapse",
                             processorName, e.getMessage());
                 }
