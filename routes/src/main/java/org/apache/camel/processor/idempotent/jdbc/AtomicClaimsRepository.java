@@ -20,9 +20,10 @@ import org.apache.camel.CamelContext;
  * Here a claim is one atomic statement (insert, or take over a row that lapsed by the database's clock
  * {@code now()}), the key is kept alive exactly when that statement changed a row, and the keep-alive
  * stamps {@code now()}. Release, the keep-alive task and the Camel wiring are Camel's. In Camel's package
- * only because the kept-alive key type is package-private.
+ * only because the kept-alive key type and {@code keepAlive()} are package-private;
+ * {@code CamelClaimsInternalsTest} fails, saying what to do, when a Camel upgrade changes either.
  */
-public class OwnClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository {
+public class AtomicClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository {
 
     private static final String LIVE = "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? "
             + "AND messageId = ? AND createdAt >= now() - ? * interval '1 millisecond'";
@@ -37,7 +38,7 @@ public class OwnClaimsRepository extends JdbcOrphanLockAwareIdempotentRepository
     /** Keep-alive rounds failing (said once per outage, not every round). */
     private final Outage keepAliveFailing = new Outage();
 
-    public OwnClaimsRepository(DataSource dataSource, String processorName, CamelContext camelContext) {
+    public AtomicClaimsRepository(DataSource dataSource, String processorName, CamelContext camelContext) {
         super(dataSource, processorName, camelContext);
     }
 
