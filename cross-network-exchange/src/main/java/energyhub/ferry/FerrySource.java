@@ -1,5 +1,6 @@
 package energyhub.ferry;
 
+import energyhub.routing.inbox.SftpEndpoint;
 import java.time.Duration;
 
 /**
@@ -45,12 +46,12 @@ public class FerrySource {
     private String outboundDir = "outbound";
     /** SFTP: remote folder processed packages are moved to, relative to inboundDir (empty: delete them). */
     private String archiveDir = "../archive";
-    /** SFTP: time to establish the TCP connection and SSH session. */
-    private Duration connectTimeout = Duration.ofSeconds(15);
+    /** SFTP: time to establish the TCP connection and SSH session (default: every SFTP connection's, {@link SftpEndpoint}). */
+    private Duration connectTimeout = SftpEndpoint.CONNECT_TIMEOUT;
     /** SFTP: socket read timeout; a server that stops answering fails the poll instead of hanging it. */
-    private Duration readTimeout = Duration.ofSeconds(60);
+    private Duration readTimeout = SftpEndpoint.READ_TIMEOUT;
     /** SFTP: keep-alive probes on an idle session. */
-    private Duration serverAliveInterval = Duration.ofSeconds(15);
+    private Duration serverAliveInterval = SftpEndpoint.SERVER_ALIVE_INTERVAL;
     /** SFTP: the watchdog reports the source DOWN when its last successful poll is older than this. */
     private Duration maxPollAge = Duration.ofMinutes(5);
 

@@ -1,5 +1,6 @@
 package energyhub.ferry;
 
+import energyhub.routing.inbox.IntakePollTimes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -13,17 +14,19 @@ import org.springframework.stereotype.Component;
 /**
  * Health {@code ferrySources} and gauge {@code hub.ferry.source.poll.age} (seconds since the last
  * successful poll, tag {@code source}) of every SFTP source: DOWN when one has not polled
- * successfully for longer than its {@code max-poll-age} or refused its server's host key.
+ * successfully for longer than its {@code max-poll-age} or refused its server's host key. When a source
+ * last polled successfully is {@link IntakePollTimes}'s record, which the {@code intakePolls} health reads too.
  */
 @Component("ferrySources")
 public class FerrySourcesHealth implements HealthIndicator {
 
     private final Map<String, SftpPollWatchdog> watchdogs = new LinkedHashMap<>();
 
-    public FerrySourcesHealth(FerryProperties properties, Clock clock, ObjectProvider<MeterRegistry> registry) {
+    public FerrySourcesHealth(FerryProperties properties, IntakePollTimes polls, Clock clock,
+            ObjectProvider<MeterRegistry> registry) {
         properties.getSources().forEach((id, source) -> {
             if (source.getType() == FerrySource.Type.SFTP && source.isEnabled()) {
-                SftpPollWatchdog w = new SftpPollWatchdog(id, source, clock);
+                SftpPollWatchdog w = new SftpPollWatchdog(id, source, polls, clock);
                 watchdogs.put(id, w);
                 registry.ifAvailable(r -> Gauge.builder("hub.ferry.source.poll.age", w, SftpPollWatchdog::ageSeconds)
                         .tag("source", SftpSourceRoutes.routeId(id)).baseUnit("seconds")

@@ -1,9 +1,10 @@
 package energyhub.ferry;
 
 import energyhub.routing.DeliveryCauses;
+import energyhub.routing.Outage;
+import energyhub.routing.inbox.IntakePollTimes;
 import energyhub.routing.inbox.ReportedPollFailures;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * Watches one SFTP source's poller (Camel calls it around every poll): when the last successful
  * poll is older than {@code max-poll-age} (SFTP clients are known to hang) or the server's host
  * key is not the pinned one, the source is reported DOWN. A refused host key is logged once, loudly.
+ * The time of the last successful poll is {@link IntakePollTimes}'s, as for every polling intake.
  */
 public class SftpPollWatchdog implements PollingConsumerPollStrategy {
 
@@ -22,17 +24,19 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
 
     private final String id;
     private final FerrySource source;
-    private final Clock clock;
+    private final IntakePollTimes polls;
     private final Instant started;
-    private volatile Instant lastSuccess;
-    private volatile String lastError;
-    private volatile String hostKeyProblem;
+    /** Polls failing (the cause of the last failure), and the host key refused. */
+    private final Outage polling;
+    private final Outage hostKey;
 
-    public SftpPollWatchdog(String id, FerrySource source, Clock clock) {
+    public SftpPollWatchdog(String id, FerrySource source, IntakePollTimes polls, Clock clock) {
         this.id = id;
         this.source = source;
-        this.clock = clock;
+        this.polls = polls;
         this.started = clock.instant();
+        this.polling = new Outage(clock);
+        this.hostKey = new Outage(clock);
     }
 
     @Override
@@ -42,31 +46,27 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
-        if (hostKeyProblem != null || lastError != null) {
+        if (polling.ended() != null | hostKey.ended() != null) {
             log.info("SFTP source {} ({}:{}) polls again", id, source.getHost(), source.getPort());
         }
-        lastSuccess = clock.instant();
-        lastError = null;
-        hostKeyProblem = null;
     }
 
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
-        String hostKey = ReportedPollFailures.hostKeyProblem(cause);
-        if (hostKey != null) {
-            if (hostKeyProblem == null) {
+        String refused = ReportedPollFailures.hostKeyProblem(cause);
+        boolean newCause = polling.failedFor(DeliveryCauses.rootMessage(cause));
+        if (refused != null) {
+            if (hostKey.failed(refused)) {
                 log.error("SFTP source {}: HOST KEY REFUSED for {}:{} ({}); the server does not present the key pinned in "
                         + "{}. Nothing is fetched from it until an operator verifies the server's key and pins it.",
-                        id, source.getHost(), source.getPort(), hostKey, source.getKnownHostsFile());
+                        id, source.getHost(), source.getPort(), refused, source.getKnownHostsFile());
             }
-            hostKeyProblem = hostKey;
-        } else if (!DeliveryCauses.rootMessage(cause).equals(lastError)) {
+        } else if (newCause) {
             // one line when polling starts failing or fails for another cause (Camel's own report of
             // every failed poll, with its stack trace, is turned down by ReportedPollFailures)
             log.warn("SFTP source {}: cannot poll {}:{}: {}; tried again at the next poll", id, source.getHost(),
                     source.getPort(), DeliveryCauses.rootMessage(cause));
         }
-        lastError = DeliveryCauses.rootMessage(cause);
         return false; // try again at the next poll
     }
 
@@ -75,24 +75,23 @@ public class SftpPollWatchdog implements PollingConsumerPollStrategy {
     }
 
     public Instant lastSuccess() {
-        return lastSuccess;
+        return polls.lastSuccess(SftpSourceRoutes.routeId(id));
     }
 
     public String lastError() {
-        return lastError;
+        return polling.cause();
     }
 
     public String hostKeyProblem() {
-        return hostKeyProblem;
+        return hostKey.cause();
     }
 
     /** Seconds since the last successful poll (since start while there was none). */
     public double ageSeconds() {
-        Instant since = lastSuccess != null ? lastSuccess : started;
-        return Duration.between(since, clock.instant()).toMillis() / 1000.0;
+        return polls.age(SftpSourceRoutes.routeId(id), started).toMillis() / 1000.0;
     }
 
     public boolean healthy() {
-        return hostKeyProblem == null && ageSeconds() * 1000 <= source.getMaxPollAge().toMillis();
+        return !hostKey.isDown() && ageSeconds() * 1000 <= source.getMaxPollAge().toMillis();
     }
 }

@@ -86,13 +86,12 @@ public class SftpSourceRoutes extends RouteBuilder {
         String routeId = routeId(id);
         String ackEndpoint = "direct:" + routeId + "-ack";
         String server = "sftp://" + FerryInboxRoute.required(id, "host", s.getHost()) + ":" + s.getPort() + "/";
-        String connection = connectionOptions(id, s);
         Path work = Path.of(properties.getWork(), id).toAbsolutePath();
         Path archive = Path.of(properties.getArchive(), id);
         Path quarantine = Path.of(properties.getQuarantine(), id);
         // what Camel does with a remote file once the exchange that read it completes successfully
-        String done = s.getArchiveDir() == null || s.getArchiveDir().isBlank() ? "delete=true"
-                : "move=" + s.getArchiveDir() + "/${date:now:yyyy/MM/dd}/${file:name}";
+        String[] done = s.getArchiveDir() == null || s.getArchiveDir().isBlank() ? new String[] {"delete", "true"}
+                : new String[] {"move", s.getArchiveDir() + "/${date:now:yyyy/MM/dd}/${file:name}"};
         String watchdog = "ferryWatchdog-" + id;
         getContext().getRegistry().bind(watchdog, health.watchdog(id));
 
@@ -114,16 +113,22 @@ public class SftpSourceRoutes extends RouteBuilder {
         // the file component only.
         String claimsBean = routeId + "-claims";
         bindToRegistry(claimsBean, claims.forRoute(getContext(), routeId));
-        from(endpoint(s, server + s.getInboundDir() + "?" + connection + "&filter=#" + filter + "&inProgressRepository=#" + claimsBean
-                + "&localWorkDirectory=" + work + "&" + done
+        from(sftp(id, s, server + s.getInboundDir()).option("filter", "#" + filter)
+                .option("inProgressRepository", "#" + claimsBean)
+                .option("localWorkDirectory", work).option(done[0], done[1])
                 // a manifest still being uploaded is not read
-                + "&readLock=changed&readLockMinLength=0&readLockMinAge=" + properties.getManifestMinAge().toMillis()
-                + "&readLockCheckInterval=500&readLockTimeout=" + (properties.getManifestMinAge().toMillis() * 4 + 5000)
-                + "&sortBy=file:modified&maxMessagesPerPoll=100&delay=" + s.getPollInterval().toMillis()
+                .option("readLock", "changed").option("readLockMinLength", 0)
+                .option("readLockMinAge", properties.getManifestMinAge().toMillis())
+                .option("readLockCheckInterval", 500)
+                .option("readLockTimeout", properties.getManifestMinAge().toMillis() * 4 + 5000)
+                .option("sortBy", "file:modified").option("maxMessagesPerPoll", 100)
+                .option("delay", s.getPollInterval().toMillis())
                 // the inbound folder is the exchange server's: never created by the hub (a failed connect
                 // at start-up would otherwise be logged with a stack trace by Camel's auto-create)
-                + "&throwExceptionOnConnectFailed=true&autoCreate=false&pollStrategy=#" + watchdog
-                + "&exceptionHandler=#" + energyhub.routing.inbox.ReportedPollFailures.BEAN))
+                .option("throwExceptionOnConnectFailed", true).option("autoCreate", false)
+                .option("pollStrategy", "#" + watchdog)
+                .option("exceptionHandler", "#" + energyhub.routing.inbox.ReportedPollFailures.BEAN)
+                .endpoint(getContext()))
                 .routeId(routeId)
                 .routeConfigurationId(FerryFailurePolicy.ID)
                 .process(this::manifestArrived).id(routeId + "-manifest")
@@ -132,10 +137,10 @@ public class SftpSourceRoutes extends RouteBuilder {
                     @Override
                     public Object evaluate(Exchange e) {
                         // one endpoint per data file: disconnect after use, or every package would keep a session open
-                        return endpoint(s, server + s.getInboundDir() + "?" + connection + "&fileName="
-                                + e.getProperty(DATA_NAME, String.class) + "&filter=#" + dataFilter
-                                + "&localWorkDirectory=" + work + "&" + done
-                                + "&disconnect=true");
+                        return sftp(id, s, server + s.getInboundDir())
+                                .option("fileName", e.getProperty(DATA_NAME, String.class))
+                                .option("filter", "#" + dataFilter).option("localWorkDirectory", work)
+                                .option(done[0], done[1]).option("disconnect", true).endpoint(getContext());
                     }
                 })
                 .timeout(0).aggregationStrategy(keepDataFile()).aggregateOnException(false)
@@ -157,8 +162,9 @@ public class SftpSourceRoutes extends RouteBuilder {
                 .process(SftpSourceRoutes::setFileHeadersAside).id(routeId + "-ack-headers-aside")
                 .setHeader(Exchange.FILE_NAME, header("hubAckRef"))
                 // uploaded under a temporary name, then renamed: the sender never reads half an ACK
-                .to(endpoint(s, server + s.getOutboundDir() + "?" + connection
-                        + "&tempPrefix=.writing-&fileExist=Override&charset=utf-8")).id(routeId + "-upload-ack")
+                .to(sftp(id, s, server + s.getOutboundDir()).option("tempPrefix", ".writing-")
+                        .option("fileExist", "Override").option("charset", "utf-8").endpoint(getContext()))
+                .id(routeId + "-upload-ack")
                 .process(SftpSourceRoutes::restoreFileHeaders).id(routeId + "-ack-headers-back");
     }
 
@@ -190,32 +196,14 @@ public class SftpSourceRoutes extends RouteBuilder {
         exchange.removeProperty(FILE_HEADERS);
     }
 
-    private String connectionOptions(String id, FerrySource s) {
-        StringBuilder o = new StringBuilder("username=").append(FerryInboxRoute.required(id, "username", s.getUsername()));
-        if (s.getPrivateKeyFile() != null && !s.getPrivateKeyFile().isBlank()) {
-            o.append("&privateKeyFile=").append(s.getPrivateKeyFile());
-        }
-        // strict: only the key pinned in this file is trusted; never ~/.ssh/known_hosts, never "accept new"
-        o.append("&strictHostKeyChecking=yes&useUserKnownHostsFile=false&knownHostsFile=")
-                .append(FerryInboxRoute.required(id, "known-hosts-file", s.getKnownHostsFile()));
-        o.append("&connectTimeout=").append(s.getConnectTimeout().toMillis())
-                .append("&timeout=").append(s.getReadTimeout().toMillis())
-                .append("&serverAliveInterval=").append(s.getServerAliveInterval().toMillis())
-                .append("&serverAliveCountMax=3");
-        return o.toString();
-    }
-
-    /**
-     * The endpoint of a URI that names no secret, with the source's password and key passphrase set on the
-     * endpoint itself: a route dump, Hawtio or a log line shows the URI, never them.
-     */
-    private org.apache.camel.Endpoint endpoint(FerrySource s, String uri) {
-        java.util.Map<String, String> secrets = new java.util.HashMap<>();
-        secrets.put("password", s.getPassword());
-        if (s.getPrivateKeyFile() != null && !s.getPrivateKeyFile().isBlank()) {
-            secrets.put("privateKeyPassphrase", s.getPrivateKeyPassphrase());
-        }
-        return energyhub.routing.inbox.SecretOptions.endpoint(getContext(), uri, secrets);
+    /** The source's SFTP folder: its login and pinned host key, its timeouts; the secrets on the endpoint object. */
+    private static energyhub.routing.inbox.SftpEndpoint sftp(String id, FerrySource s, String folder) {
+        return energyhub.routing.inbox.SftpEndpoint.at(folder)
+                .user(FerryInboxRoute.required(id, "username", s.getUsername()))
+                .password(s.getPassword())
+                .privateKey(s.getPrivateKeyFile(), s.getPrivateKeyPassphrase())
+                .knownHosts(FerryInboxRoute.required(id, "known-hosts-file", s.getKnownHostsFile()))
+                .timeouts(s.getConnectTimeout(), s.getReadTimeout(), s.getServerAliveInterval());
     }
 
     private void manifestArrived(Exchange exchange) throws Exception {

@@ -1,6 +1,7 @@
 package energyhub.supplier;
 
 import energyhub.routing.DeliveryCauses;
+import energyhub.routing.Outage;
 import energyhub.routing.inbox.ReportedPollFailures;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -21,7 +22,7 @@ public class SupplierPollLog implements PollingConsumerPollStrategy {
 
     private final String supplier;
     private final String server;
-    private volatile String failing;
+    private final Outage failing = new Outage();
 
     public SupplierPollLog(String supplier, String server) {
         this.supplier = supplier;
@@ -35,20 +36,18 @@ public class SupplierPollLog implements PollingConsumerPollStrategy {
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
-        if (failing != null) {
+        if (failing.ended() != null) {
             log.info("supplier {}: {} polls again", supplier, server);
-            failing = null;
         }
     }
 
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
         String why = cause(cause);
-        if (!why.equals(failing)) {
+        if (failing.failedFor(why)) {
             log.warn("supplier {}: cannot poll {}: {}; nothing is fetched, tried again at the next scheduled poll",
                     supplier, server, why);
         }
-        failing = why;
         return false;
     }
 

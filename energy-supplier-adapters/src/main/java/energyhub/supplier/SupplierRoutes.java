@@ -168,14 +168,15 @@ public class SupplierRoutes extends RouteBuilder {
             }
             String polls = ROUTE_PREFIX + name + "-polls";
             bindToRegistry(polls, new SupplierPollLog(name, source.contains("?") ? source.substring(0, source.indexOf('?')) : source));
-            StringBuilder uri = new StringBuilder(source).append(source.contains("?") ? "&" : "?")
-                    .append("username=").append(c.getUsername())
-                    .append("&strictHostKeyChecking=yes&useUserKnownHostsFile=false&knownHostsFile=")
-                    .append(c.getKnownHostsFile())
-                    .append("&binary=true&disconnect=true&stepwise=false&throwExceptionOnConnectFailed=true&autoCreate=false")
-                    .append("&connectTimeout=15000&timeout=30000&filter=#").append(filter).append("&include=").append(include)
-                    .append("&move=.done/${file:name}&pollStrategy=#").append(polls)
-                    .append("&exceptionHandler=#").append(energyhub.routing.inbox.ReportedPollFailures.BEAN);
+            var sftp = energyhub.routing.inbox.SftpEndpoint.at(source).user(c.getUsername())
+                    .knownHosts(c.getKnownHostsFile())
+                    .option("binary", true).option("disconnect", true).option("stepwise", false)
+                    .option("throwExceptionOnConnectFailed", true).option("autoCreate", false)
+                    .option("filter", "#" + filter).option("include", include)
+                    .option("move", ".done/${file:name}").option("pollStrategy", "#" + polls)
+                    .option("exceptionHandler", "#" + energyhub.routing.inbox.ReportedPollFailures.BEAN)
+                    .option("scheduler", "quartz").option("scheduler.cron", cron)
+                    .option("scheduler.triggerGroup", "suppliers").option("scheduler.triggerId", name);
             String password = null;
             if (c.getPasswordEnv() != null) {
                 password = environment.getProperty(c.getPasswordEnv());
@@ -185,15 +186,9 @@ public class SupplierRoutes extends RouteBuilder {
                             + " to the SFTP password of the supplier's server");
                 }
             }
-            if (c.getPrivateKeyFile() != null) {
-                uri.append("&privateKeyFile=").append(c.getPrivateKeyFile());
-            }
-            // the password is set on the endpoint, never written into a URI that route dumps, Hawtio and logs show
-            java.util.Map<String, String> secrets = new java.util.HashMap<>();
-            secrets.put("password", password);
+            sftp.password(password).privateKey(c.getPrivateKeyFile(), null);
             String endpoint = ROUTE_PREFIX + name + "-source";
-            bindToRegistry(endpoint, energyhub.routing.inbox.SecretOptions.endpoint(getContext(),
-                    uri.append(schedule).toString(), secrets));
+            bindToRegistry(endpoint, sftp.endpoint(getContext()));
             return "ref:" + endpoint;
         }
         String dir = source.startsWith("file:") ? source.substring("file:".length()) : source;

@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import energyhub.routing.inbox.IntakePollTimes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.support.ScheduledPollConsumer;
@@ -17,12 +17,12 @@ import org.springframework.boot.actuate.health.Status;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
-import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * Health beyond Boot's own (db, jms): disk of the data directory and of the broker journal, which
  * turn WARNING well before Artemis blocks producers at {@code hub.broker.max-disk-usage}, and each
- * polling intake's last successful poll. Groups in application.yml: broker, database, disk, intakes.
+ * polling intake's last successful poll (as {@link IntakePollTimes} records it; @EnableScheduling here keeps it
+ * noting them). Groups in application.yml: broker, database, disk, intakes.
  */
 @Configuration
 @EnableScheduling
@@ -31,13 +31,15 @@ public class HubHealth {
     /** Not DOWN yet, but an operator must act: sorts between DOWN and UP (management.endpoint.health.status.order). */
     public static final Status WARNING = new Status("WARNING");
 
-    private final Map<String, long[]> polls = new ConcurrentHashMap<>(); // route -> {successes, last success millis}
     private final CamelContext camel;
     private final Clock clock;
+    /** Owns each polling intake's last successful poll (read by the ferry sources' health too). */
+    private final IntakePollTimes polls;
 
-    public HubHealth(CamelContext camel, Clock clock) {
+    public HubHealth(CamelContext camel, Clock clock, IntakePollTimes polls) {
         this.camel = camel;
         this.clock = clock;
+        this.polls = polls;
     }
 
     @Bean
@@ -73,38 +75,24 @@ public class HubHealth {
                 .withDetail("warnsAtPercent", maxUsage - margin).build();
     }
 
-    /** Notes when each polling intake last polled successfully (Camel counts successes, not their time). */
-    @Scheduled(fixedDelayString = "${hub.monitoring.poll-check-interval:5s}")
-    public void watchPolls() {
-        long now = clock.millis();
-        for (Route route : camel.getRoutes()) {
-            if (route.getConsumer() instanceof ScheduledPollConsumer c) {
-                long successes = c.getSuccessCounter();
-                polls.compute(route.getRouteId(), (id, seen) -> seen == null || seen[0] != successes
-                        ? new long[] {successes, successes > 0 ? now : (seen == null ? now : seen[1])} : seen);
-            }
-        }
-    }
-
     @Bean
     HealthIndicator intakePolls(@Value("${hub.monitoring.intake-stale-after:5m}") Duration staleAfter) {
         return () -> {
-            watchPolls();
+            polls.watch();
             Health.Builder b = Health.up();
             long now = clock.millis();
             for (Route route : camel.getRoutes()) {
                 if (!(route.getConsumer() instanceof ScheduledPollConsumer c)) {
                     continue;
                 }
-                long[] seen = polls.get(route.getRouteId());
+                Instant last = polls.lastSuccessOrFirstSeen(route.getRouteId());
                 boolean started = camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted();
-                Instant last = seen == null ? null : Instant.ofEpochMilli(seen[1]);
                 // a route polled every hour is not stale after five minutes; one on a cron (Quartz) scheduler
                 // has no fixed period here, so it is reported but judged by its own health check
                 boolean fixedPeriod = c.getScheduler() == null
                         || c.getScheduler().getClass().getSimpleName().startsWith("Default");
                 long limit = Math.max(staleAfter.toMillis(), 3 * c.getTimeUnit().toMillis(Math.max(c.getDelay(), 0)));
-                boolean stale = fixedPeriod && (seen == null || now - seen[1] > limit);
+                boolean stale = fixedPeriod && (last == null || now - last.toEpochMilli() > limit);
                 b.withDetail(route.getRouteId(), Map.of("started", started, "lastSuccessfulPoll",
                         String.valueOf(last), "failedPolls", c.getErrorCounter(), "stale", stale));
                 if (!started || stale) {

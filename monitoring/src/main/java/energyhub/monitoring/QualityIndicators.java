@@ -26,7 +26,7 @@ public class QualityIndicators {
     private final QualityReports reports;
     private final Clock clock;
     private volatile ProvinceQuality latest;
-    private volatile boolean failing;
+    private final energyhub.routing.Outage failing = new energyhub.routing.Outage();
 
     public QualityIndicators(QualityReports reports, Clock clock, MeterRegistry registry) {
         this.reports = reports;
@@ -58,14 +58,12 @@ public class QualityIndicators {
         YearMonth month = YearMonth.now(clock.withZone(RecordValidator.CHINA));
         try {
             latest = reports.province(month);
-            if (failing) {
-                failing = false;
+            if (failing.ended() != null) {
                 log.info("data-quality indicators computed again");
             }
         } catch (RuntimeException e) {
             latest = null;
-            if (!failing) {
-                failing = true; // one line per outage, not one per refresh
+            if (failing.failed(e.toString())) { // one line per outage, not one per refresh
                 log.warn("cannot compute the data-quality indicators of {} (gauges show NaN until it works): {}",
                         month, e.toString());
             }

@@ -1,7 +1,7 @@
 package energyhub.monitoring;
 
 import energyhub.routing.DeliveryCauses;
-import java.util.concurrent.atomic.AtomicReference;
+import energyhub.routing.Outage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,7 +19,7 @@ public class QueueDepthProbe {
 
     private final BrokerManagement broker;
     private final HubMetrics metrics;
-    private final AtomicReference<String> failing = new AtomicReference<>();
+    private final Outage failing = new Outage();
 
     public QueueDepthProbe(BrokerManagement broker, HubMetrics metrics) {
         this.broker = broker;
@@ -33,13 +33,13 @@ public class QueueDepthProbe {
             }
         } catch (RuntimeException e) {
             String cause = DeliveryCauses.rootMessage(e);
-            if (failing.getAndSet(cause) == null) {
+            if (failing.failed(cause)) {
                 log.warn("queue depths: the broker does not answer ({}); the metrics keep their last values and "
                         + "are asked again every run, further failures are not logged until it answers", cause);
             }
             return;
         }
-        if (failing.getAndSet(null) != null) {
+        if (failing.ended() != null) {
             log.info("queue depths: the broker answers again");
         }
     }

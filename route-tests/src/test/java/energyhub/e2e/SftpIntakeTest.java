@@ -26,6 +26,9 @@ class SftpIntakeTest extends ExchangeHubTest {
     FerrySourcesHealth health;
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("intakePolls")
+    org.springframework.boot.actuate.health.HealthIndicator intakePolls;
 
     @Test
     void packageIsPickedUpDeliveredToBothQueuesAndItsAckUploadedBack() throws Exception {
@@ -118,6 +121,13 @@ class SftpIntakeTest extends ExchangeHubTest {
         // the watchdog's gauge: seconds since the source's last successful poll
         assertThat(meters.get("hub.ferry.source.poll.age").tag("source", "ferry-exchange-b").gauge().value())
                 .isLessThan(30);
+        // one record of the last successful poll: the intakes health and the ferry sources' health say the
+        // same time (taken together between two polls of the 300 ms poller)
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            Map<?, ?> intake = (Map<?, ?>) intakePolls.health().getDetails().get("ferry-exchange-b");
+            Map<?, ?> source = (Map<?, ?>) health.health().getDetails().get("ferry-exchange-b");
+            assertThat(source.get("lastSuccessfulPoll")).isEqualTo(intake.get("lastSuccessfulPoll"));
+        });
     }
 
     @Test

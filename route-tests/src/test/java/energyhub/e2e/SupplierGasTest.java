@@ -17,9 +17,14 @@ class SupplierGasTest extends SupplierHubTest {
 
     @Test
     void gasXmlIsPulledFromSftpByTheScheduleAndRouted() throws Exception {
-        String endpoint = camel.getRoute("supplier-gas1").getEndpoint().getEndpointUri();
+        // the route consumes ref:supplier-gas1-source, the SFTP endpoint bound with its password set on it
+        assertThat(camel.getRoute("supplier-gas1").getEndpoint().getEndpointUri()).isEqualTo("ref://supplier-gas1-source");
+        String endpoint = camel.getRegistry().lookupByNameAndType("supplier-gas1-source", org.apache.camel.Endpoint.class)
+                .getEndpointUri();
         assertThat(endpoint).startsWith("sftp://127.0.0.1:" + SFTP.port()).contains("scheduler=quartz")
-                .contains("strictHostKeyChecking=yes").contains("knownHostsFile=");
+                .contains("strictHostKeyChecking=yes").contains("knownHostsFile=")
+                // the same timeouts and keep-alive as every SFTP connection (SftpEndpoint)
+                .contains("timeout=60000").contains("serverAliveInterval=15000");
         // the password (from the environment) is set on the endpoint, never in a URI or a route dump
         String dump = org.apache.camel.support.PluginHelper.getModelToXMLDumper(camel).dumpModelAsXml(camel,
                 ((org.apache.camel.model.ModelCamelContext) camel).getRouteDefinition("supplier-gas1"), true, false, false);

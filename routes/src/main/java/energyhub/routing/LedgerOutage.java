@@ -3,7 +3,6 @@ package energyhub.routing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +20,11 @@ public class LedgerOutage {
     private static final Logger log = LoggerFactory.getLogger(LedgerOutage.class);
 
     private final Clock clock;
-    private final AtomicReference<Instant> downSince = new AtomicReference<>();
+    private final Outage outage;
 
     public LedgerOutage(Clock clock) {
         this.clock = clock;
+        this.outage = new Outage(clock);
     }
 
     /** A step of a routing-core route could not reach the ledger (called by delivery-failure-policy). */
@@ -46,7 +46,7 @@ public class LedgerOutage {
         }
         String message = "ledger database unavailable (" + DeliveryCauses.rootMessage(cause) + ") in " + routeId
                 + " (" + what + "): " + next + "; further failures are not logged until then";
-        if (downSince.compareAndSet(null, clock.instant())) {
+        if (outage.failed(DeliveryCauses.rootMessage(cause))) {
             log.warn(message);
         } else {
             log.debug(message);
@@ -55,7 +55,7 @@ public class LedgerOutage {
 
     /** The ledger answered: ends an outage, if one was reported. */
     public void answered() {
-        Instant since = downSince.getAndSet(null);
+        Instant since = outage.ended();
         if (since != null) {
             log.info("ledger database answers again after {}s; delivery-sweep finishes what the outage interrupted",
                     Duration.between(since, clock.instant()).toSeconds());
@@ -63,7 +63,7 @@ public class LedgerOutage {
     }
 
     public boolean isDown() {
-        return downSince.get() != null;
+        return outage.isDown();
     }
 
     private static String describe(Exchange exchange) {

@@ -66,7 +66,7 @@ public class TargetSender {
         Target target = Target.of(exchange.getProperty(Headers.TARGET, String.class));
         Endpoint endpoint = endpoints.computeIfAbsent(target, t -> camel.getEndpoint(uri(t)));
         State state = states.computeIfAbsent(target, t -> new State());
-        java.time.Instant silentSince = state.silentSince.get();
+        java.time.Instant silentSince = state.silent.since();
         boolean probe = false;
         if (silentSince != null) {
             if (!state.probing.compareAndSet(false, true)) {
@@ -95,7 +95,7 @@ public class TargetSender {
                 throw noAnswer(target, "");
             }
             // the broker answered, with success or a refusal: the target is not silent
-            if (state.silentSince.getAndSet(null) != null) {
+            if (state.silent.ended() != null) {
                 log.info("{} answers again", properties.queueOf(target));
             }
             if (done.getException() != null) {
@@ -103,7 +103,7 @@ public class TargetSender {
             }
         } catch (TimeoutException e) {
             state.resets.incrementAndGet();
-            state.silentSince.compareAndSet(null, java.time.Instant.now());
+            state.silent.failed("no answer");
             reset(target);
             throw noAnswer(target, "");
         } catch (ExecutionException e) {
@@ -120,8 +120,7 @@ public class TargetSender {
     /** Per target: resets of its connection, since when it has not answered, whether a probe is out. */
     private static final class State {
         final java.util.concurrent.atomic.AtomicLong resets = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicReference<java.time.Instant> silentSince =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        final Outage silent = new Outage();
         final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
     }
 

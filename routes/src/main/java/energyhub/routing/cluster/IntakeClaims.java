@@ -3,7 +3,7 @@ package energyhub.routing.cluster;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
-import org.apache.camel.processor.idempotent.jdbc.OwnClaimsRepository;
+import org.apache.camel.processor.idempotent.jdbc.AtomicClaimsRepository;
 import org.apache.camel.spi.IdempotentRepository;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -13,10 +13,11 @@ import org.springframework.stereotype.Component;
  * folder never read the same package at once: one Camel {@link JdbcOrphanLockAwareIdempotentRepository}
  * per intake route (its processor name is the route id), table {@code camel_messageprocessed}
  * ({@code V3__intake_claims.sql}). Used as the local inbox's clustered read lock
- * ({@code readLock=idempotent-changed}) and as the SFTP consumer's {@code inProgressRepository}.
+ * ({@code readLock=idempotent}: the claim only; a manifest not yet complete is left for a later poll) and as
+ * the SFTP consumer's {@code inProgressRepository}.
  * A holder refreshes its claims every {@code hub.cluster.claim-keep-alive}; a claim older than
  * {@code hub.cluster.claim-max-age} belongs to a hub that died and is taken over by the next hub that
- * lists the file. {@link OwnClaimsRepository} makes a claim one atomic statement judged by the database's
+ * lists the file. {@link AtomicClaimsRepository} makes a claim one atomic statement judged by the database's
  * clock, so hubs with skewed clocks agree. The batch ledger's duplicate detection stays the last guard.
  */
 @Component
@@ -33,7 +34,7 @@ public class IntakeClaims {
 
     /** The claims of one intake route; started and stopped with the Camel context. */
     public IdempotentRepository forRoute(CamelContext context, String routeId) {
-        JdbcOrphanLockAwareIdempotentRepository repository = new OwnClaimsRepository(dataSource, routeId, context);
+        JdbcOrphanLockAwareIdempotentRepository repository = new AtomicClaimsRepository(dataSource, routeId, context);
         repository.setCreateTableIfNotExists(false);
         repository.setLockMaxAgeMillis(properties.getClaimMaxAge().toMillis());
         repository.setLockKeepAliveIntervalMillis(properties.getClaimKeepAlive().toMillis());
