@@ -53,6 +53,9 @@ class JolokiaAccessTest extends CockpitTest {
         long depth = queueDepth();
         Path heapDump = outbox().resolve("heap.hprof");
         List<String> attacks = new ArrayList<>();
+        ServerSocket rmi = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        String proxy = "{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\",\"target\":{\"url\":"
+                + "\"service:jmx:rmi:///jndi/rmi://127.0.0.1:" + rmi.getLocalPort() + "/jmxrmi\"}}";
         for (String entry : ENTRY_POINTS) {
             for (String[] who : new String[][] {{VIEWER, VIEWER_PASSWORD}, {PROMETHEUS, PROMETHEUS_PASSWORD},
                     {null, null}}) {
@@ -78,10 +81,17 @@ class JolokiaAccessTest extends CockpitTest {
                 expectRefused(as + "Hawtio's Quartz facade", post(entry, "{\"type\":\"exec\",\"mbean\":"
                         + "\"hawtio:type=QuartzFacade\",\"operation\":\"updateCronTrigger\",\"arguments\":[\"x\",\"y\",\"z\"]}",
                         who[0], who[1]));
+                expectRefused(as + "a JSR-160 proxy target", post(entry, proxy, who[0], who[1]));
                 attacks.add(as);
             }
         }
         assertThat(attacks).hasSize(9);
+        rmi.setSoTimeout(200);
+        try (rmi; var connection = rmi.accept()) {
+            throw new AssertionError("the hub connected to the proxy target from " + connection.getRemoteSocketAddress());
+        } catch (SocketTimeoutException e) {
+            // nobody came: the hub made no connection on a caller's behalf
+        }
         assertThat(camel.getRouteController().getRouteStatus("quality-indicators").isStarted())
                 .as("the route nobody may stop").isTrue();
         assertThat(queueDepth()).as("the national platform's queue, not emptied").isEqualTo(depth);
