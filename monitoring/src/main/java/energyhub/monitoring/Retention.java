@@ -226,10 +226,12 @@ public class Retention {
         if (!Files.isDirectory(configured)) {
             return n;
         }
-        // the configured folder itself may be a link (an archive on another disk); nothing below it is followed
+        // the configured folder itself may be a link (an archive on another disk); nothing below it is followed.
+        // Depth 5: day folders are at depth 3 (yyyy/MM/dd) or 4 (a source's <id>/yyyy/MM/dd); a walk hands the
+        // folders at its last depth to visitFile, not preVisitDirectory
         Path root = configured.toRealPath();
         List<Path> old = new ArrayList<>();
-        Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), 4, new SimpleFileVisitor<>() {
+        Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), 5, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 LocalDate day = dayOf(root.relativize(dir));
