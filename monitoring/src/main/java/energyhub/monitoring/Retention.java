@@ -51,6 +51,9 @@ public class Retention {
     private static final ZoneId CST = ZoneId.of("Asia/Shanghai");
     /** The first key of the advisory locks ("RETN"); the second is the store's. */
     private static final int LOCK_SPACE = 0x5245544e;
+    private static final String REASON = ".reason.txt";
+    /** A quarantined data file as FerryPackages keeps it: NAME.jsonl or NAME.jsonl.gz, .N when the name was taken. */
+    private static final java.util.regex.Pattern KEPT_DATA = java.util.regex.Pattern.compile("(.+\\.jsonl(?:\\.gz)?)(\\.\\d+)?");
 
     /** What one purge did. */
     public record Purged(String store, long removed, boolean skipped, String detail) {
@@ -184,40 +187,90 @@ public class Retention {
     }
 
     /**
-     * Files of the ferry quarantine (and its sources' {@code <id>/} folders) last changed longer than
-     * {@code hub.retention.quarantine} ago: each deletion is a log line and an audit row, never silent.
+     * Packages of the ferry quarantine (and of its sources' {@code <id>/} folders) quarantined longer than
+     * {@code hub.retention.quarantine} ago: a package's time is its reason file's ({@code K.reason.txt}, written
+     * when it was quarantined; the data file keeps the sender's time), and it goes whole (data file, its manifest,
+     * the reason file). A file no reason file names goes by its own last change. Each deletion is a log line and
+     * an audit row {@code QUARANTINE_PURGED}, never silent. Links are not followed, nor deleted.
      */
     public Purged purgeQuarantine() throws IOException {
         Instant cutoff = clock.instant().minus(properties.getQuarantine());
         long n = 0;
-        if (Files.isDirectory(ferryQuarantine, LinkOption.NOFOLLOW_LINKS)) {
-            Path root = ferryQuarantine.toRealPath();
-            List<Path> old = new ArrayList<>();
-            Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), 2, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && attrs.lastModifiedTime().toInstant().isBefore(cutoff)) {
-                        old.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            for (Path file : old) {
-                if (!file.startsWith(root) || Files.isSymbolicLink(file)) {
-                    continue;
-                }
-                String name = root.relativize(file).toString();
-                Instant changed = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
-                if (Files.deleteIfExists(file)) {
-                    n++;
-                    log.info("quarantined {} deleted: last changed {}, older than hub.retention.quarantine {}", name,
-                            changed, days(properties.getQuarantine()));
-                    audit.append(AuditTrail.HUB, "QUARANTINE_PURGED", name, "OK", "last changed " + changed
-                            + ", older than hub.retention.quarantine " + days(properties.getQuarantine()));
+        if (!Files.isDirectory(ferryQuarantine, LinkOption.NOFOLLOW_LINKS)) {
+            return new Purged("quarantine", 0, false, "no quarantine folder");
+        }
+        Path root = ferryQuarantine.toRealPath();
+        List<Path> folders = new ArrayList<>();
+        folders.add(root);
+        try (DirectoryStream<Path> sub = Files.newDirectoryStream(root)) {
+            for (Path p : sub) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    folders.add(p);
                 }
             }
         }
-        return new Purged("quarantine", n, false, n + " quarantined files changed before " + cutoff);
+        for (Path folder : folders) {
+            Map<String, Instant> files = new java.util.TreeMap<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+                for (Path p : entries) {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile()) {
+                        files.put(p.getFileName().toString(), a.lastModifiedTime().toInstant());
+                    }
+                }
+            }
+            java.util.Set<String> claimed = new java.util.HashSet<>();
+            Map<String, List<String>> packages = new java.util.LinkedHashMap<>();
+            for (var e : files.entrySet()) {
+                String name = e.getKey();
+                if (name.endsWith(REASON)) {
+                    String key = name.substring(0, name.length() - REASON.length());
+                    List<String> members = new ArrayList<>();
+                    for (String m : List.of(key, manifestOf(key), name)) {
+                        if (files.containsKey(m)) {
+                            members.add(m);
+                        }
+                    }
+                    claimed.addAll(members);
+                    if (e.getValue().isBefore(cutoff)) {
+                        packages.put(key, members);
+                    }
+                }
+            }
+            for (var e : files.entrySet()) {
+                if (!claimed.contains(e.getKey()) && e.getValue().isBefore(cutoff)) {
+                    packages.put(e.getKey(), List.of(e.getKey()));
+                }
+            }
+            for (var p : packages.entrySet()) {
+                List<String> deleted = new ArrayList<>();
+                for (String member : p.getValue()) {
+                    Path file = folder.resolve(member);
+                    if (file.startsWith(root) && !Files.isSymbolicLink(file) && Files.deleteIfExists(file)) {
+                        deleted.add(member);
+                    }
+                }
+                if (deleted.isEmpty()) {
+                    continue;
+                }
+                n += deleted.size();
+                String subject = root.relativize(folder.resolve(p.getKey())).toString();
+                String detail = "quarantined before " + cutoff + " (hub.retention.quarantine "
+                        + days(properties.getQuarantine()) + "): deleted " + String.join(", ", deleted);
+                log.info("quarantined {} deleted: {}", subject, detail);
+                audit.append(AuditTrail.HUB, "QUARANTINE_PURGED", subject, "OK", detail);
+            }
+        }
+        return new Purged("quarantine", n, false, n + " quarantined files of packages quarantined before " + cutoff);
+    }
+
+    /** The manifest kept beside a quarantined data file: NAME.jsonl.manifest, or NAME.jsonl.manifest.N for NAME.jsonl.N. */
+    static String manifestOf(String key) {
+        java.util.regex.Matcher m = KEPT_DATA.matcher(key);
+        if (!m.matches()) {
+            return key + ".manifest";
+        }
+        return m.group(1) + ".manifest" + (m.group(2) == null ? "" : m.group(2));
     }
 
     /** Deletes the day folders under one archive root dated before {@code oldestKept}: {days, files}. */

@@ -243,23 +243,44 @@ class RetentionTest {
     }
 
     @Test
-    void quarantinedFilesGoAfterTheirLongerRetentionEachWithAnAuditRow() throws Exception {
+    void quarantinedPackagesGoWholeAfterTheirLongerRetentionEachWithAnAuditRow() throws Exception {
         Path quarantine = Files.createDirectories(dir.resolve("quarantine"));
         Instant now = clock.instant();
-        Path oldData = aged(quarantine.resolve("OLD.jsonl"), now.minus(Duration.ofDays(91)));
-        Path oldReason = aged(quarantine.resolve("OLD.jsonl.reason.txt"), now.minus(Duration.ofDays(91)));
-        Path sourceOld = aged(Files.createDirectories(quarantine.resolve("exchange-a")).resolve("S.jsonl"),
-                now.minus(Duration.ofDays(200)));
-        Path kept = aged(quarantine.resolve("KEPT.jsonl"), now.minus(Duration.ofDays(89)));
+        Instant old = now.minus(Duration.ofDays(91));
+        // quarantined 91 days ago: its data file kept the sender's time, its reason file is the quarantine's
+        Path oldData = aged(quarantine.resolve("OLD.jsonl"), now.minus(Duration.ofDays(95)));
+        Path oldManifest = aged(quarantine.resolve("OLD.jsonl.manifest"), now.minus(Duration.ofDays(95)));
+        Path oldReason = aged(quarantine.resolve("OLD.jsonl.reason.txt"), old);
+        // a second package of the same name, quarantined yesterday although the sender wrote it 300 days ago
+        Path againData = aged(quarantine.resolve("OLD.jsonl.2"), now.minus(Duration.ofDays(300)));
+        Path againManifest = aged(quarantine.resolve("OLD.jsonl.manifest.2"), now.minus(Duration.ofDays(300)));
+        Path againReason = aged(quarantine.resolve("OLD.jsonl.2.reason.txt"), now.minus(Duration.ofDays(1)));
+        Path sourceData = aged(Files.createDirectories(quarantine.resolve("exchange-a")).resolve("S.jsonl.gz"), old);
+        Path sourceReason = aged(quarantine.resolve("exchange-a/S.jsonl.gz.reason.txt"), now.minus(Duration.ofDays(200)));
+        Path stray = aged(quarantine.resolve("stray.bin"), old);
+        Path kept = aged(quarantine.resolve("KEPT.jsonl.reason.txt"), now.minus(Duration.ofDays(89)));
+        Path outside = aged(dir.resolve("outside.txt"), old);
+        Files.createSymbolicLink(quarantine.resolve("link.jsonl.reason.txt"), outside);
 
-        assertThat(retention().purgeQuarantine().removed()).isEqualTo(3);
+        assertThat(retention().purgeQuarantine().removed()).isEqualTo(6);
 
         assertThat(oldData).doesNotExist();
+        assertThat(oldManifest).doesNotExist();
         assertThat(oldReason).doesNotExist();
-        assertThat(sourceOld).doesNotExist();
+        assertThat(sourceData).doesNotExist();
+        assertThat(sourceReason).doesNotExist();
+        assertThat(stray).doesNotExist();
+        assertThat(againData).exists();
+        assertThat(againManifest).exists();
+        assertThat(againReason).exists();
         assertThat(kept).exists();
-        assertThat(db.queryForList("select subject from audit_event where action = 'QUARANTINE_PURGED' ",
-                String.class)).containsExactlyInAnyOrder("OLD.jsonl", "OLD.jsonl.reason.txt", "exchange-a/S.jsonl");
+        assertThat(outside).exists();
+        assertThat(quarantine.resolve("link.jsonl.reason.txt")).isSymbolicLink();
+        assertThat(db.queryForList("select subject || ': ' || substring(detail from position('deleted' in detail)) "
+                + "from audit_event where action = 'QUARANTINE_PURGED'", String.class)).containsExactlyInAnyOrder(
+                "OLD.jsonl: deleted OLD.jsonl, OLD.jsonl.manifest, OLD.jsonl.reason.txt",
+                "exchange-a/S.jsonl.gz: deleted S.jsonl.gz, S.jsonl.gz.reason.txt",
+                "stray.bin: deleted stray.bin");
     }
 
     private static Path day(Path root, LocalDate date) throws Exception {
