@@ -164,12 +164,14 @@ public class Retention {
         LocalDate today = LocalDate.now(clock.withZone(CST));
         LocalDate oldestKept = today.minusDays(properties.getArchive().toDays());
         List<Path> roots = new ArrayList<>();
+        List<Path> reports = new ArrayList<>();
         roots.add(ferryArchive);
         if (Files.isDirectory(supplierDir, LinkOption.NOFOLLOW_LINKS)) {
             try (DirectoryStream<Path> suppliers = Files.newDirectoryStream(supplierDir)) {
                 for (Path s : suppliers) {
                     if (Files.isDirectory(s, LinkOption.NOFOLLOW_LINKS)) {
                         roots.add(s.resolve("archive"));
+                        reports.add(s.resolve("reports"));
                     }
                 }
             }
@@ -181,8 +183,27 @@ public class Retention {
             days += n[0];
             files += n[1];
         }
-        Purged p = new Purged("archives", files, false, days + " day folders (" + files + " files) dated before "
-                + oldestKept + " (hub.retention.archive " + days(properties.getArchive()) + ")");
+        // the per-file reports of the suppliers' files, written by the hub: as old as the archive kept
+        Instant reportCutoff = clock.instant().minus(properties.getArchive());
+        long reported = 0;
+        for (Path folder : reports) {
+            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "*.report.json")) {
+                for (Path r : entries) {
+                    BasicFileAttributes a = Files.readAttributes(r, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(reportCutoff)
+                            && Files.deleteIfExists(r)) {
+                        reported++;
+                    }
+                }
+            }
+        }
+        files += reported;
+        Purged p = new Purged("archives", files, false, days + " day folders (" + (files - reported)
+                + " files) dated before " + oldestKept + " and " + reported + " supplier file reports written before "
+                + reportCutoff + " (hub.retention.archive " + days(properties.getArchive()) + ")");
         return reported(p);
     }
 

@@ -226,6 +226,9 @@ class RetentionTest {
         Path outsideDay = day(outside, today.minusDays(400));
         Files.createSymbolicLink(oldDay.resolve("link-to-elsewhere"), outside);
         Files.createSymbolicLink(archive.resolve("linked"), outside);
+        Path reports = Files.createDirectories(dir.resolve("suppliers/grid/reports"));
+        Path oldReport = aged(reports.resolve("ELEC_1_20261001_1.csv.report.json"), clock.instant().minus(Duration.ofDays(31)));
+        Path keptReport = aged(reports.resolve("ELEC_1_20261106_1.csv.report.json"), clock.instant().minus(Duration.ofDays(29)));
 
         Retention.Purged purged = retention().purgeArchives();
 
@@ -237,7 +240,10 @@ class RetentionTest {
         assertThat(precious).hasContent("keep");
         assertThat(outsideDay.resolve("P.jsonl")).exists();
         assertThat(archive.resolve("linked")).isSymbolicLink();
-        assertThat(purged.detail()).startsWith("3 day folders (7 files)");
+        assertThat(oldReport).doesNotExist();
+        assertThat(keptReport).exists();
+        assertThat(purged.detail()).startsWith("3 day folders (7 files) dated before " + today.minusDays(30)
+                + " and 1 supplier file reports");
         assertThat(db.queryForList("select subject from audit_event where action = 'RETENTION_PURGED'", String.class))
                 .containsExactly("archives");
     }
