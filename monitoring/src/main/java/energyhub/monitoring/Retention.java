@@ -179,9 +179,14 @@ public class Retention {
         long days = 0;
         long files = 0;
         for (Path root : roots) {
-            long[] n = purgeDayFolders(root, oldestKept);
-            days += n[0];
-            files += n[1];
+            try {
+                long[] n = purgeDayFolders(root, oldestKept);
+                days += n[0];
+                files += n[1];
+            } catch (IOException e) {
+                log.warn("retention: archive folder {} not purged ({}); the other folders are, this one again in {}",
+                        root, e.toString(), properties.getInterval());
+            }
         }
         // the per-file reports of the suppliers' files, written by the hub: as old as the archive kept
         Instant reportCutoff = clock.instant().minus(properties.getArchive());
@@ -231,58 +236,70 @@ public class Retention {
             }
         }
         for (Path folder : folders) {
-            Map<String, Instant> files = new java.util.TreeMap<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-                for (Path p : entries) {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (a.isRegularFile()) {
-                        files.put(p.getFileName().toString(), a.lastModifiedTime().toInstant());
-                    }
-                }
-            }
-            java.util.Set<String> claimed = new java.util.HashSet<>();
-            Map<String, List<String>> packages = new java.util.LinkedHashMap<>();
-            for (var e : files.entrySet()) {
-                String name = e.getKey();
-                if (name.endsWith(REASON)) {
-                    String key = name.substring(0, name.length() - REASON.length());
-                    List<String> members = new ArrayList<>();
-                    for (String m : List.of(key, manifestOf(key), name)) {
-                        if (files.containsKey(m)) {
-                            members.add(m);
-                        }
-                    }
-                    claimed.addAll(members);
-                    if (e.getValue().isBefore(cutoff)) {
-                        packages.put(key, members);
-                    }
-                }
-            }
-            for (var e : files.entrySet()) {
-                if (!claimed.contains(e.getKey()) && e.getValue().isBefore(cutoff)) {
-                    packages.put(e.getKey(), List.of(e.getKey()));
-                }
-            }
-            for (var p : packages.entrySet()) {
-                List<String> deleted = new ArrayList<>();
-                for (String member : p.getValue()) {
-                    Path file = folder.resolve(member);
-                    if (file.startsWith(root) && !Files.isSymbolicLink(file) && Files.deleteIfExists(file)) {
-                        deleted.add(member);
-                    }
-                }
-                if (deleted.isEmpty()) {
-                    continue;
-                }
-                n += deleted.size();
-                String subject = root.relativize(folder.resolve(p.getKey())).toString();
-                String detail = "quarantined before " + cutoff + " (hub.retention.quarantine "
-                        + days(properties.getQuarantine()) + "): deleted " + String.join(", ", deleted);
-                log.info("quarantined {} deleted: {}", subject, detail);
-                audit.append(AuditTrail.HUB, "QUARANTINE_PURGED", subject, "OK", detail);
+            try {
+                n += purgeQuarantined(root, folder, cutoff);
+            } catch (IOException e) {
+                log.warn("retention: quarantine folder {} not purged ({}); the other folders are, this one again in {}",
+                        folder, e.toString(), properties.getInterval());
             }
         }
         return new Purged("quarantine", n, false, n + " quarantined files of packages quarantined before " + cutoff);
+    }
+
+    /** The packages of one quarantine folder quarantined before the cutoff, deleted whole; returns the files deleted. */
+    private long purgeQuarantined(Path root, Path folder, Instant cutoff) throws IOException {
+        long n = 0;
+        Map<String, Instant> files = new java.util.TreeMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path p : entries) {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile()) {
+                    files.put(p.getFileName().toString(), a.lastModifiedTime().toInstant());
+                }
+            }
+        }
+        java.util.Set<String> claimed = new java.util.HashSet<>();
+        Map<String, List<String>> packages = new java.util.LinkedHashMap<>();
+        for (var e : files.entrySet()) {
+            String name = e.getKey();
+            if (name.endsWith(REASON)) {
+                String key = name.substring(0, name.length() - REASON.length());
+                List<String> members = new ArrayList<>();
+                for (String m : List.of(key, manifestOf(key), name)) {
+                    if (files.containsKey(m)) {
+                        members.add(m);
+                    }
+                }
+                claimed.addAll(members);
+                if (e.getValue().isBefore(cutoff)) {
+                    packages.put(key, members);
+                }
+            }
+        }
+        for (var e : files.entrySet()) {
+            if (!claimed.contains(e.getKey()) && e.getValue().isBefore(cutoff)) {
+                packages.put(e.getKey(), List.of(e.getKey()));
+            }
+        }
+        for (var p : packages.entrySet()) {
+            List<String> deleted = new ArrayList<>();
+            for (String member : p.getValue()) {
+                Path file = folder.resolve(member);
+                if (file.startsWith(root) && !Files.isSymbolicLink(file) && Files.deleteIfExists(file)) {
+                    deleted.add(member);
+                }
+            }
+            if (deleted.isEmpty()) {
+                continue;
+            }
+            n += deleted.size();
+            String subject = root.relativize(folder.resolve(p.getKey())).toString();
+            String detail = "quarantined before " + cutoff + " (hub.retention.quarantine "
+                    + days(properties.getQuarantine()) + "): deleted " + String.join(", ", deleted);
+            log.info("quarantined {} deleted: {}", subject, detail);
+            audit.append(AuditTrail.HUB, "QUARANTINE_PURGED", subject, "OK", detail);
+        }
+        return n;
     }
 
     /** The manifest kept beside a quarantined data file: NAME.jsonl.manifest, or NAME.jsonl.manifest.N for NAME.jsonl.N. */
