@@ -203,14 +203,69 @@ public class BatchLedger {
      */
     @Transactional
     public Optional<Integer> resend(long pk, String target) {
+        // never a batch whose bodies were purged: it would be "delivered" without a message
         int n = jdbc.update("update delivery set status = 'PENDING', mode = 'RESEND', resends = resends + 1, "
-                + "next_attempt_at = now(), last_error = null where batch_pk = ? and target = ? and status = 'DELIVERED'",
-                pk, target);
+                + "next_attempt_at = now(), last_error = null where batch_pk = ? and target = ? and status = 'DELIVERED' "
+                + "and exists (select 1 from batch where id = ? and bodies_purged_at is null)", pk, target, pk);
         if (n == 0) {
             return Optional.empty();
         }
         return Optional.ofNullable(jdbc.queryForObject("select resends from delivery where batch_pk = ? and target = ?",
                 Integer.class, pk, target));
+    }
+
+    /** When the retention purge deleted this batch's chunk bodies (V7), if it did. */
+    public Optional<Instant> bodiesPurgedAt(long pk) {
+        return jdbc.query("select bodies_purged_at from batch where id = ? and bodies_purged_at is not null",
+                (rs, i) -> rs.getTimestamp(1).toInstant(), pk).stream().findFirst();
+    }
+
+    /**
+     * The one line an operator gets for a replay or re-send of a batch whose bodies were purged; empty while its
+     * bodies are kept.
+     */
+    public Optional<String> purgedAnswer(long pk) {
+        return bodiesPurgedAt(pk).map(at -> "batch #" + pk + " (" + batchIdOf(pk) + "): bodies purged on "
+                + ACK_TIME.format(at.atOffset(ZoneOffset.ofHours(8))) + ", older than the replay window "
+                + "(hub.routing.body-retention " + properties.getBodyRetention().toDays() + "d); nothing is sent");
+    }
+
+    /** What a re-delivery of a time range did: deliveries made due, and those left out because their bodies were purged. */
+    public record Redelivery(int due, int purged, Instant from, Instant to) {
+    }
+
+    /**
+     * An operator's re-delivery of a time range to one target (after a broker journal loss): every delivery to it
+     * that was DELIVERED in [from, to) becomes due again in NORMAL mode, so delivery-sweep sends every chunk with
+     * its original duplicate id ({@code messageId:target}), {@code hubBatchId} and {@code hubChunk}: the broker
+     * drops what it still has, the consumer what it already took. {@code to} is cut at the database's now(), so
+     * what this re-delivery delivers again never falls into its own range. Pages of {@code page} deliveries, each
+     * its own short statement; a batch whose bodies were purged is counted, not made due (the purge and this
+     * lock the batch rows, so neither runs on a batch the other is changing).
+     */
+    public Redelivery redeliver(String target, Instant from, Instant to, int page) {
+        Timestamp now = jdbc.queryForObject("select now()", Timestamp.class);
+        Instant until = to.isAfter(now.toInstant()) ? now.toInstant() : to;
+        Timestamp f = Timestamp.from(from);
+        Timestamp u = Timestamp.from(until);
+        int due = 0;
+        while (true) {
+            int n = jdbc.update("with b as (select id from batch where bodies_purged_at is null and id in ("
+                    + "select d.batch_pk from delivery d join batch x on x.id = d.batch_pk where d.target = ? "
+                    + "and d.status = 'DELIVERED' and d.delivered_at >= ? and d.delivered_at < ? "
+                    + "and x.bodies_purged_at is null order by d.batch_pk limit ?) for share) "
+                    + "update delivery d set status = 'PENDING', mode = 'NORMAL', next_attempt_at = now(), "
+                    + "last_error = null from b where d.batch_pk = b.id and d.target = ? and d.status = 'DELIVERED'",
+                    target, f, u, page, target);
+            if (n == 0) {
+                break;
+            }
+            due += n;
+        }
+        Integer purged = jdbc.queryForObject("select count(*) from delivery d join batch b on b.id = d.batch_pk "
+                + "where d.target = ? and d.status = 'DELIVERED' and d.delivered_at >= ? and d.delivered_at < ? "
+                + "and b.bodies_purged_at is not null", Integer.class, target, f, u);
+        return new Redelivery(due, purged == null ? 0 : purged, from, until);
     }
 
     /**

@@ -36,6 +36,14 @@ public class RoutingProperties {
 
     /** A settled batch whose intake has not handed its ACK over this long is answered by delivery-sweep. */
     private Duration ackGrace = Duration.ofSeconds(10);
+    /**
+     * The replay window: chunk bodies of a batch delivered to every target are purged this long after its last
+     * delivery; the batch row and its batchId stay for duplicate detection.
+     */
+    private Duration bodyRetention = Duration.ofDays(30);
+
+    public Duration getBodyRetention() { return bodyRetention; }
+    public void setBodyRetention(Duration v) { this.bodyRetention = v; }
 
     public Duration getAckGrace() { return ackGrace; }
     public void setAckGrace(Duration v) { this.ackGrace = v; }

@@ -34,6 +34,8 @@ import org.springframework.web.bind.annotation.RestController;
 public class OperatorController {
 
     private static final int MAX_LIMIT = 1000;
+    /** Deliveries made due per statement of a re-delivery (each its own short transaction). */
+    private static final int REDELIVERY_PAGE = 1000;
 
     private final JdbcTemplate jdbc;
     private final BatchLedger ledger;
@@ -92,7 +94,7 @@ public class OperatorController {
     public ResponseEntity<Map<String, Object>> batch(@PathVariable long id) {
         List<Map<String, Object>> rows = jdbc.queryForList("select id, batch_id, source, file_name, digest_alg, digest, "
                 + "byte_size, declared_count, received, accepted, rejected, status, reason, ack_ref, received_at, "
-                + "settled_at, acked_at from batch where id = ?", id);
+                + "settled_at, acked_at, bodies_purged_at from batch where id = ?", id);
         if (rows.isEmpty()) {
             return ResponseEntity.notFound().build();
         }
@@ -132,6 +134,7 @@ public class OperatorController {
     @PostMapping("/batches/{id}/deliveries/{target}/replay")
     public Map<String, Object> replayDelivery(@PathVariable long id, @PathVariable String target, Principal who) {
         String t = Target.of(target).id();
+        refuseIfPurged(id, t, "REPLAY_DELIVERY", who);
         if (!ledger.replay(id, t)) {
             audit.append(who.getName(), "REPLAY_DELIVERY", "#" + id + " " + t, "FAILED",
                     "no failed or pending delivery of this batch to this target");
@@ -149,6 +152,7 @@ public class OperatorController {
     @PostMapping("/batches/{id}/deliveries/{target}/resend")
     public Map<String, Object> resendDelivery(@PathVariable long id, @PathVariable String target, Principal who) {
         String t = Target.of(target).id();
+        refuseIfPurged(id, t, "RESEND_DELIVERY", who);
         var n = ledger.resend(id, t);
         if (n.isEmpty()) {
             audit.append(who.getName(), "RESEND_DELIVERY", "#" + id + " " + t, "FAILED",
@@ -159,6 +163,51 @@ public class OperatorController {
         audit.append(who.getName(), "RESEND_DELIVERY", "#" + id + " " + t, "OK", "re-send " + n.get()
                 + " due now; delivery-sweep sends it with duplicate ids messageId:" + t + ":resend-" + n.get());
         return Map.of("batch", id, "target", t, "status", "PENDING", "resend", n.get());
+    }
+
+    /**
+     * Re-delivers a time range to one platform from the ledger, the recovery after a broker journal loss
+     * (docs/operations.md, "Backup and restore"): every batch delivered to {@code target} in [from, to) is sent to
+     * it again by delivery-sweep with its original duplicate ids ({@code messageId:target}), {@code hubBatchId} and
+     * {@code hubChunk}, so the broker drops what it still holds and the consumer what it already took (it
+     * de-duplicates by hubBatchId/hubChunk, docs/queue-contract.md). The other platform gets nothing. Batches whose
+     * bodies were purged (older than the replay window) are counted in {@code purged}, not sent.
+     */
+    @PostMapping("/deliveries/{target}/redeliver")
+    public Map<String, Object> redeliver(@PathVariable String target, @RequestParam OffsetDateTime from,
+            @RequestParam OffsetDateTime to, Principal who) {
+        String t = Target.of(target).id();
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("from " + from + " is not before to " + to);
+        }
+        String subject = t + " " + from + " .. " + to;
+        try {
+            BatchLedger.Redelivery r = ledger.redeliver(t, from.toInstant(), to.toInstant(), REDELIVERY_PAGE);
+            String detail = r.due() + " deliveries due now with their original duplicate ids (delivered "
+                    + r.from() + " .. " + r.to() + "); " + r.purged() + " left out, bodies purged (older than the "
+                    + "replay window hub.routing.body-retention " + routing.getBodyRetention().toDays() + "d)";
+            audit.append(who.getName(), "REDELIVER_RANGE", subject, "OK", detail);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("target", t);
+            out.put("from", r.from().toString());
+            out.put("to", r.to().toString());
+            out.put("due", r.due());
+            out.put("purged", r.purged());
+            out.put("detail", detail);
+            return out;
+        } catch (RuntimeException e) {
+            audit.append(who.getName(), "REDELIVER_RANGE", subject, "FAILED", String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    /** A replay or re-send of a batch whose bodies were purged: one line saying so, audited, and 409. */
+    private void refuseIfPurged(long id, String target, String action, Principal who) {
+        var purged = ledger.purgedAnswer(id);
+        if (purged.isPresent()) {
+            audit.append(who.getName(), action, "#" + id + " " + target, "FAILED", purged.get());
+            throw new IllegalStateException(purged.get());
+        }
     }
 
     /** The dead-letter queue of each platform queue and how many messages it holds. */
