@@ -51,6 +51,13 @@ public class FerryProperties {
     /** A RETIRING key is still accepted this long after its retirement (packages in flight). */
     private Duration keyRetiringGrace = Duration.ofDays(2);
 
+    /** The hub's own SM2 private key (PKCS#8 PEM) it signs ACK files with; empty: ACK files are not signed. */
+    private String ackKeyFile;
+    /** The id the hub's key is registered under (as a HUB key, on start, when it is not yet). */
+    private String ackKeyId = "province-hub";
+    /** Make the key file on first start when it is missing (the dev profile; production keys are made and kept by operators). */
+    private boolean ackKeyGenerate;
+
     public enum Signatures { OFF, WARN, REQUIRED }
 
     /** Further sources by id: more local inboxes and SFTP exchange servers; each becomes route ferry-{id}. */
@@ -89,6 +96,12 @@ public class FerryProperties {
     public int getMaxCompressionRatio() { return maxCompressionRatio; }
     public void setMaxCompressionRatio(int v) { this.maxCompressionRatio = v; }
     public int getMaxLineChars() { return maxLineChars; }
+    public String getAckKeyFile() { return ackKeyFile; }
+    public void setAckKeyFile(String v) { this.ackKeyFile = v; }
+    public String getAckKeyId() { return ackKeyId; }
+    public void setAckKeyId(String v) { this.ackKeyId = v; }
+    public boolean isAckKeyGenerate() { return ackKeyGenerate; }
+    public void setAckKeyGenerate(boolean v) { this.ackKeyGenerate = v; }
     public Signatures getSignatures() { return signatures; }
     public void setSignatures(Signatures v) { this.signatures = v; }
     public String getTarget() { return target; }

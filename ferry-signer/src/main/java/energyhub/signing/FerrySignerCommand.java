@@ -51,7 +51,7 @@ public final class FerrySignerCommand {
     private final PrintStream out;
     private final PrintStream err;
 
-    FerrySignerCommand(PrintStream out, PrintStream err) {
+    public FerrySignerCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }

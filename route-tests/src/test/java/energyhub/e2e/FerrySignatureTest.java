@@ -100,6 +100,9 @@ class FerrySignatureTest extends RunningHub {
         r.add("hub.ferry.signatures", () -> "required");
         r.add("hub.ferry.target", () -> TARGET);
         r.add("hub.ferry.key-refresh", () -> "2s");
+        r.add("hub.ferry.ack-key-file", () -> DATA_DIR.resolve("keys/hub-ack.key.pem").toString());
+        r.add("hub.ferry.ack-key-generate", () -> "true");
+        r.add("hub.ferry.ack-key-id", () -> "hub-ack-" + RUN);
         TestDatabase.create().ifPresent(url -> r.add("spring.datasource.url", () -> url));
     }
 
@@ -617,5 +620,30 @@ class FerrySignatureTest extends RunningHub {
         await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.queryForObject("select count(*) from audit_event "
                 + "where action = 'FERRY_KEY_CHANGED' and subject = ? and result = 'REVOKED' "
                 + "and detail like '%by=operator:other-hub%'", Long.class, LATE_REVOKED.id()) == 1);
+    }
+
+    @Test
+    void theHubSignsItsAckFilesAndTheCommandVerifiesThemWithThePublishedKey() throws Exception {
+        FerryPackage p = pkg();
+        drop(p, signed(p, EXCHANGE));
+        assertThat(awaitAck(p).get("status").asText()).isEqualTo("ACCEPTED");
+        Path ack = outbox().resolve(p.dataFileName() + ".ack.json");
+        assertThat(outbox().resolve(p.dataFileName() + ".ack.json.sig")).exists();
+        // the hub's key, as the operator API publishes it
+        FerryKey hub = registry.get("hub-ack-" + RUN);
+        assertThat(hub.ownerKind()).isEqualTo(FerryKey.OwnerKind.HUB);
+        Path pub = Files.writeString(tempDir("hub-pub").resolve("hub.pub.pem"), hub.publicKey());
+        var out = new java.io.ByteArrayOutputStream();
+        var command = new energyhub.signing.FerrySignerCommand(new java.io.PrintStream(out, true),
+                new java.io.PrintStream(out, true));
+
+        assertThat(command.run("verify-ack", "--pub", pub.toString(), "--ack", ack.toString())).as(out.toString()).isZero();
+
+        Path copy = Files.copy(ack, tempDir("tampered").resolve(ack.getFileName()));
+        Files.copy(outbox().resolve(p.dataFileName() + ".ack.json.sig"), copy.resolveSibling(copy.getFileName() + ".sig"));
+        Files.writeString(copy, Files.readString(copy).replace("\"accepted\":2", "\"accepted\":1"));
+        assertThat(Files.readString(copy)).contains("\"accepted\":1");
+        assertThat(command.run("verify-ack", "--pub", pub.toString(), "--ack", copy.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("SIGNATURE_INVALID");
     }
 }
