@@ -67,6 +67,25 @@ class FerrySignatureTest extends RunningHub {
     static final int BROKER_PORT = FreePort.next();
     static final String TARGET = "53";
     static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+    /** An exchange server the hub polls over SFTP: the same gate in front of its packages. */
+    static final energyhub.e2e.support.SftpServer SFTP;
+    static final Map<String, String> SFTP_PROPERTIES;
+
+    static {
+        try {
+            Path servers = tempDir("hub-signed-sftp");
+            SFTP = energyhub.e2e.support.SftpServer.start(servers.resolve("s"));
+            // as ExchangeHubTest.sftpSourceProperties writes them (not called: its class would start its own servers)
+            String p = "hub.ferry.sources.exchange-s.";
+            SFTP_PROPERTIES = Map.of(p + "type", "sftp", p + "host", "127.0.0.1", p + "port", String.valueOf(SFTP.port()),
+                    p + "username", "hub", p + "private-key-file",
+                    energyhub.e2e.support.SftpServer.CLIENT_KEYS.resolve("id_rsa").toString(),
+                    p + "known-hosts-file", SFTP.knownHosts(servers.resolve("known_hosts")).toString(),
+                    p + "poll-interval", "300ms", p + "connect-timeout", "5s", p + "read-timeout", "10s");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** A key of the test: its id in the registry and its private half. */
     record Key(String id, ECPrivateKeyParameters priv) {
@@ -89,6 +108,7 @@ class FerrySignatureTest extends RunningHub {
     static final Key HUB_KEY = key("hub");
     static final Key UNREGISTERED = key("nobody");
     static final Key LATE_REVOKED = key("late-revoked");
+    static final Key RETIRED_LONG_AGO = key("retired");
     static boolean registered;
 
     @Autowired
@@ -97,14 +117,21 @@ class FerrySignatureTest extends RunningHub {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
         HubTest.hubProperties(DATA_DIR, BROKER_PORT).forEach((k, v) -> r.add(k, () -> v));
+        SFTP_PROPERTIES.forEach((k, v) -> r.add(k, () -> v));
         r.add("hub.ferry.signatures", () -> "required");
         r.add("hub.ferry.target", () -> TARGET);
         r.add("hub.ferry.key-refresh", () -> "2s");
         r.add("hub.ferry.ack-key-file", () -> DATA_DIR.resolve("keys/hub-ack.key.pem").toString());
         r.add("hub.ferry.ack-key-generate", () -> "true");
         r.add("hub.ferry.ack-key-id", () -> "hub-ack-" + RUN);
-        TestDatabase.create().ifPresent(url -> r.add("spring.datasource.url", () -> url));
+        DATABASE = TestDatabase.create().orElse(null);
+        if (DATABASE != null) {
+            r.add("spring.datasource.url", () -> DATABASE);
+        }
     }
+
+    /** The PostgreSQL database of this hub (null: its embedded one), which a second hub shares. */
+    static String DATABASE;
 
     FerrySignatureTest() {
         super(DATA_DIR, BROKER_PORT);
@@ -129,6 +156,11 @@ class FerrySignatureTest extends RunningHub {
         registry.changeStatus(REVOKED.id(), FerryKey.Status.REVOKED, "key leaked", "test");
         register(HUB_KEY, FerryKey.OwnerKind.HUB, "province-hub", null, null, null);
         register(LATE_REVOKED, FerryKey.OwnerKind.EXCHANGE, "exchange-b", Set.of(), null, null);
+        register(RETIRED_LONG_AGO, FerryKey.OwnerKind.EXCHANGE, "exchange-a", Set.of(), now.minus(Duration.ofDays(30)), null);
+        registry.changeStatus(RETIRED_LONG_AGO.id(), FerryKey.Status.RETIRING, "rotated", "test");
+        // retired three days ago: past the grace of two days
+        jdbc.update("update ferry_key set status_at = now() - interval '3 days' where key_id = ?", RETIRED_LONG_AGO.id());
+        registry.refresh();
         registered = true;
     }
 
@@ -310,6 +342,11 @@ class FerrySignatureTest extends RunningHub {
         c.add(c("expired key", "KEY_EXPIRED", t -> {
             FerryPackage p = pkg();
             t.drop(p, signed(p, EXPIRED));
+            return p;
+        }));
+        c.add(c("a RETIRING key past its grace", "KEY_EXPIRED", t -> {
+            FerryPackage p = pkg();
+            t.drop(p, signed(p, RETIRED_LONG_AGO));
             return p;
         }));
         c.add(c("key not valid yet", "KEY_NOT_YET_VALID", t -> {
@@ -645,5 +682,114 @@ class FerrySignatureTest extends RunningHub {
         assertThat(Files.readString(copy)).contains("\"accepted\":1");
         assertThat(command.run("verify-ack", "--pub", pub.toString(), "--ack", copy.toString())).isEqualTo(1);
         assertThat(out.toString()).contains("SIGNATURE_INVALID");
+    }
+
+    @Test
+    void anSftpExchangeServerIsGatedTheSameWay() throws Exception {
+        FerryPackage good = pkg();
+        byte[] goodManifest = signed(good, EXCHANGE);
+        FerryPackage bad = pkg();
+        byte[] badManifest = signed(bad, UNREGISTERED);
+        for (var e : Map.of(good, goodManifest, bad, badManifest).entrySet()) {
+            e.getKey().dropDataOnly(SFTP.inbound());
+            Path tmp = Files.createTempFile("manifest", ".tmp");
+            Files.write(tmp, e.getValue());
+            Files.setLastModifiedTime(tmp, FileTime.from(Instant.now().minusSeconds(5)));
+            Files.move(tmp, SFTP.inbound().resolve(e.getKey().dataFileName() + ".manifest"));
+        }
+
+        JsonNode refused = awaitRemote(bad);
+        assertThat(refused.get("status").asText()).isEqualTo("REJECTED");
+        assertThat(refused.get("errors").get(0).get("code").asText()).isEqualTo("KEY_UNKNOWN");
+        assertThat(national.browse(bad.batchId())).isEmpty();
+        assertThat(provincial.browse(bad.batchId())).isEmpty();
+        // refused before its payload was believed: recorded by file name (its batchId is not taken from an unverified manifest)
+        assertThat(jdbc.queryForList("select status, source from batch where file_name = ?", bad.dataFileName()))
+                .containsExactly(Map.of("status", "REJECTED", "source", "ferry-exchange-s"));
+        assertThat(awaitRemote(good).get("status").asText()).isEqualTo("ACCEPTED");
+        assertThat(national.browse(good.batchId())).hasSize(1);
+        assertThat(provincial.browse(good.batchId())).hasSize(1);
+    }
+
+    static JsonNode awaitRemote(FerryPackage pkg) throws Exception {
+        Path ack = SFTP.outbound().resolve(pkg.dataFileName() + ".ack.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ack));
+        return JSON.readTree(Files.readString(ack));
+    }
+
+    static final Key ROT_OLD = key("rot-old");
+    static final Key ROT_NEW = key("rot-new");
+
+    /**
+     * Rotation and revocation across two hubs on one database: this hub and a second hub process (its own
+     * inbox, broker and data directory, hub.ferry.key-refresh left at its default). The keys are changed here,
+     * as an operator does through this hub's API; the other hub follows from the shared table.
+     */
+    @Test
+    void rotationAndRevocationOnOneHubTakeEffectOnTheOtherWithinTenSeconds() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(DATABASE != null,
+                "two hubs share one PostgreSQL: needs the one at 127.0.0.1:5432");
+        register(ROT_OLD, FerryKey.OwnerKind.EXCHANGE, "exchange-r", Set.of(), null, null);
+        register(ROT_NEW, FerryKey.OwnerKind.EXCHANGE, "exchange-r", Set.of(), null, null);
+        registry.changeStatus(ROT_OLD.id(), FerryKey.Status.RETIRING, "rotated to " + ROT_NEW.id(), "operator:test");
+
+        Path otherDir = tempDir("hub-signed-b");
+        Map<String, String> props = new java.util.HashMap<>(HubTest.hubProperties(otherDir, FreePort.next()));
+        props.put("spring.datasource.url", DATABASE);
+        props.put("hub.ferry.signatures", "required");
+        props.put("hub.ferry.target", TARGET);
+        Path otherInbox = otherDir.resolve("ferry/inbox");
+        Path otherOutbox = otherDir.resolve("ferry/outbox");
+        try (var other = energyhub.e2e.support.HubProcess.start(props,
+                energyhub.e2e.support.HubProcess.logFile("signed-hub-b").toPath())) {
+            // in flight during the rotation: signed by the retiring key, inside its grace; and the new key
+            FerryPackage inFlight = pkg();
+            FerryPackage rotated = pkg();
+            dropInto(otherInbox, inFlight, signed(inFlight, ROT_OLD));
+            dropInto(otherInbox, rotated, signed(rotated, ROT_NEW));
+            assertThat(awaitAckIn(otherOutbox, inFlight).get("status").asText()).isEqualTo("ACCEPTED");
+            assertThat(awaitAckIn(otherOutbox, rotated).get("status").asText()).isEqualTo("ACCEPTED");
+
+            // revoked here; packages signed by it keep arriving at the other hub, one a second
+            registry.changeStatus(ROT_OLD.id(), FerryKey.Status.REVOKED, "leaked", "operator:test");
+            Instant revoked = Instant.now();
+            List<FerryPackage> sent = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                FerryPackage p = pkg();
+                dropInto(otherInbox, p, signed(p, ROT_OLD));
+                sent.add(p);
+                return sent.stream().anyMatch(q -> refused(otherOutbox, q));
+            });
+            assertThat(Duration.between(revoked, Instant.now())).isLessThan(Duration.ofSeconds(11));
+            // once refused there, refused for good: every later one is KEY_REVOKED too
+            for (FerryPackage p : sent.subList(sent.indexOf(sent.stream().filter(q -> refused(otherOutbox, q))
+                    .findFirst().orElseThrow()), sent.size())) {
+                JsonNode ack = awaitAckIn(otherOutbox, p);
+                assertThat(ack.get("status").asText()).isEqualTo("REJECTED");
+                assertThat(ack.get("errors").get(0).get("code").asText()).isEqualTo("KEY_REVOKED");
+            }
+            // and the new key goes on being accepted there
+            FerryPackage after = pkg();
+            dropInto(otherInbox, after, signed(after, ROT_NEW));
+            assertThat(awaitAckIn(otherOutbox, after).get("status").asText()).isEqualTo("ACCEPTED");
+        }
+    }
+
+    static boolean refused(Path outbox, FerryPackage p) {
+        try {
+            Path ack = outbox.resolve(p.dataFileName() + ".ack.json");
+            return Files.exists(ack) && JSON.readTree(Files.readString(ack)).path("errors").path(0).path("code").asText()
+                    .equals("KEY_REVOKED");
+        } catch (java.io.IOException e) {
+            return false; // being renamed into place: looked at again
+        }
+    }
+
+    static void dropInto(Path inbox, FerryPackage pkg, byte[] manifest) throws Exception {
+        pkg.dropDataOnly(inbox);
+        Path tmp = Files.createTempFile("manifest", ".tmp");
+        Files.write(tmp, manifest);
+        Files.setLastModifiedTime(tmp, FileTime.from(Instant.now().minusSeconds(5)));
+        Files.move(tmp, inbox.resolve(pkg.dataFileName() + ".manifest"));
     }
 }
