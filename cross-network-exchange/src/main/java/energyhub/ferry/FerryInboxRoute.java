@@ -30,10 +30,13 @@ public class FerryInboxRoute extends RouteBuilder {
     private final FerryFailures failures;
     private final FerryBacklog backlog;
     private final energyhub.routing.cluster.IntakeClaims claims;
+    private final energyhub.ferry.signing.AckSigner ackSigner;
 
     public FerryInboxRoute(FerryProperties properties, FerryPackages packages, FerryFailures failures,
-            FerryBacklog backlog, energyhub.routing.cluster.IntakeClaims claims) {
+            FerryBacklog backlog, energyhub.routing.cluster.IntakeClaims claims,
+            energyhub.ferry.signing.AckSigner ackSigner) {
         this.claims = claims;
+        this.ackSigner = ackSigner;
         this.properties = properties;
         this.packages = packages;
         this.failures = failures;
@@ -117,6 +120,8 @@ public class FerryInboxRoute extends RouteBuilder {
 
         from(ackEndpoint).routeId(routeId + "-ack")
                 .setHeader(Exchange.FILE_NAME, header("hubAckRef"))
+                // with hub.ferry.ack-key-file: NAME.ack.json.sig first (the hub's signature of these exact bytes)
+                .process(e -> ackSigner.signInto(e, Path.of(outbox))).id(routeId + "-sign-ack")
                 // written under a temporary name, then renamed: the gate never carries half an ACK
                 .to("file:" + outbox + "?tempPrefix=.writing-&fileExist=Override&charset=utf-8")
                     .id(routeId + "-write-ack");

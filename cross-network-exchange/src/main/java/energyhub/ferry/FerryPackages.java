@@ -43,11 +43,18 @@ public class FerryPackages {
     private final ObjectMapper mapper;
     private final FerryProperties properties;
     private final Clock clock;
+    private final energyhub.ferry.signing.ManifestVerifier verifier;
 
-    public FerryPackages(RecordCodec codec, FerryProperties properties, Clock clock) {
+    public FerryPackages(RecordCodec codec, FerryProperties properties, Clock clock,
+            energyhub.ferry.signing.ManifestVerifier verifier) {
         this.mapper = codec.mapper();
         this.properties = properties;
         this.clock = clock;
+        this.verifier = verifier;
+    }
+
+    /** A manifest read and checked: for a signed one (v2), also the enterprises its records may name (null: any). */
+    private record Read(FerryManifest manifest, java.util.Set<String> recordSenders) {
     }
 
     /**
@@ -64,16 +71,20 @@ public class FerryPackages {
         Path dataFile = manifestFile.resolveSibling(dataName);
         String ackName = dataName + ".ack.json";
         FerryManifest manifest;
+        java.util.Set<String> recordSenders;
         try {
-            manifest = readManifest(manifestFile);
+            Read read = readManifest(manifestFile);
+            manifest = read.manifest();
+            recordSenders = read.recordSenders();
         } catch (PackageProblem p) {
             if (p.unfinished() && age(manifestFile).compareTo(properties.getManifestMinAge()) < 0) {
                 return Optional.empty(); // still being written, most likely: looked at again on the next poll
             }
-            return Optional.of(submission(dataName, source, ackEndpoint, ackName, null, null).rejected(p.field(), p.code(),
+            return Optional.of(submission(dataName, source, ackEndpoint, ackName, null, null, null).rejected(p.field(), p.code(),
                     manifestName + ": " + p.getMessage()));
         }
-        BatchSubmission submission = submission(dataName, source, ackEndpoint, ackName, manifest, dataFile);
+        BatchSubmission submission = submission(dataName, source, ackEndpoint, ackName, manifest, dataFile,
+                recordSenders);
         if (!dataName.endsWith(".jsonl") && !dataName.endsWith(".jsonl.gz")) {
             return Optional.of(submission.rejected("file", "BAD_NAME",
                     dataName + " is neither NAME.jsonl nor NAME.jsonl.gz"));
@@ -139,24 +150,34 @@ public class FerryPackages {
     }
 
     private BatchSubmission submission(String dataName, String source, String ackEndpoint, String ackName,
-            FerryManifest m, Path dataFile) {
+            FerryManifest m, Path dataFile, java.util.Set<String> recordSenders) {
         String batchId = m == null || m.batchId() == null ? "" : m.batchId();
         return new BatchSubmission(batchId, source, dataName, m == null ? null : m.digestAlgorithm(),
                 m == null ? null : m.digest(), m == null ? null : m.byteSize(),
                 m == null ? null : Math.toIntExact(m.recordCount()),
-                dataFile == null ? null : () -> new PackageReader(dataFile, properties).lines(m),
+                dataFile == null ? null : () -> new PackageReader(dataFile, properties).lines(m, recordSenders),
                 ackEndpoint, ackName, null, m == null ? null : m.sender());
     }
 
-    private FerryManifest readManifest(Path file) throws IOException, PackageProblem {
+    private Read readManifest(Path file) throws IOException, PackageProblem {
         byte[] bytes;
         try (var in = IntakeFiles.openRegular(file)) {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1); // never more than the limit is read
         } catch (IntakeFiles.NotRegularFile e) {
             throw new PackageProblem("manifest", UntrustedFileFilter.NOT_REGULAR_FILE, e.getMessage());
         }
+        boolean signing = properties.getSignatures() != FerryProperties.Signatures.OFF;
         if (bytes.length > MAX_MANIFEST_BYTES) {
-            throw new PackageProblem("manifest", "BAD_MANIFEST", "larger than " + MAX_MANIFEST_BYTES + " bytes");
+            // before any parsing or cryptography: a 10 MB envelope or a thousand signatures end here
+            throw new PackageProblem("manifest", signing ? "ENVELOPE_MALFORMED" : "BAD_MANIFEST",
+                    "larger than " + MAX_MANIFEST_BYTES + " bytes");
+        }
+        energyhub.ferry.signing.ManifestVerifier.Verified signed = null;
+        if (signing) {
+            signed = verifier.envelope(file.getFileName().toString(), bytes); // null: v1 (warn) or not JSON
+            if (signed != null) {
+                bytes = signed.payload(); // the exact bytes signed; a BOM or whitespace in them was signed too
+            }
         }
         String text;
         try {
@@ -189,7 +210,11 @@ public class FerryPackages {
         if (m.digestAlgorithm() == null || !HEX.matcher(m.digest()).matches()) {
             throw new PackageProblem("sha256", "BAD_MANIFEST", "neither sha256 nor sm3 is given as 64 hex digits");
         }
-        return m;
+        if (signed != null) {
+            java.util.Set<String> recordSenders = verifier.payload(m, signed);
+            return new Read(m.checkedBySm3(), recordSenders);
+        }
+        return new Read(m, null);
     }
 
     /** Moves both files out of the inbox: to the dated archive when taken, to quarantine with a reason file when not. */

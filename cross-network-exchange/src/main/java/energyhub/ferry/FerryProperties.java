@@ -38,6 +38,28 @@ public class FerryProperties {
     private int maxLineChars = 16 * 1024;
     /** Local work directory SFTP sources download packages into (one sub-folder per source). */
     private String work;
+    /** Signed manifests (docs/ferry-contract.md): off (v1 as before), warn (unsigned accepted, logged and counted), required. */
+    private Signatures signatures = Signatures.OFF;
+    /** The province code this hub serves: a signed manifest's target must be it. */
+    private String target;
+    /** Longest a signed package may live: its notAfter at most this long after its createdAt. */
+    private Duration maxPackageLifetime = Duration.ofDays(7);
+    /** A createdAt further than this in the future is refused (PACKAGE_EXPIRED). */
+    private Duration maxClockSkew = Duration.ofMinutes(5);
+    /** How long the key registry is cached: a revocation on any hub takes effect on every hub within this. */
+    private Duration keyRefresh = Duration.ofSeconds(5);
+    /** A RETIRING key is still accepted this long after its retirement (packages in flight). */
+    private Duration keyRetiringGrace = Duration.ofDays(2);
+
+    /** The hub's own SM2 private key (PKCS#8 PEM) it signs ACK files with; empty: ACK files are not signed. */
+    private String ackKeyFile;
+    /** The id the hub's key is registered under (as a HUB key, on start, when it is not yet). */
+    private String ackKeyId = "province-hub";
+    /** Make the key file on first start when it is missing (the dev profile; production keys are made and kept by operators). */
+    private boolean ackKeyGenerate;
+
+    public enum Signatures { OFF, WARN, REQUIRED }
+
     /** Further sources by id: more local inboxes and SFTP exchange servers; each becomes route ferry-{id}. */
     private java.util.Map<String, FerrySource> sources = new java.util.LinkedHashMap<>();
 
@@ -74,5 +96,23 @@ public class FerryProperties {
     public int getMaxCompressionRatio() { return maxCompressionRatio; }
     public void setMaxCompressionRatio(int v) { this.maxCompressionRatio = v; }
     public int getMaxLineChars() { return maxLineChars; }
+    public String getAckKeyFile() { return ackKeyFile; }
+    public void setAckKeyFile(String v) { this.ackKeyFile = v; }
+    public String getAckKeyId() { return ackKeyId; }
+    public void setAckKeyId(String v) { this.ackKeyId = v; }
+    public boolean isAckKeyGenerate() { return ackKeyGenerate; }
+    public void setAckKeyGenerate(boolean v) { this.ackKeyGenerate = v; }
+    public Signatures getSignatures() { return signatures; }
+    public void setSignatures(Signatures v) { this.signatures = v; }
+    public String getTarget() { return target; }
+    public void setTarget(String v) { this.target = v; }
+    public Duration getMaxPackageLifetime() { return maxPackageLifetime; }
+    public void setMaxPackageLifetime(Duration v) { this.maxPackageLifetime = v; }
+    public Duration getMaxClockSkew() { return maxClockSkew; }
+    public void setMaxClockSkew(Duration v) { this.maxClockSkew = v; }
+    public Duration getKeyRefresh() { return keyRefresh; }
+    public void setKeyRefresh(Duration v) { this.keyRefresh = v; }
+    public Duration getKeyRetiringGrace() { return keyRetiringGrace; }
+    public void setKeyRetiringGrace(Duration v) { this.keyRetiringGrace = v; }
     public void setMaxLineChars(int v) { this.maxLineChars = v; }
 }

@@ -77,6 +77,52 @@ final class PackageReader {
      * starts with the file's name.
      */
     Stream<NumberedLine> lines(FerryManifest manifest) throws IOException {
+        return lines(manifest, null);
+    }
+
+    /**
+     * The same, for a signed package whose keys may speak only for some enterprises: a record naming
+     * another ends the stream with RECORD_SENDER_MISMATCH (the whole package is refused).
+     */
+    Stream<NumberedLine> lines(FerryManifest manifest, java.util.Set<String> recordSenders) throws IOException {
+        Stream<NumberedLine> lines = plainLines(manifest);
+        if (recordSenders == null) {
+            return lines;
+        }
+        return lines.peek(line -> {
+            String code = enterpriseCode(line.json()); // none or not JSON: the record's validation answers it
+            if (code != null && !recordSenders.contains(code)) {
+                throw unreadable(new PackageProblem("enterpriseCode", "RECORD_SENDER_MISMATCH", "line " + line.number()
+                        + " names enterprise " + energyhub.routing.inbox.IntakeNames.escape(code)
+                        + ", which the package's keys may not speak for"));
+            }
+        });
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+    /** The record's top-level enterpriseCode (a streaming read of one line; null when absent or not JSON). */
+    static String enterpriseCode(String line) {
+        try (var p = JSON.createParser(line)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                t = p.nextToken();
+                if ("enterpriseCode".equals(name)) {
+                    return t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Stream<NumberedLine> plainLines(FerryManifest manifest) throws IOException {
         Digester digester = Digester.of(manifest.digestAlgorithm());
         InputStream raw = new DigestingInput(open(), digester);
         LineSplitter splitter;

@@ -30,7 +30,8 @@ class ManifestReadinessTest {
     FerryPackages packages() {
         FerryProperties properties = new FerryProperties();
         properties.setManifestMinAge(Duration.ofSeconds(1));
-        return new FerryPackages(new RecordCodec(16384), properties, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new FerryPackages(new RecordCodec(16384), properties, Clock.fixed(NOW, ZoneOffset.UTC),
+                null); // signatures off: no verifier asked
     }
 
     Path manifest(String text, Duration age) throws Exception {

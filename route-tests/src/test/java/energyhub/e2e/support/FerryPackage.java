@@ -105,6 +105,10 @@ public final class FerryPackage {
         return batchId;
     }
 
+    public String sender() {
+        return sender;
+    }
+
     public String dataFileName() {
         return name + (gzip ? ".jsonl.gz" : ".jsonl");
     }
