@@ -68,6 +68,41 @@ public class DeliveryStore {
                 row.rev());
     }
 
+    /** Many rows ACKED in one statement (one commit): each row's platformTime beside it. */
+    public void ackedAll(List<Row> rows, List<String> platformTimes, int httpStatus) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
+        Integer[] revs = rows.stream().map(Row::rev).toArray(Integer[]::new);
+        String[] times = platformTimes.toArray(String[]::new);
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("update uplink_record u set state = 'ACKED', acked_at = now(), "
+                    + "updated_at = now(), lease_until = null, last_http_status = ?, last_body_code = 200, "
+                    + "last_message = null, platform_time = t.pt from unnest(?::bigint[], ?::int[], ?::text[]) "
+                    + "as t(id, rev, pt) where u.id = t.id and u.rev = t.rev and u.state = 'SENDING'");
+            ps.setInt(1, httpStatus);
+            ps.setArray(2, con.createArrayOf("bigint", ids));
+            ps.setArray(3, con.createArrayOf("integer", revs));
+            ps.setArray(4, con.createArrayOf("text", times));
+            return ps;
+        });
+    }
+
+    /** Claimed rows not sent (the link failed or paused first) back to PENDING, the attempt given back. */
+    public void release(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("update uplink_record set state = 'PENDING', attempts = attempts - 1, "
+                    + "lease_until = null, updated_at = now() where id = any(?::bigint[]) and state = 'SENDING'");
+            ps.setArray(1, con.createArrayOf("bigint", ids));
+            return ps;
+        });
+    }
+
     public void rejected(Row row, Integer httpStatus, Integer bodyCode, String message) {
         jdbc.update("update uplink_record set state = 'REJECTED', updated_at = now(), lease_until = null, "
                 + "last_http_status = ?, last_body_code = ?, last_message = ? "

@@ -24,6 +24,7 @@ public class UplinkProperties {
     private Duration readTimeout = Duration.ofSeconds(15);
     private int concurrency = 4;
     private int batchSize = 1;
+    private int claimSize = 16;
     private Duration retryInitialDelay = Duration.ofSeconds(1);
     private Duration retryMaxDelay = Duration.ofMinutes(5);
     private Duration lease = Duration.ofMinutes(2);
@@ -102,6 +103,8 @@ public class UplinkProperties {
     public int getConcurrency() { return concurrency; }
     public void setConcurrency(int v) { concurrency = v; }
     public int getBatchSize() { return batchSize; }
+    public int getClaimSize() { return claimSize; }
+    public void setClaimSize(int v) { claimSize = v; }
     public void setBatchSize(int v) { batchSize = v; }
     public Duration getRetryInitialDelay() { return retryInitialDelay; }
     public void setRetryInitialDelay(Duration v) { retryInitialDelay = v; }

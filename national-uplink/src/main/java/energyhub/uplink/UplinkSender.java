@@ -145,13 +145,14 @@ public class UplinkSender implements SmartLifecycle {
                     idle(props.getIdleWait());
                     continue;
                 }
-                List<DeliveryStore.Row> rows = store.claim(Math.max(1, props.getBatchSize()), props.getLease());
+                List<DeliveryStore.Row> rows = store.claim(Math.max(props.getClaimSize(), props.getBatchSize()),
+                        props.getLease());
                 if (rows.isEmpty()) {
                     breaker.releasePermission();
                     idle(props.getIdleWait());
                     continue;
                 }
-                send(rows, token, t0);
+                sendAll(rows, token, t0);
             } catch (RuntimeException e) {
                 log.warn("national uplink worker: {}; continuing after {}", PlatformClient.rootMessage(e),
                         props.getIdleWait());
@@ -161,11 +162,61 @@ public class UplinkSender implements SmartLifecycle {
     }
 
     private void failed(long t0, String why) {
+        if (!running) {
+            return; // a call cut short by the hub's stop says nothing about the platform
+        }
         breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, new IOException(why));
         link.unreachable(why);
     }
 
-    private void send(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0) {
+    /** ACKs gathered over one claim and written in one statement. */
+    private final class Acks {
+        final List<DeliveryStore.Row> rows = new java.util.ArrayList<>();
+        final List<String> times = new java.util.ArrayList<>();
+        int httpStatus = 200;
+
+        void flush() {
+            store.ackedAll(rows, times, httpStatus);
+            rows.clear();
+            times.clear();
+        }
+    }
+
+    /** The claimed rows, one request per batch-size; on a failure or pause the rest go back unsent. */
+    private void sendAll(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0) {
+        int size = Math.max(1, props.getBatchSize());
+        Acks acks = new Acks();
+        try {
+            for (int i = 0; i < rows.size(); i += size) {
+                List<DeliveryStore.Row> group = rows.subList(i, Math.min(rows.size(), i + size));
+                if (i > 0) {
+                    t0 = System.nanoTime();
+                    boolean go = running && !paused && breaker.tryAcquirePermission();
+                    if (go) {
+                        try {
+                            token = tokens.current();
+                        } catch (TokenManager.TokenException e) {
+                            failed(t0, e.getMessage());
+                            go = false;
+                        }
+                    }
+                    if (!go) {
+                        store.release(rows.subList(i, rows.size()));
+                        return;
+                    }
+                }
+                Outcome o = send(group, token, t0, acks);
+                if (o == Outcome.RETRY || o == Outcome.VERSION) {
+                    store.release(rows.subList(i + group.size(), rows.size()));
+                    return;
+                }
+            }
+        } finally {
+            acks.flush();
+        }
+    }
+
+    private Outcome send(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0, Acks acks) {
         int generation = versionGeneration.get();
         String body = body(rows);
         PlatformClient.Answer a = client.post(props.getProfile().getUploadPath(), body, token.value());
@@ -177,7 +228,7 @@ public class UplinkSender implements SmartLifecycle {
                 failed(t0, e.getMessage());
                 rows.forEach(r -> store.retryLater(r, backoff(r.attempts()), e.answer.httpStatus(), e.answer.bodyCode(),
                         e.getMessage(), false));
-                return;
+                return Outcome.RETRY;
             }
             a = client.post(props.getProfile().getUploadPath(), body, token.value());
             o = classify(a);
@@ -187,30 +238,36 @@ public class UplinkSender implements SmartLifecycle {
         }
         final PlatformClient.Answer a2 = a;
         final TokenManager.Token tok = token;
-        settle(rows, tok, t0, o, a2, generation);
+        return settle(rows, tok, t0, o, a2, generation, acks);
     }
 
-    private void settle(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0, Outcome o,
-            PlatformClient.Answer a, int generation) {
+    private Outcome settle(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0, Outcome o,
+            PlatformClient.Answer a, int generation, Acks acks) {
         switch (o) {
             case ACK -> {
                 breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
                 link.up();
                 String platformTime = a.data() == null ? null : a.data().path("platformTime").asText(null);
                 for (DeliveryStore.Row r : rows) {
-                    store.acked(r, a.httpStatus(), a.bodyCode(), platformTime);
+                    acks.rows.add(r);
+                    acks.times.add(platformTime);
                 }
-                acks.increment(rows.size());
+                acks.httpStatus = a.httpStatus();
+                this.acks.increment(rows.size());
             }
             case REJECT -> {
                 breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
                 link.up();
                 if (rows.size() > 1) {
                     // which record of the array is bad is not said: each is sent alone
-                    for (DeliveryStore.Row r : rows) {
-                        send(List.of(r), token, System.nanoTime());
+                    for (int i = 0; i < rows.size(); i++) {
+                        Outcome single = send(List.of(rows.get(i)), token, System.nanoTime(), acks);
+                        if (single == Outcome.RETRY || single == Outcome.VERSION) {
+                            store.release(rows.subList(i + 1, rows.size()));
+                            return single;
+                        }
                     }
-                    return;
+                    return Outcome.REJECT;
                 }
                 String msg = a.message() != null ? a.message() : "HTTP " + a.httpStatus();
                 store.rejected(rows.get(0), a.httpStatus(), a.bodyCode(), msg);
@@ -230,6 +287,7 @@ public class UplinkSender implements SmartLifecycle {
                         a.transportFailed() ? null : a.httpStatus(), a.bodyCode(), why, true));
             }
         }
+        return o;
     }
 
     Outcome classify(PlatformClient.Answer a) {
@@ -325,6 +383,9 @@ public class UplinkSender implements SmartLifecycle {
                     tokens.refresh(token);
                     return; // next round
                 }
+                if (!running) {
+                    return;
+                }
                 if (v.transportFailed() || v.bodyCode() == null || v.bodyCode() != 200 || v.data() == null) {
                     link.unreachable("checkVersion: " + (v.transportFailed() ? v.failure()
                             : "HTTP " + v.httpStatus() + ", responseCode " + v.bodyCode() + ", " + v.message()));
@@ -356,7 +417,9 @@ public class UplinkSender implements SmartLifecycle {
                 link.up();
                 wake();
             } catch (TokenManager.TokenException e) {
-                link.unreachable(e.getMessage());
+                if (running) {
+                    link.unreachable(e.getMessage());
+                }
             }
         }
     }

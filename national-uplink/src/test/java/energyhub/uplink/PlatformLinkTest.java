@@ -29,8 +29,8 @@ class PlatformLinkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pki = DemoPki.create(Files.createTempDirectory("uplink-pki"), "pw-test", "Test");
-        wrong = DemoPki.create(Files.createTempDirectory("uplink-wrong-pki"), "pw-test", "Impostor");
+        pki = TestPki.right();
+        wrong = TestPki.impostor();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();

@@ -38,6 +38,12 @@ public final class DemoPki {
         if (Files.exists(pki.clientTrustStore())) {
             return pki;
         }
+        // a run cut short leaves some stores: start over (keytool refuses an alias that exists)
+        try (var old = Files.list(dir)) {
+            for (Path f : old.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
         pki.ca("platform-ca", prefix + " Platform CA");
         pki.ca("client-ca", prefix + " Hub Client CA");
         pki.leaf("platform-ca", pki.serverKeyStore(), "server", "CN=national-platform-simulator,O=" + prefix,

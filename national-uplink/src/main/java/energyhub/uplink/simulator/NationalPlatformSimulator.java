@@ -52,6 +52,14 @@ public class NationalPlatformSimulator implements AutoCloseable {
     public static final String SECRET_KEY = "DqIaOoP6FW4XKsyr";
     public static final String PIN = "123456";
 
+    static {
+        // the JDK server writes headers and body apart: without TCP_NODELAY each keep-alive answer waits ~40 ms for the
+        // client's delayed ACK (read once, when the server classes load)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter AK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss SSS");
     private static final DateTimeFormatter PLATFORM_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

@@ -167,7 +167,7 @@ class NationalUplinkTest extends RunningHub {
     @Test
     void everyRecordReachesThePlatformOnceOverMutualTlsThroughTokenExpiries() throws Exception {
         int perPackage = 500;
-        int packages = 6;
+        int packages = 40;
         int tokensBefore = SIM.tokensIssued();
         long expiredBefore = SIM.expiredTokenUses();
         long start = System.nanoTime();
@@ -175,7 +175,7 @@ class NationalUplinkTest extends RunningHub {
             String enterprise = p % 2 == 0 ? FerryPackage.ENTERPRISE : FerryPackage.OTHER_ENTERPRISE;
             FerryPackage pkg = FerryPackage.of();
             for (int i = 0; i < perPackage; i++) {
-                int n = (p / 2) * perPackage + i;
+                int n = (p / 2) * perPackage + i; // identities: enterprise x (dataCode, statDate)
                 pkg.line(FerryPackage.record(enterprise, 1 + n % 28, n + ".5").replace("0000000002330001",
                         dataCode(1, n)));
             }
@@ -183,7 +183,7 @@ class NationalUplinkTest extends RunningHub {
         }
         int total = perPackage * packages;
 
-        await().atMost(Duration.ofSeconds(120)).until(() -> rows(1, "ACKED") == total);
+        await().atMost(Duration.ofSeconds(180)).until(() -> rows(1, "ACKED") == total);
         long seconds = Math.max(1, Duration.ofNanos(System.nanoTime() - start).toSeconds());
 
         Map<String, Integer> received = receivedOf(1);
@@ -235,6 +235,12 @@ class NationalUplinkTest extends RunningHub {
             assertThat(receivedOf(2)).hasSize(60).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
             JsonNode summary = JSON.readTree(call("GET", "/api/operator/uplink/summary", null, "viewer", "viewer-pw").body());
             assertThat(summary.get("counts").get("REJECTED").asLong()).isZero();
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/actuator/prometheus")).header("Accept", "text/plain").header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString("viewer:viewer-pw".getBytes(StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.body()).contains("hub_uplink_backlog ", "hub_uplink_oldest_pending_age_seconds ",
+                    "hub_uplink_acks_total ", "hub_uplink_token_refreshes_total ", "hub_uplink_circuit_state ");
         } finally {
             SIM.acceptDataCode(bad);
         }
