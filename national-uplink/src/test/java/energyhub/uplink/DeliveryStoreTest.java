@@ -59,6 +59,9 @@ class DeliveryStoreTest {
                 record("C1", "2026-10-01 00:00:00", "2026-11-02 01:00:00", "4")));
         DeliveryStore.Row newer = hubA.claim(10, Duration.ofMinutes(1)).get(0);
         assertThat(newer.payload()).contains("\"dataValue\":\"2\"");
+        // the old send's answer comes late, while the newer version is on the wire: it must not ACK that one
+        hubA.ackedAll(List.of(sent), List.of("2026-11-02 01:00:01"), 200);
+        assertThat(state("C1")).isEqualTo("SENDING");
         hubA.ackedAll(List.of(newer), List.of("2026-11-02 01:00:02"), 200);
         assertThat(state("C1")).isEqualTo("ACKED");
         // a correction after the ACK is sent again

@@ -16,6 +16,11 @@ final class UplinkDatabase implements AutoCloseable {
             + UUID.randomUUID().toString().substring(0, 8);
 
     UplinkDatabase() throws Exception {
+        try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(new java.net.InetSocketAddress("127.0.0.1", 5432), 500);
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no PostgreSQL on 127.0.0.1:5432 (.ci/run starts one)");
+        }
         try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "")) {
             c.createStatement().execute("create database " + name);
         }
