@@ -126,6 +126,12 @@ public class DeliveryStore {
                 + "next_attempt_at = now() where state = 'SENDING' and lease_until < now()");
     }
 
+    /** ACKED rows acknowledged longer than {@code retention} ago are deleted (at most 10,000 per call); the count. */
+    public int purgeAcked(Duration retention) {
+        return jdbc.update("delete from uplink_record where id in (select id from uplink_record where state = 'ACKED' "
+                + "and acked_at < now() - make_interval(secs => ?) limit 10000)", (double) retention.toSeconds());
+    }
+
     /** REJECTED rows (all, or the given ids) back to PENDING, attempts reset; the count. */
     public int requeue(List<Long> ids) {
         if (ids == null || ids.isEmpty()) {

@@ -31,6 +31,8 @@ public class UplinkProperties {
     private Duration tokenSkew = Duration.ofSeconds(30);
     private Duration alertAfter = Duration.ofMinutes(10);
     private Duration idleWait = Duration.ofSeconds(1);
+    private Duration versionCheckInterval = Duration.ofHours(1);
+    private Duration ackedRetention = Duration.ofDays(30);
     private String brokerUrl = "";
     private String queue = "energy.national";
     private int circuitWindow = 20;
@@ -117,6 +119,10 @@ public class UplinkProperties {
     public Duration getAlertAfter() { return alertAfter; }
     public void setAlertAfter(Duration v) { alertAfter = v; }
     public Duration getIdleWait() { return idleWait; }
+    public Duration getVersionCheckInterval() { return versionCheckInterval; }
+    public void setVersionCheckInterval(Duration v) { versionCheckInterval = v; }
+    public Duration getAckedRetention() { return ackedRetention; }
+    public void setAckedRetention(Duration v) { ackedRetention = v; }
     public void setIdleWait(Duration v) { idleWait = v; }
     public String getBrokerUrl() { return brokerUrl; }
     public void setBrokerUrl(String v) { brokerUrl = v; }

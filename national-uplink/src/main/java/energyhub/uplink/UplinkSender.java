@@ -105,8 +105,23 @@ public class UplinkSender implements SmartLifecycle {
     }
 
     private void housekeeping() {
+        long lastPurge = 0;
+        long lastVersionCheck = System.nanoTime();
         while (running) {
             try {
+                if (System.nanoTime() - lastPurge > Duration.ofMinutes(10).toNanos()) {
+                    lastPurge = System.nanoTime();
+                    int purged = store.purgeAcked(props.getAckedRetention());
+                    if (purged > 0) {
+                        log.info("national uplink: {} ACKED records older than {} deleted", purged,
+                                props.getAckedRetention());
+                    }
+                }
+                if (!paused && System.nanoTime() - lastVersionCheck > props.getVersionCheckInterval().toNanos()) {
+                    // the platform's versions are polled too, not only learnt from a refused upload
+                    lastVersionCheck = System.nanoTime();
+                    pollVersion();
+                }
                 int back = store.releaseExpiredLeases();
                 if (back > 0) {
                     log.info("national uplink: {} records left SENDING by a stopped hub (lease over) are PENDING again",
@@ -421,6 +436,23 @@ public class UplinkSender implements SmartLifecycle {
                     link.unreachable(e.getMessage());
                 }
             }
+        }
+    }
+
+    /** One checkVersion while sending; a changed dicVersion pauses sending as a refused upload would. */
+    private void pollVersion() {
+        int generation = versionGeneration.get();
+        try {
+            PlatformClient.Answer v = client.post(props.getProfile().getCheckVersionPath(),
+                    json(Map.of("enterpriseCode", props.getEnterpriseCode())), tokens.current().value());
+            String dic = v.data() == null ? null : v.data().path("dicVersion").asText(null);
+            String reg = v.data() == null ? null : v.data().path("regVersion").asText(null);
+            if (Integer.valueOf(200).equals(v.bodyCode()) && dic != null
+                    && (!dic.equals(dicVersion) || (reg != null && !reg.equals(regVersion)))) {
+                pauseForVersion(generation, "checkVersion answered dicVersion " + dic + ", regVersion " + reg);
+            }
+        } catch (TokenManager.TokenException e) {
+            // the senders see the same failure and report it
         }
     }
 

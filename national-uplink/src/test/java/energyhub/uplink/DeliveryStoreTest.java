@@ -134,6 +134,18 @@ class DeliveryStoreTest {
         assertThat(hubA.claim(10, Duration.ofMinutes(1))).hasSize(1);
     }
 
+    @Test
+    void ackedRowsArePurgedAfterTheirRetentionOnly() throws Exception {
+        hubA.upsert(List.of(record("P1", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1"),
+                record("P2", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1"),
+                record("P3", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1")));
+        List<DeliveryStore.Row> rows = hubA.claim(2, Duration.ofMinutes(1));
+        hubA.ackedAll(rows, List.of("t", "t"), 200);
+        db.jdbc().update("update uplink_record set acked_at = now() - interval '31 days' where id = ?", rows.get(0).id());
+        assertThat(hubA.purgeAcked(Duration.ofDays(30))).isEqualTo(1);
+        assertThat(hubA.countsByState()).containsEntry("ACKED", 1L).containsEntry("PENDING", 1L);
+    }
+
     private String state(String dataCode) {
         return db.jdbc().queryForObject("select state from uplink_record where data_code = ?", String.class, dataCode);
     }
