@@ -61,11 +61,11 @@ public class PlatformClient {
         } catch (HttpTimeoutException e) {
             return new Answer(0, null, null, null, "no answer within " + readTimeout.toMillis() + " ms (" + e.getMessage() + ")");
         } catch (SSLException e) {
-            String refused = tls.lastRefusal();
-            return new Answer(0, null, null, null, "TLS: " + (refused != null ? refused : rootMessage(e)));
+            return new Answer(0, null, null, null, "TLS: " + tlsCause(e));
         } catch (IOException e) {
             String refused = tls.lastRefusal();
-            return new Answer(0, null, null, null, refused != null ? "TLS: " + refused : rootMessage(e));
+            String own = tls.clientCertificateProblem();
+            return new Answer(0, null, null, null, refused != null || own != null ? "TLS: " + tlsCause(e) : rootMessage(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(0, null, null, null, "interrupted");
@@ -89,6 +89,16 @@ public class PlatformClient {
             message = text.length() > 300 ? text.substring(0, 300) : text;
         }
         return new Answer(r.statusCode(), code, message, data, null);
+    }
+
+    /** The platform's certificate we refused, or our own certificate the platform refused, or the bare cause. */
+    private String tlsCause(Throwable e) {
+        String refused = tls.lastRefusal();
+        if (refused != null) {
+            return refused;
+        }
+        String own = tls.clientCertificateProblem();
+        return own != null ? own + ": refused by the platform (" + rootMessage(e) + ")" : rootMessage(e);
     }
 
     static String rootMessage(Throwable e) {

@@ -22,9 +22,34 @@ public final class PlatformTls {
 
     private final SSLContext context;
     private final AtomicReference<String> lastRefusal = new AtomicReference<>();
+    private String clientCertificate = "";
+    private java.util.Date clientNotAfter;
+    private java.util.Date clientNotBefore;
 
     private PlatformTls(SSLContext context) {
         this.context = context;
+    }
+
+    /**
+     * What is wrong with the hub's own client certificate now (expired, not yet valid), naming it; null when it is
+     * within its validity. A platform refuses such a certificate during the handshake with a bare alert.
+     */
+    public String clientCertificateProblem() {
+        java.util.Date now = new java.util.Date();
+        if (clientNotAfter != null && now.after(clientNotAfter)) {
+            return "the hub's client certificate " + clientCertificate + " (hub.uplink.key-store) expired at "
+                    + clientNotAfter.toInstant();
+        }
+        if (clientNotBefore != null && now.before(clientNotBefore)) {
+            return "the hub's client certificate " + clientCertificate + " (hub.uplink.key-store) is valid only from "
+                    + clientNotBefore.toInstant();
+        }
+        return null;
+    }
+
+    /** The hub's client certificate's subject and end of validity, for the start's log line. */
+    public String clientCertificate() {
+        return clientCertificate + (clientNotAfter == null ? "" : ", valid until " + clientNotAfter.toInstant());
     }
 
     public SSLContext context() {
@@ -55,6 +80,15 @@ public final class PlatformTls {
         }
         SSLContext ssl = SSLContext.getInstance("TLS");
         PlatformTls tls = new PlatformTls(ssl);
+        for (String alias : java.util.Collections.list(keys.aliases())) {
+            if (keys.isKeyEntry(alias) && keys.getCertificate(alias) instanceof X509Certificate c) {
+                tls.clientCertificate = "'" + c.getSubjectX500Principal().getName() + "' issued by '"
+                        + c.getIssuerX500Principal().getName() + "'";
+                tls.clientNotAfter = c.getNotAfter();
+                tls.clientNotBefore = c.getNotBefore();
+                break;
+            }
+        }
         ssl.init(kmf.getKeyManagers(), new TrustManager[] {tls.remembering(pkix)}, null);
         return tls;
     }

@@ -46,6 +46,13 @@ public class UplinkConfiguration {
         PlatformTls tls = PlatformTls.load(Path.of(p.getKeyStore()), p.getKeyStoreType(),
                 p.getKeyStorePassword().toCharArray(), Path.of(p.getTrustStore()), p.getTrustStoreType(),
                 p.getTrustStorePassword().toCharArray());
+        String problem = tls.clientCertificateProblem();
+        if (problem != null) {
+            log.error("national uplink: {}; the platform will refuse every connection until hub.uplink.key-store holds a "
+                    + "valid one (records wait PENDING)", problem);
+        } else {
+            log.info("national uplink client certificate {}", tls.clientCertificate());
+        }
         return new PlatformClient(p.getBaseUrl(), tls, p.getConnectTimeout(), p.getReadTimeout(), p.getConcurrency());
     }
 

@@ -68,7 +68,12 @@ class UplinkSenderTest {
     }
 
     static UplinkSender sender(UplinkProperties p, DeliveryStore store, DemoPki trust, LinkMonitor link) throws Exception {
-        PlatformTls tls = PlatformTls.load(pki.clientKeyStore(), "PKCS12", pki.password.toCharArray(),
+        return sender(p, store, trust, link, pki.clientKeyStore());
+    }
+
+    static UplinkSender sender(UplinkProperties p, DeliveryStore store, DemoPki trust, LinkMonitor link,
+            java.nio.file.Path keyStore) throws Exception {
+        PlatformTls tls = PlatformTls.load(keyStore, "PKCS12", pki.password.toCharArray(),
                 trust.clientTrustStore(), "PKCS12", trust.password.toCharArray());
         PlatformClient client = new PlatformClient(p.getBaseUrl(), tls, p.getConnectTimeout(), p.getReadTimeout(), 2);
         var meters = new SimpleMeterRegistry();
@@ -119,6 +124,28 @@ class UplinkSenderTest {
         }
         assertThat(link.cause()).contains("platform certificate 'CN=national-platform-simulator,O=Test' issued by "
                 + "'CN=Test Platform CA'").contains("not trusted by hub.uplink.trust-store");
+        assertThat(store.countsByState()).containsEntry("PENDING", 20L).containsEntry("ACKED", 0L)
+                .containsEntry("SENDING", 0L);
+        assertThat(sim.uploadRequests()).isEqualTo(requests);
+        assertThat(sim.tokensIssued()).isEqualTo(tokens);
+    }
+
+    @Test
+    void anExpiredClientCertificateIsNamedAndNothingIsMarkedSent() throws Exception {
+        DeliveryStore store = new DeliveryStore(db.jdbc());
+        store.upsert(records("EXP", 20));
+        long requests = sim.uploadRequests();
+        int tokens = sim.tokensIssued();
+        LinkMonitor link = new LinkMonitor(Duration.ofMillis(200));
+        UplinkSender s = sender(props(1), store, pki, link, pki.expiredClientKeyStore());
+        s.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(link::down);
+        } finally {
+            s.stop();
+        }
+        assertThat(link.cause()).contains("the hub's client certificate 'CN=province-hub-expired,O=Expired' issued by "
+                + "'CN=Test Hub Client CA' (hub.uplink.key-store) expired at").contains("refused by the platform");
         assertThat(store.countsByState()).containsEntry("PENDING", 20L).containsEntry("ACKED", 0L)
                 .containsEntry("SENDING", 0L);
         assertThat(sim.uploadRequests()).isEqualTo(requests);

@@ -62,8 +62,25 @@ public final class DemoPki {
                 "-storepass", password, "-file", dir.resolve(alias + ".crt").toString());
     }
 
+    /**
+     * A second hub key store, its certificate from the same client CA but expired (valid for one day, three days ago):
+     * the platform refuses it.
+     */
+    public Path expiredClientKeyStore() throws IOException, InterruptedException {
+        Path store = dir.resolve("hub-client-expired.p12");
+        if (!Files.exists(store)) {
+            leaf("client-ca", store, "expired", "CN=province-hub-expired,O=Expired", null, "eku=clientAuth", "-3d", "1");
+        }
+        return store;
+    }
+
     private void leaf(String ca, Path store, String alias, String dname, String san, String eku)
             throws IOException, InterruptedException {
+        leaf(ca, store, alias, dname, san, eku, null, "3650");
+    }
+
+    private void leaf(String ca, Path store, String alias, String dname, String san, String eku, String startDate,
+            String validity) throws IOException, InterruptedException {
         keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", dname,
                 "-validity", "3650", "-keystore", store.toString(), "-storepass", password);
         Path csr = dir.resolve(alias + ".csr");
@@ -71,7 +88,10 @@ public final class DemoPki {
         keytool("-certreq", "-alias", alias, "-keystore", store.toString(), "-storepass", password, "-file", csr.toString());
         List<String> gencert = new ArrayList<>(List.of("-gencert", "-alias", ca, "-keystore",
                 dir.resolve(ca + ".p12").toString(), "-storepass", password, "-infile", csr.toString(), "-outfile",
-                crt.toString(), "-rfc", "-validity", "3650", "-ext", eku));
+                crt.toString(), "-rfc", "-validity", validity, "-ext", eku));
+        if (startDate != null) {
+            gencert.addAll(List.of("-startdate", startDate));
+        }
         if (san != null) {
             gencert.addAll(List.of("-ext", san));
         }

@@ -365,7 +365,9 @@ public class NationalPlatformSimulator implements AutoCloseable {
         System.out.println("  HUB_UPLINK_ENTERPRISE_CODE=" + ENTERPRISE_CODE + " HUB_UPLINK_SECRET_KEY=" + SECRET_KEY
                 + " HUB_UPLINK_PIN=" + PIN);
         System.out.println("  HUB_UPLINK_KEY_STORE=" + pki.clientKeyStore() + " HUB_UPLINK_TRUST_STORE="
-                + pki.clientTrustStore() + " (passwords: " + a.get("password") + ")");
+                + pki.clientTrustStore());
+        System.out.println("  HUB_UPLINK_KEY_STORE_PASSWORD=" + a.get("password") + " HUB_UPLINK_TRUST_STORE_PASSWORD="
+                + a.get("password") + "   (a demo PKI: never for production)");
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
         Thread.currentThread().join();
     }
