@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * How the hub migrates its ledger schema at start. Each module numbers its migrations in a range of
- * its own (routes 1-99, suppliers 100-199, monitoring 200-), so a ledger made by an earlier release is
- * already at V200 when a release brings a new routes migration (V3 and V5 came so): Flyway must apply
+ * its own (routes 1-99, suppliers 100-199, monitoring 200-299, national uplink 300-399), so a ledger
+ * made by an earlier release is already at V300 when a release brings a new routes migration (V3 and V5 came so): Flyway must apply
  * it "out of order". Flyway's out-of-order mode, when configured, logs a WARN on every start ("outOfOrder
  * mode is active ... may not be reproducible"), also on a fresh database where every migration runs in
  * its order; a first-run operator reads it as a fault. So the hub migrates in order, and turns the mode on
@@ -49,7 +49,7 @@ public class LedgerMigration {
             return flyway.migrate();
         }
         log.info("ledger schema at V{}: applying {} out of order, as each module numbers its migrations in its own "
-                + "range (routes 1-99, suppliers 100-199, monitoring 200-); Flyway warns once about out-of-order mode",
+                + "range (routes 1-99, suppliers 100-199, monitoring 200-299, national uplink 300-399); Flyway warns once about out-of-order mode",
                 current.getVersion(), behind.stream()
                         .map(m -> "V" + m.getVersion() + " (" + m.getDescription() + ")").collect(Collectors.joining(", ")));
         return Flyway.configure(flyway.getConfiguration().getClassLoader()).configuration(flyway.getConfiguration())

@@ -27,6 +27,9 @@ final class DeploymentSettings {
     static final List<String> READ_ONLY = List.of("key-store", "users-file", "known-hosts-file",
             "private-key-file", "energy-types");
 
+    /** Settings whose values are paths on a remote platform's URL (/requestAK, ...), not folders of this host. */
+    static final String URL_PATHS = "hub.uplink.profile.";
+
     private DeploymentSettings() {
     }
 
@@ -67,7 +70,8 @@ final class DeploymentSettings {
         for (String name : names(env)) {
             String value = env.getProperty(name);
             if (name.startsWith("hub.") && value != null && value.startsWith("/")
-                    && READ_ONLY.stream().noneMatch(name::endsWith)) {
+                    && READ_ONLY.stream().noneMatch(name::endsWith)
+                    && !name.startsWith(URL_PATHS)) {
                 folders.put(name, Path.of(value).normalize().toString());
             }
         }

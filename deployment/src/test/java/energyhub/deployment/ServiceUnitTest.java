@@ -138,7 +138,8 @@ class ServiceUnitTest {
             for (String name : ((EnumerablePropertySource<?>) source).getPropertyNames()) {
                 String value = env.getProperty(name);
                 if (name.startsWith("hub.") && value != null && value.startsWith("/")
-                        && READ_ONLY.stream().noneMatch(name::endsWith)) {
+                        && READ_ONLY.stream().noneMatch(name::endsWith)
+                        && !name.startsWith(DeploymentSettings.URL_PATHS)) {
                     folders.putIfAbsent(name, value);
                 }
             }

@@ -1,0 +1,191 @@
+package energyhub.uplink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The per-record delivery state (table {@code uplink_record}): PENDING → SENDING → ACKED, or REJECTED. Rows are
+ * claimed with {@code FOR UPDATE SKIP LOCKED}, so several hubs on one database send each record once; a claim is a
+ * lease, and rows whose lease ran out (their hub died) return to PENDING.
+ */
+public class DeliveryStore {
+
+    /** A claimed row. */
+    public record Row(long id, int rev, int attempts, String payload, String identity) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public DeliveryStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records of one chunk, upserted in the caller's transaction: a newer uploadDate replaces and re-sends. */
+    public void upsert(List<JsonNode> records) {
+        List<Object[]> args = new ArrayList<>(records.size());
+        for (JsonNode r : records) {
+            args.add(new Object[] {text(r, "enterpriseCode"), text(r, "dataCode"), text(r, "statType"),
+                    text(r, "statDate"), text(r, "uploadDate"), r.toString()});
+        }
+        jdbc.batchUpdate("insert into uplink_record (enterprise_code, data_code, stat_type, stat_date, upload_date, "
+                + "payload, state) values (?, ?, ?, ?, ?, ?, 'PENDING') "
+                + "on conflict (enterprise_code, data_code, stat_type, stat_date) do update set "
+                + "upload_date = excluded.upload_date, payload = excluded.payload, state = 'PENDING', "
+                + "rev = uplink_record.rev + 1, attempts = 0, next_attempt_at = now(), lease_until = null, "
+                + "last_http_status = null, last_body_code = null, last_message = null, platform_time = null, "
+                + "acked_at = null, updated_at = now() "
+                + "where uplink_record.upload_date < excluded.upload_date", args);
+    }
+
+    private static String text(JsonNode r, String field) {
+        JsonNode v = r.get(field);
+        return v == null || v.isNull() ? "" : v.asText();
+    }
+
+    /** Claims up to {@code n} due PENDING rows for this hub for {@code lease}; each claim is an attempt. */
+    public List<Row> claim(int n, Duration lease) {
+        return jdbc.query("update uplink_record set state = 'SENDING', attempts = attempts + 1, "
+                + "lease_until = now() + make_interval(secs => ?), updated_at = now() where id in ("
+                + "select id from uplink_record where state = 'PENDING' and next_attempt_at <= now() "
+                + "order by next_attempt_at limit ? for update skip locked) "
+                + "returning id, rev, attempts, payload, enterprise_code || '|' || data_code || '|' || stat_type "
+                + "|| '|' || stat_date as identity",
+                (rs, i) -> new Row(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getString(4), rs.getString(5)),
+                (double) lease.toMillis() / 1000, n);
+    }
+
+    public void acked(Row row, int httpStatus, int bodyCode, String platformTime) {
+        jdbc.update("update uplink_record set state = 'ACKED', acked_at = now(), updated_at = now(), lease_until = null, "
+                + "last_http_status = ?, last_body_code = ?, last_message = null, platform_time = ? "
+                + "where id = ? and rev = ? and state = 'SENDING'", httpStatus, bodyCode, platformTime, row.id(),
+                row.rev());
+    }
+
+    /** Many rows ACKED in one statement (one commit): each row's platformTime beside it. */
+    public void ackedAll(List<Row> rows, List<String> platformTimes, int httpStatus) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
+        Integer[] revs = rows.stream().map(Row::rev).toArray(Integer[]::new);
+        String[] times = platformTimes.toArray(String[]::new);
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("update uplink_record u set state = 'ACKED', acked_at = now(), "
+                    + "updated_at = now(), lease_until = null, last_http_status = ?, last_body_code = 200, "
+                    + "last_message = null, platform_time = t.pt from unnest(?::bigint[], ?::int[], ?::text[]) "
+                    + "as t(id, rev, pt) where u.id = t.id and u.rev = t.rev and u.state = 'SENDING'");
+            ps.setInt(1, httpStatus);
+            ps.setArray(2, con.createArrayOf("bigint", ids));
+            ps.setArray(3, con.createArrayOf("integer", revs));
+            ps.setArray(4, con.createArrayOf("text", times));
+            return ps;
+        });
+    }
+
+    /** Claimed rows not sent (the link failed or paused first) back to PENDING, the attempt given back. */
+    public void release(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("update uplink_record set state = 'PENDING', attempts = attempts - 1, "
+                    + "lease_until = null, updated_at = now() where id = any(?::bigint[]) and state = 'SENDING'");
+            ps.setArray(1, con.createArrayOf("bigint", ids));
+            return ps;
+        });
+    }
+
+    public void rejected(Row row, Integer httpStatus, Integer bodyCode, String message) {
+        jdbc.update("update uplink_record set state = 'REJECTED', updated_at = now(), lease_until = null, "
+                + "last_http_status = ?, last_body_code = ?, last_message = ? "
+                + "where id = ? and rev = ? and state = 'SENDING'", httpStatus, bodyCode, clip(message), row.id(),
+                row.rev());
+    }
+
+    /** Back to PENDING, due after {@code delay}; {@code countAttempt} false gives the attempt back (not the row's fault). */
+    public void retryLater(Row row, Duration delay, Integer httpStatus, Integer bodyCode, String message,
+            boolean countAttempt) {
+        jdbc.update("update uplink_record set state = 'PENDING', updated_at = now(), lease_until = null, "
+                + "attempts = attempts - ?, next_attempt_at = now() + make_interval(secs => ?), "
+                + "last_http_status = ?, last_body_code = ?, last_message = ? "
+                + "where id = ? and rev = ? and state = 'SENDING'", countAttempt ? 0 : 1,
+                (double) delay.toMillis() / 1000, httpStatus, bodyCode, clip(message), row.id(), row.rev());
+    }
+
+    /** Rows left SENDING by a hub that died (lease run out) return to PENDING; the count. */
+    public int releaseExpiredLeases() {
+        return jdbc.update("update uplink_record set state = 'PENDING', lease_until = null, updated_at = now(), "
+                + "next_attempt_at = now() where state = 'SENDING' and lease_until < now()");
+    }
+
+    /** ACKED rows acknowledged longer than {@code retention} ago are deleted (at most 10,000 per call); the count. */
+    public int purgeAcked(Duration retention) {
+        return jdbc.update("delete from uplink_record where id in (select id from uplink_record where state = 'ACKED' "
+                + "and acked_at < now() - make_interval(secs => ?) limit 10000)", (double) retention.toSeconds());
+    }
+
+    /** REJECTED rows (all, or the given ids) back to PENDING, attempts reset; the count. */
+    public int requeue(List<Long> ids) {
+        if (ids == null || ids.isEmpty()) {
+            return jdbc.update("update uplink_record set state = 'PENDING', attempts = 0, next_attempt_at = now(), "
+                    + "updated_at = now() where state = 'REJECTED'");
+        }
+        int n = 0;
+        for (Long id : ids) {
+            n += jdbc.update("update uplink_record set state = 'PENDING', attempts = 0, next_attempt_at = now(), "
+                    + "updated_at = now() where state = 'REJECTED' and id = ?", id);
+        }
+        return n;
+    }
+
+    public Map<String, Long> countsByState() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String s : List.of("PENDING", "SENDING", "ACKED", "REJECTED")) {
+            counts.put(s, 0L);
+        }
+        jdbc.query("select state, count(*) from uplink_record group by state",
+                rs -> { counts.put(rs.getString(1), rs.getLong(2)); });
+        return counts;
+    }
+
+    /** Seconds since the oldest PENDING or SENDING row was received (0 when none). */
+    public long oldestPendingAgeSeconds() {
+        Timestamp t = jdbc.queryForObject(
+                "select min(received_at) from uplink_record where state in ('PENDING', 'SENDING')", Timestamp.class);
+        return t == null ? 0 : Math.max(0, Duration.between(t.toInstant(), Instant.now()).toSeconds());
+    }
+
+    public List<Map<String, Object>> rejected(int limit, int offset) {
+        return jdbc.queryForList("select id, enterprise_code as \"enterpriseCode\", data_code as \"dataCode\", "
+                + "stat_type as \"statType\", stat_date as \"statDate\", upload_date as \"uploadDate\", "
+                + "attempts, last_http_status as \"httpStatus\", last_body_code as \"bodyCode\", "
+                + "last_message as \"message\", updated_at as \"rejectedAt\" from uplink_record "
+                + "where state = 'REJECTED' order by updated_at, id limit ? offset ?", limit, offset);
+    }
+
+    public void saveVersion(String dic, String reg, String description, String baseData) {
+        jdbc.update("insert into uplink_platform_version (id, dic_version, reg_version, modify_description, base_data, "
+                + "fetched_at) values (1, ?, ?, ?, ?, now()) on conflict (id) do update set dic_version = excluded.dic_version, "
+                + "reg_version = excluded.reg_version, modify_description = excluded.modify_description, "
+                + "base_data = coalesce(excluded.base_data, uplink_platform_version.base_data), fetched_at = now()",
+                dic, reg, clip(description), baseData);
+    }
+
+    /** The stored dicVersion, or null. */
+    public String storedDicVersion() {
+        List<String> v = jdbc.queryForList("select dic_version from uplink_platform_version where id = 1", String.class);
+        return v.isEmpty() ? null : v.get(0);
+    }
+
+    static String clip(String s) {
+        return s == null || s.length() <= 500 ? s : s.substring(0, 497) + "...";
+    }
+}

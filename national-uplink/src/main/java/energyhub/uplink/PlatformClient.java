@@ -1,0 +1,111 @@
+package energyhub.uplink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLException;
+
+/**
+ * HTTPS calls to the national platform (JDK HttpClient: HTTP/1.1 keep-alive, connect and read timeouts, mutual TLS).
+ * Each call ends in one {@link Answer}: the HTTP status and the body's envelope, or the transport failure.
+ */
+public class PlatformClient {
+
+    /** What came back: {@code failure} set when nothing did (refused, reset, timeout, TLS). */
+    public record Answer(int httpStatus, Integer bodyCode, String message, JsonNode data, String failure) {
+        boolean transportFailed() {
+            return failure != null;
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 1 << 20;
+
+    private final HttpClient http;
+    private final String baseUrl;
+    private final Duration readTimeout;
+    private final PlatformTls tls;
+
+    public PlatformClient(String baseUrl, PlatformTls tls, Duration connectTimeout, Duration readTimeout, int concurrency) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.readTimeout = readTimeout;
+        this.tls = tls;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls.context())
+                .connectTimeout(connectTimeout).executor(Executors.newFixedThreadPool(Math.max(2, concurrency),
+                        r -> {
+                            Thread t = new Thread(r, "uplink-http");
+                            t.setDaemon(true);
+                            return t;
+                        }))
+                .build();
+    }
+
+    public Answer post(String path, String body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(readTimeout)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            return new Answer(0, null, null, null, "no answer within " + readTimeout.toMillis() + " ms (" + e.getMessage() + ")");
+        } catch (SSLException e) {
+            return new Answer(0, null, null, null, "TLS: " + tlsCause(e));
+        } catch (IOException e) {
+            String refused = tls.lastRefusal();
+            String own = tls.clientCertificateProblem();
+            return new Answer(0, null, null, null, refused != null || own != null ? "TLS: " + tlsCause(e) : rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(0, null, null, null, "interrupted");
+        }
+        byte[] raw = r.body();
+        String text = new String(raw, 0, Math.min(raw.length, MAX_BODY), StandardCharsets.UTF_8);
+        Integer code = null;
+        String message = null;
+        JsonNode data = null;
+        try {
+            JsonNode env = JSON.readTree(text);
+            if (env != null && env.isObject()) {
+                JsonNode c = env.get("responseCode");
+                if (c != null && !c.isNull()) {
+                    code = c.asInt();
+                }
+                message = env.path("responseMessage").asText(null);
+                data = env.get("data");
+            }
+        } catch (IOException e) {
+            message = text.length() > 300 ? text.substring(0, 300) : text;
+        }
+        return new Answer(r.statusCode(), code, message, data, null);
+    }
+
+    /** The platform's certificate we refused, or our own certificate the platform refused, or the bare cause. */
+    private String tlsCause(Throwable e) {
+        String refused = tls.lastRefusal();
+        if (refused != null) {
+            return refused;
+        }
+        String own = tls.clientCertificateProblem();
+        return own != null ? own + ": refused by the platform (" + rootMessage(e) + ")" : rootMessage(e);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

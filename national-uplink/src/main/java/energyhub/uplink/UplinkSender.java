@@ -1,0 +1,485 @@
+package energyhub.uplink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Sends claimed rows to the platform with {@code concurrency} workers, one record per request (or a JSON array of up
+ * to {@code batch-size}), and files each answer in its outcome class: ACKED; token refresh and the same request once;
+ * retry later with capped exponential back-off and jitter; REJECTED; version change (pause, checkVersion, base data,
+ * resume). An open circuit claims nothing, so it costs no attempts.
+ */
+public class UplinkSender implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(UplinkSender.class);
+
+    enum Outcome { ACK, AUTH, RETRY, REJECT, VERSION }
+
+    private final UplinkProperties props;
+    private final DeliveryStore store;
+    private final PlatformClient client;
+    private final TokenManager tokens;
+    private final CircuitBreaker breaker;
+    private final LinkMonitor link;
+    private final Counter acks;
+    private final Object work = new Object();
+    private final Object versionLock = new Object();
+    private final AtomicInteger versionGeneration = new AtomicInteger();
+    private volatile boolean running;
+    private volatile boolean paused;
+    private volatile String dicVersion;
+    private volatile String regVersion;
+    private ExecutorService workers;
+
+    public UplinkSender(UplinkProperties props, DeliveryStore store, PlatformClient client, TokenManager tokens,
+            CircuitBreaker breaker, LinkMonitor link, Counter acks) {
+        this.props = props;
+        this.store = store;
+        this.client = client;
+        this.tokens = tokens;
+        this.breaker = breaker;
+        this.link = link;
+        this.acks = acks;
+    }
+
+    /** New rows were committed: wake idle workers. */
+    public void wake() {
+        synchronized (work) {
+            work.notifyAll();
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        dicVersion = store.storedDicVersion();
+        paused = true; // until the first checkVersion
+        workers = Executors.newFixedThreadPool(props.getConcurrency() + 1, r -> {
+            Thread t = new Thread(r, "uplink-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        workers.submit(this::housekeeping);
+        for (int i = 0; i < props.getConcurrency(); i++) {
+            workers.submit(this::workLoop);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        wake();
+        if (workers != null) {
+            workers.shutdownNow();
+            try {
+                workers.awaitTermination(props.getReadTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 200; // after the database and before the web server stops
+    }
+
+    private void housekeeping() {
+        long lastPurge = 0;
+        long lastVersionCheck = System.nanoTime();
+        while (running) {
+            try {
+                if (System.nanoTime() - lastPurge > Duration.ofMinutes(10).toNanos()) {
+                    lastPurge = System.nanoTime();
+                    int purged = store.purgeAcked(props.getAckedRetention());
+                    if (purged > 0) {
+                        log.info("national uplink: {} ACKED records older than {} deleted", purged,
+                                props.getAckedRetention());
+                    }
+                }
+                if (!paused && System.nanoTime() - lastVersionCheck > props.getVersionCheckInterval().toNanos()) {
+                    // the platform's versions are polled too, not only learnt from a refused upload
+                    lastVersionCheck = System.nanoTime();
+                    pollVersion();
+                }
+                int back = store.releaseExpiredLeases();
+                if (back > 0) {
+                    log.info("national uplink: {} records left SENDING by a stopped hub (lease over) are PENDING again",
+                            back);
+                    wake();
+                }
+                if (paused) {
+                    refreshVersion(versionGeneration.get());
+                }
+                link.checkAlert();
+            } catch (RuntimeException e) {
+                log.warn("national uplink housekeeping failed: {}; tried again in {}", PlatformClient.rootMessage(e),
+                        props.getIdleWait());
+            }
+            idle(props.getIdleWait());
+        }
+    }
+
+    private void workLoop() {
+        while (running) {
+            try {
+                if (paused) {
+                    idle(props.getIdleWait());
+                    continue;
+                }
+                if (!breaker.tryAcquirePermission()) {
+                    idle(props.getIdleWait());
+                    continue;
+                }
+                TokenManager.Token token;
+                long t0 = System.nanoTime();
+                try {
+                    token = tokens.current();
+                } catch (TokenManager.TokenException e) {
+                    failed(t0, e.getMessage());
+                    idle(props.getIdleWait());
+                    continue;
+                }
+                List<DeliveryStore.Row> rows = store.claim(Math.max(props.getClaimSize(), props.getBatchSize()),
+                        props.getLease());
+                if (rows.isEmpty()) {
+                    breaker.releasePermission();
+                    idle(props.getIdleWait());
+                    continue;
+                }
+                sendAll(rows, token, t0);
+            } catch (RuntimeException e) {
+                log.warn("national uplink worker: {}; continuing after {}", PlatformClient.rootMessage(e),
+                        props.getIdleWait());
+                idle(props.getIdleWait());
+            }
+        }
+    }
+
+    private void failed(long t0, String why) {
+        if (!running) {
+            return; // a call cut short by the hub's stop says nothing about the platform
+        }
+        breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, new IOException(why));
+        link.unreachable(why);
+    }
+
+    /** ACKs gathered over one claim and written in one statement. */
+    private final class Acks {
+        final List<DeliveryStore.Row> rows = new java.util.ArrayList<>();
+        final List<String> times = new java.util.ArrayList<>();
+        int httpStatus = 200;
+
+        void flush() {
+            store.ackedAll(rows, times, httpStatus);
+            rows.clear();
+            times.clear();
+        }
+    }
+
+    /** The claimed rows, one request per batch-size; on a failure or pause the rest go back unsent. */
+    private void sendAll(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0) {
+        int size = Math.max(1, props.getBatchSize());
+        Acks acks = new Acks();
+        try {
+            for (int i = 0; i < rows.size(); i += size) {
+                List<DeliveryStore.Row> group = rows.subList(i, Math.min(rows.size(), i + size));
+                if (i > 0) {
+                    t0 = System.nanoTime();
+                    boolean go = running && !paused && breaker.tryAcquirePermission();
+                    if (go) {
+                        try {
+                            token = tokens.current();
+                        } catch (TokenManager.TokenException e) {
+                            failed(t0, e.getMessage());
+                            go = false;
+                        }
+                    }
+                    if (!go) {
+                        store.release(rows.subList(i, rows.size()));
+                        return;
+                    }
+                }
+                Outcome o = send(group, token, t0, acks);
+                if (o == Outcome.RETRY || o == Outcome.VERSION) {
+                    store.release(rows.subList(i + group.size(), rows.size()));
+                    return;
+                }
+            }
+        } finally {
+            acks.flush();
+        }
+    }
+
+    private Outcome send(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0, Acks acks) {
+        int generation = versionGeneration.get();
+        String body = body(rows);
+        PlatformClient.Answer a = client.post(props.getProfile().getUploadPath(), body, token.value());
+        Outcome o = classify(a);
+        if (o == Outcome.AUTH) {
+            try {
+                token = tokens.refresh(token);
+            } catch (TokenManager.TokenException e) {
+                failed(t0, e.getMessage());
+                rows.forEach(r -> store.retryLater(r, backoff(r.attempts()), e.answer.httpStatus(), e.answer.bodyCode(),
+                        e.getMessage(), false));
+                return Outcome.RETRY;
+            }
+            a = client.post(props.getProfile().getUploadPath(), body, token.value());
+            o = classify(a);
+            if (o == Outcome.AUTH) {
+                o = Outcome.RETRY; // refused twice with a fresh token: the platform's problem, retried later
+            }
+        }
+        final PlatformClient.Answer a2 = a;
+        final TokenManager.Token tok = token;
+        return settle(rows, tok, t0, o, a2, generation, acks);
+    }
+
+    private Outcome settle(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0, Outcome o,
+            PlatformClient.Answer a, int generation, Acks acks) {
+        switch (o) {
+            case ACK -> {
+                breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                link.up();
+                String platformTime = a.data() == null ? null : a.data().path("platformTime").asText(null);
+                for (DeliveryStore.Row r : rows) {
+                    acks.rows.add(r);
+                    acks.times.add(platformTime);
+                }
+                acks.httpStatus = a.httpStatus();
+                this.acks.increment(rows.size());
+            }
+            case REJECT -> {
+                breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                link.up();
+                if (rows.size() > 1) {
+                    // which record of the array is bad is not said: each is sent alone
+                    for (int i = 0; i < rows.size(); i++) {
+                        Outcome single = send(List.of(rows.get(i)), token, System.nanoTime(), acks);
+                        if (single == Outcome.RETRY || single == Outcome.VERSION) {
+                            store.release(rows.subList(i + 1, rows.size()));
+                            return single;
+                        }
+                    }
+                    return Outcome.REJECT;
+                }
+                String msg = a.message() != null ? a.message() : "HTTP " + a.httpStatus();
+                store.rejected(rows.get(0), a.httpStatus(), a.bodyCode(), msg);
+            }
+            case VERSION -> {
+                breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                rows.forEach(r -> store.retryLater(r, Duration.ZERO, a.httpStatus(), a.bodyCode(), a.message(), false));
+                pauseForVersion(generation, "the platform answered " + (a.bodyCode() != null ? "responseCode "
+                        + a.bodyCode() : "HTTP " + a.httpStatus()) + " (" + a.message() + ")");
+            }
+            default -> {
+                String why = a.transportFailed() ? a.failure()
+                        : "HTTP " + a.httpStatus() + (a.bodyCode() != null ? ", responseCode " + a.bodyCode() : "")
+                                + (a.message() != null ? ", " + a.message() : "");
+                failed(t0, why);
+                rows.forEach(r -> store.retryLater(r, backoff(r.attempts()),
+                        a.transportFailed() ? null : a.httpStatus(), a.bodyCode(), why, true));
+            }
+        }
+        return o;
+    }
+
+    Outcome classify(PlatformClient.Answer a) {
+        UplinkProperties.Profile p = props.getProfile();
+        if (a.transportFailed()) {
+            return Outcome.RETRY;
+        }
+        int s = a.httpStatus();
+        if (s == 401) {
+            return Outcome.AUTH;
+        }
+        if (p.getVersionCodes().contains(s)) {
+            return Outcome.VERSION;
+        }
+        if (s == 408 || s == 429 || s >= 500 || p.getRetryCodes().contains(s)) {
+            return Outcome.RETRY;
+        }
+        if (s >= 300) {
+            return Outcome.REJECT;
+        }
+        Integer c = a.bodyCode();
+        if (c == null) {
+            return Outcome.RETRY; // 2xx without an envelope: not an acknowledgement
+        }
+        if (c == 200) {
+            return Outcome.ACK;
+        }
+        if (c == 401) {
+            return Outcome.AUTH;
+        }
+        if (p.getVersionCodes().contains(c)) {
+            return Outcome.VERSION;
+        }
+        if (p.getRetryCodes().contains(c)) {
+            return Outcome.RETRY;
+        }
+        return Outcome.REJECT;
+    }
+
+    /** Capped exponential back-off with jitter (half to full of the step). */
+    Duration backoff(int attempts) {
+        long base = props.getRetryInitialDelay().toMillis();
+        long cap = props.getRetryMaxDelay().toMillis();
+        long step = base << Math.min(20, Math.max(0, attempts - 1));
+        step = Math.min(cap, step <= 0 ? cap : step);
+        return Duration.ofMillis(step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1));
+    }
+
+    private String body(List<DeliveryStore.Row> rows) {
+        if (rows.size() == 1 && props.getBatchSize() <= 1) {
+            return stamped(rows.get(0)).toString();
+        }
+        ArrayNode array = PlatformClient.JSON.createArrayNode();
+        rows.forEach(r -> array.add(stamped(r)));
+        return array.toString();
+    }
+
+    /** The record as stored, with the platform's current versions. */
+    private ObjectNode stamped(DeliveryStore.Row r) {
+        try {
+            ObjectNode n = (ObjectNode) PlatformClient.JSON.readTree(r.payload());
+            if (dicVersion != null) {
+                n.put("dicVersion", dicVersion);
+            }
+            if (regVersion != null) {
+                n.put("regVersion", regVersion);
+            }
+            return n;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void pauseForVersion(int generation, String why) {
+        if (versionGeneration.get() == generation && !paused) {
+            paused = true;
+            link.paused(why + "; checking the platform's version and base data");
+        }
+        refreshVersion(generation);
+    }
+
+    /** checkVersion, and the base data when dicVersion changed; once per generation (single flight). */
+    private void refreshVersion(int generation) {
+        synchronized (versionLock) {
+            if (versionGeneration.get() != generation || !paused) {
+                return;
+            }
+            try {
+                TokenManager.Token token = tokens.current();
+                PlatformClient.Answer v = client.post(props.getProfile().getCheckVersionPath(),
+                        json(Map.of("enterpriseCode", props.getEnterpriseCode())), token.value());
+                if (v.httpStatus() == 401 || Integer.valueOf(401).equals(v.bodyCode())) {
+                    tokens.refresh(token);
+                    return; // next round
+                }
+                if (!running) {
+                    return;
+                }
+                if (v.transportFailed() || v.bodyCode() == null || v.bodyCode() != 200 || v.data() == null) {
+                    link.unreachable("checkVersion: " + (v.transportFailed() ? v.failure()
+                            : "HTTP " + v.httpStatus() + ", responseCode " + v.bodyCode() + ", " + v.message()));
+                    return;
+                }
+                String dic = v.data().path("dicVersion").asText(null);
+                String reg = v.data().path("regVersion").asText(null);
+                String description = v.data().path("modifyDescription").asText(null);
+                String baseData = null;
+                if (dic != null && !dic.equals(dicVersion)) {
+                    PlatformClient.Answer d = client.post(props.getProfile().getDataDownloadPath(),
+                            json(Map.of("enterpriseCode", props.getEnterpriseCode(),
+                                    "itemIndex", props.getProfile().getItemIndex())), token.value());
+                    if (d.transportFailed() || d.bodyCode() == null || d.bodyCode() != 200) {
+                        link.unreachable("dataDownload: " + (d.transportFailed() ? d.failure()
+                                : "HTTP " + d.httpStatus() + ", responseCode " + d.bodyCode() + ", " + d.message()));
+                        return;
+                    }
+                    baseData = d.data() == null ? "null" : d.data().toString();
+                }
+                store.saveVersion(dic, reg, description, baseData);
+                log.info("national platform versions: dicVersion {} (was {}), regVersion {}{}{}; sending resumes", dic,
+                        dicVersion, reg, baseData != null ? ", base data downloaded (" + baseData.length() + " chars)" : "",
+                        description != null ? ", " + description : "");
+                dicVersion = dic;
+                regVersion = reg;
+                versionGeneration.incrementAndGet();
+                paused = false;
+                link.up();
+                wake();
+            } catch (TokenManager.TokenException e) {
+                if (running) {
+                    link.unreachable(e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** One checkVersion while sending; a changed dicVersion pauses sending as a refused upload would. */
+    private void pollVersion() {
+        int generation = versionGeneration.get();
+        try {
+            PlatformClient.Answer v = client.post(props.getProfile().getCheckVersionPath(),
+                    json(Map.of("enterpriseCode", props.getEnterpriseCode())), tokens.current().value());
+            String dic = v.data() == null ? null : v.data().path("dicVersion").asText(null);
+            String reg = v.data() == null ? null : v.data().path("regVersion").asText(null);
+            if (Integer.valueOf(200).equals(v.bodyCode()) && dic != null
+                    && (!dic.equals(dicVersion) || (reg != null && !reg.equals(regVersion)))) {
+                pauseForVersion(generation, "checkVersion answered dicVersion " + dic + ", regVersion " + reg);
+            }
+        } catch (TokenManager.TokenException e) {
+            // the senders see the same failure and report it
+        }
+    }
+
+    private static String json(Object o) {
+        try {
+            return PlatformClient.JSON.writeValueAsString(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void idle(Duration d) {
+        synchronized (work) {
+            try {
+                work.wait(Math.max(1, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    public String dicVersion() {
+        return dicVersion;
+    }
+}

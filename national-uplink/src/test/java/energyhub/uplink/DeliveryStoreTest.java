@@ -1,0 +1,152 @@
+package energyhub.uplink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The delivery state on a real PostgreSQL: last writer wins, claims of two hubs never overlap, leases run out. */
+class DeliveryStoreTest {
+
+    static UplinkDatabase db;
+    DeliveryStore hubA;
+    DeliveryStore hubB;
+
+    @BeforeAll
+    static void create() throws Exception {
+        db = new UplinkDatabase();
+    }
+
+    @AfterAll
+    static void drop() throws Exception {
+        db.close();
+    }
+
+    @BeforeEach
+    void stores() {
+        db.jdbc().update("delete from uplink_record");
+        hubA = new DeliveryStore(db.jdbc());
+        hubB = new DeliveryStore(db.jdbc());
+    }
+
+    static JsonNode record(String dataCode, String statDate, String uploadDate, String value) throws Exception {
+        return PlatformClient.JSON.readTree("{\"enterpriseCode\":\"91530100MA6NX4QW2G\",\"dataCode\":\"" + dataCode
+                + "\",\"statType\":\"1\",\"statDate\":\"" + statDate + "\",\"uploadDate\":\"" + uploadDate
+                + "\",\"dataValue\":\"" + value + "\",\"dicVersion\":\"1.0\",\"regVersion\":\"1.0\"}");
+    }
+
+    @Test
+    void theNewestUploadDateWinsAndAnOlderSendsAnswerNeverAcksTheNewerVersion() throws Exception {
+        hubA.upsert(List.of(record("C1", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1")));
+        DeliveryStore.Row sent = hubA.claim(10, Duration.ofMinutes(1)).get(0);
+        // a newer version arrives while the older one is on the wire
+        hubA.upsert(List.of(record("C1", "2026-10-01 00:00:00", "2026-11-02 01:00:00", "2")));
+        hubA.ackedAll(List.of(sent), List.of("2026-11-02 01:00:01"), 200);
+        assertThat(state("C1")).isEqualTo("PENDING");
+        // an older or equal one (a redelivered chunk) changes nothing
+        hubA.upsert(List.of(record("C1", "2026-10-01 00:00:00", "2026-11-01 23:00:00", "3"),
+                record("C1", "2026-10-01 00:00:00", "2026-11-02 01:00:00", "4")));
+        DeliveryStore.Row newer = hubA.claim(10, Duration.ofMinutes(1)).get(0);
+        assertThat(newer.payload()).contains("\"dataValue\":\"2\"");
+        // the old send's answer comes late, while the newer version is on the wire: it must not ACK that one
+        hubA.ackedAll(List.of(sent), List.of("2026-11-02 01:00:01"), 200);
+        assertThat(state("C1")).isEqualTo("SENDING");
+        hubA.ackedAll(List.of(newer), List.of("2026-11-02 01:00:02"), 200);
+        assertThat(state("C1")).isEqualTo("ACKED");
+        // a correction after the ACK is sent again
+        hubA.upsert(List.of(record("C1", "2026-10-01 00:00:00", "2026-11-03 01:00:00", "5")));
+        assertThat(state("C1")).isEqualTo("PENDING");
+    }
+
+    @Test
+    void twoHubsClaimingTogetherClaimEachRecordOnce() throws Exception {
+        List<JsonNode> records = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            records.add(record("C" + i, "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1"));
+        }
+        hubA.upsert(records);
+        Set<Long> claimed = ConcurrentHashMap.newKeySet();
+        List<Long> twice = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                DeliveryStore store = w % 2 == 0 ? hubA : hubB;
+                all.add(pool.submit(() -> {
+                    List<DeliveryStore.Row> rows;
+                    while (!(rows = store.claim(16, Duration.ofMinutes(1))).isEmpty()) {
+                        rows.forEach(r -> {
+                            if (!claimed.add(r.id())) {
+                                twice.add(r.id());
+                            }
+                        });
+                        store.ackedAll(rows, rows.stream().map(r -> "t").toList(), 200);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(twice).isEmpty();
+        assertThat(claimed).hasSize(2000);
+        assertThat(hubA.countsByState()).containsEntry("ACKED", 2000L).containsEntry("PENDING", 0L);
+    }
+
+    @Test
+    void rowsLeftSendingByADeadHubReturnToPendingWhenTheLeaseEnds() throws Exception {
+        hubA.upsert(List.of(record("L1", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1"),
+                record("L2", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1")));
+        assertThat(hubA.claim(1, Duration.ofMillis(1))).hasSize(1);       // hub A dies holding this one
+        assertThat(hubB.claim(1, Duration.ofMinutes(1))).hasSize(1);      // hub B is alive
+        assertThat(hubB.claim(10, Duration.ofMinutes(1))).isEmpty();
+        db.jdbc().update("update uplink_record set lease_until = now() - interval '1 second' "
+                + "where lease_until < now() + interval '1 second'");
+        assertThat(hubB.releaseExpiredLeases()).isEqualTo(1);
+        List<DeliveryStore.Row> again = hubB.claim(10, Duration.ofMinutes(1));
+        assertThat(again).hasSize(1);
+        assertThat(again.get(0).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectedRowsAreListedAndRequeued() throws Exception {
+        hubA.upsert(List.of(record("R1", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1")));
+        DeliveryStore.Row row = hubA.claim(1, Duration.ofMinutes(1)).get(0);
+        hubA.rejected(row, 200, 400, "采集数据项编码 R1 不存在");
+        assertThat(hubA.rejected(10, 0)).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("message", "采集数据项编码 R1 不存在").containsEntry("bodyCode", 400));
+        assertThat(hubA.claim(10, Duration.ofMinutes(1))).isEmpty(); // never retried by itself
+        assertThat(hubA.requeue(List.of(row.id()))).isEqualTo(1);
+        assertThat(hubA.claim(10, Duration.ofMinutes(1))).hasSize(1);
+    }
+
+    @Test
+    void ackedRowsArePurgedAfterTheirRetentionOnly() throws Exception {
+        hubA.upsert(List.of(record("P1", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1"),
+                record("P2", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1"),
+                record("P3", "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1")));
+        List<DeliveryStore.Row> rows = hubA.claim(2, Duration.ofMinutes(1));
+        hubA.ackedAll(rows, List.of("t", "t"), 200);
+        db.jdbc().update("update uplink_record set acked_at = now() - interval '31 days' where id = ?", rows.get(0).id());
+        assertThat(hubA.purgeAcked(Duration.ofDays(30))).isEqualTo(1);
+        assertThat(hubA.countsByState()).containsEntry("ACKED", 1L).containsEntry("PENDING", 1L);
+    }
+
+    private String state(String dataCode) {
+        return db.jdbc().queryForObject("select state from uplink_record where data_code = ?", String.class, dataCode);
+    }
+}

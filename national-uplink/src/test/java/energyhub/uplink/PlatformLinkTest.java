@@ -1,0 +1,147 @@
+package energyhub.uplink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import energyhub.uplink.simulator.DemoPki;
+import energyhub.uplink.simulator.NationalPlatformSimulator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client side of the link against the simulator over real mutual TLS: the pinned CA, the PIN-block login, the
+ * single-flight token refresh, and the answers' outcome classes.
+ */
+class PlatformLinkTest {
+
+    static DemoPki pki;
+    static DemoPki wrong;
+    static NationalPlatformSimulator sim;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.right();
+        wrong = TestPki.impostor();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        sim = NationalPlatformSimulator.start(port, pki, Duration.ofMinutes(5));
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    static UplinkProperties props() {
+        UplinkProperties p = new UplinkProperties();
+        p.setBaseUrl("https://127.0.0.1:" + sim.port());
+        p.setEnterpriseCode(NationalPlatformSimulator.ENTERPRISE_CODE);
+        p.setSecretKey(NationalPlatformSimulator.SECRET_KEY);
+        p.setPin(NationalPlatformSimulator.PIN);
+        return p;
+    }
+
+    static PlatformClient client(DemoPki trust) throws Exception {
+        PlatformTls tls = PlatformTls.load(pki.clientKeyStore(), "PKCS12", pki.password.toCharArray(),
+                trust.clientTrustStore(), "PKCS12", trust.password.toCharArray());
+        return new PlatformClient("https://127.0.0.1:" + sim.port(), tls, Duration.ofSeconds(2), Duration.ofSeconds(2), 4);
+    }
+
+    @Test
+    void aPlatformCertificateFromAnotherCaIsRefusedAndNamed() throws Exception {
+        int tokens = sim.tokensIssued();
+        long uploads = sim.uploadRequests();
+        PlatformClient.Answer a = client(wrong).post("/requestAK", "{}", null);
+        assertThat(a.failure()).startsWith("TLS: platform certificate 'CN=national-platform-simulator,O=Test' issued by "
+                + "'CN=Test Platform CA'").contains("not trusted by hub.uplink.trust-store");
+        assertThat(a.httpStatus()).isZero();
+        assertThat(sim.tokensIssued()).isEqualTo(tokens);
+        assertThat(sim.uploadRequests()).isEqualTo(uploads);
+    }
+
+    @Test
+    void theRightCaAndThePinBlockGiveAToken() throws Exception {
+        TokenManager tokens = new TokenManager(client(pki), props(), new SimpleMeterRegistry().counter("r"));
+        TokenManager.Token t = tokens.current();
+        assertThat(t.value()).isNotBlank();
+        assertThat(tokens.current()).isSameAs(t);
+    }
+
+    @Test
+    void aWrongPinIsRefused() throws Exception {
+        UplinkProperties p = props();
+        p.setPin("654321");
+        TokenManager tokens = new TokenManager(client(pki), p, new SimpleMeterRegistry().counter("r"));
+        try {
+            tokens.current();
+            throw new AssertionError("a token with a wrong PIN");
+        } catch (TokenManager.TokenException e) {
+            assertThat(e.getMessage()).contains("requestAK refused").contains("responseCode 403");
+        }
+    }
+
+    @Test
+    void manyThreadsRefusedTogetherRefreshTheTokenOnce() throws Exception {
+        var refreshes = new SimpleMeterRegistry().counter("r");
+        TokenManager tokens = new TokenManager(client(pki), props(), refreshes);
+        TokenManager.Token stale = tokens.current();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<TokenManager.Token>> all = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                all.add(pool.submit(() -> tokens.refresh(stale)));
+            }
+            TokenManager.Token first = all.get(0).get();
+            for (Future<TokenManager.Token> f : all) {
+                assertThat(f.get()).isSameAs(first);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(refreshes.count()).isEqualTo(2.0); // the first token and one refresh
+    }
+
+    @Test
+    void answersFallIntoTheirOutcomeClasses() {
+        UplinkSender s = new UplinkSender(props(), null, null, null, null, null, null);
+        assertThat(s.classify(answer(200, 200))).isEqualTo(UplinkSender.Outcome.ACK);
+        assertThat(s.classify(answer(200, 401))).isEqualTo(UplinkSender.Outcome.AUTH);
+        assertThat(s.classify(answer(401, null))).isEqualTo(UplinkSender.Outcome.AUTH);
+        assertThat(s.classify(answer(200, 409))).isEqualTo(UplinkSender.Outcome.VERSION);
+        assertThat(s.classify(answer(503, null))).isEqualTo(UplinkSender.Outcome.RETRY);
+        assertThat(s.classify(answer(429, null))).isEqualTo(UplinkSender.Outcome.RETRY);
+        assertThat(s.classify(answer(408, null))).isEqualTo(UplinkSender.Outcome.RETRY);
+        assertThat(s.classify(answer(200, 503))).isEqualTo(UplinkSender.Outcome.RETRY);
+        assertThat(s.classify(answer(200, null))).isEqualTo(UplinkSender.Outcome.RETRY);
+        assertThat(s.classify(new PlatformClient.Answer(0, null, null, null, "Connection refused")))
+                .isEqualTo(UplinkSender.Outcome.RETRY);
+        assertThat(s.classify(answer(400, null))).isEqualTo(UplinkSender.Outcome.REJECT);
+        assertThat(s.classify(answer(200, 400))).isEqualTo(UplinkSender.Outcome.REJECT);
+    }
+
+    @Test
+    void backOffGrowsIsCappedAndJittered() {
+        UplinkProperties p = props();
+        p.setRetryInitialDelay(Duration.ofSeconds(1));
+        p.setRetryMaxDelay(Duration.ofSeconds(60));
+        UplinkSender s = new UplinkSender(p, null, null, null, null, null, null);
+        assertThat(s.backoff(1)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+        assertThat(s.backoff(4)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+        assertThat(s.backoff(30)).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(60));
+    }
+
+    private static PlatformClient.Answer answer(int status, Integer code) {
+        return new PlatformClient.Answer(status, code, "m", null, null);
+    }
+}
