@@ -56,8 +56,34 @@ public class PlatformClient {
             b.header("Authorization", "Bearer " + token);
         }
         HttpResponse<byte[]> r;
+        // the request's timeout covers the answer's headers only: a platform that stalls in the body would hold
+        // the sender for ever (seen in CI: every sender parked in HttpClient.send). So the whole exchange has a
+        // deadline too, after which it is cancelled and counts as no answer (retried like a timeout).
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
+                http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            r = call.get(deadline().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true);
+            return new Answer(0, null, null, null, "no whole answer within " + deadline().toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return failed(e.getCause() == null ? e : e.getCause());
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            return new Answer(0, null, null, null, "interrupted");
+        }
+        return answer(r);
+    }
+
+    /** How long one exchange may take as a whole: the headers within the read timeout, the body within as long again. */
+    private Duration deadline() {
+        return readTimeout.multipliedBy(2).plusSeconds(1);
+    }
+
+    private Answer failed(Throwable failure) {
+        try {
+            throw failure;
         } catch (HttpTimeoutException e) {
             return new Answer(0, null, null, null, "no answer within " + readTimeout.toMillis() + " ms (" + e.getMessage() + ")");
         } catch (SSLException e) {
@@ -66,10 +92,12 @@ public class PlatformClient {
             String refused = tls.lastRefusal();
             String own = tls.clientCertificateProblem();
             return new Answer(0, null, null, null, refused != null || own != null ? "TLS: " + tlsCause(e) : rootMessage(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(0, null, null, null, "interrupted");
+        } catch (Throwable e) {
+            return new Answer(0, null, null, null, rootMessage(e));
         }
+    }
+
+    private Answer answer(HttpResponse<byte[]> r) {
         byte[] raw = r.body();
         String text = new String(raw, 0, Math.min(raw.length, MAX_BODY), StandardCharsets.UTF_8);
         Integer code = null;

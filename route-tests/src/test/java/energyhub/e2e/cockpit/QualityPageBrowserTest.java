@@ -107,6 +107,14 @@ class QualityPageBrowserTest extends CockpitTest {
         step(wait, "Hawtio", d -> d.getCurrentUrl().contains("/actuator/hawtio"));
         By entry = By.xpath("//nav//a[normalize-space()='Data quality']");
         step(wait, "Hawtio's Data quality entry", d -> {
+            if (!d.getCurrentUrl().contains("/actuator/hawtio")) {
+                // Hawtio's JMX tree request failed (the known rare race HawtioBrowserTest reloads for): without
+                // the tree it has no Camel or JMX entry and opens its first other one, Data quality, by itself;
+                // back into Hawtio, where the entry is to be clicked
+                System.out.println("Hawtio opened " + d.getCurrentUrl() + " by itself; back to Hawtio");
+                d.get(url("/actuator/hawtio/"));
+                return false;
+            }
             d.findElement(entry).click();
             return true;
         });
