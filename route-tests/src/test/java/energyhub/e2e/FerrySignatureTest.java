@@ -269,6 +269,15 @@ class FerrySignatureTest extends RunningHub {
         return Arguments.of(name, code, drop);
     }
 
+    /** A valid package whose manifest these keys sign, dropped as it is: the keys themselves are the fault. */
+    static Case signedBy(Key... keys) {
+        return t -> {
+            FerryPackage p = pkg();
+            t.drop(p, signed(p, keys));
+            return p;
+        };
+    }
+
     static Stream<Arguments> hostile() {
         List<Arguments> c = new ArrayList<>();
         c.add(c("unsigned v1 manifest while required", "MANIFEST_NOT_SIGNED", t -> {
@@ -334,31 +343,11 @@ class FerrySignatureTest extends RunningHub {
                     List.of(new Dsse.Signature(EXCHANGE.id(), sig)))));
             return p;
         }));
-        c.add(c("unknown key", "KEY_UNKNOWN", t -> {
-            FerryPackage p = pkg();
-            t.drop(p, signed(p, UNREGISTERED));
-            return p;
-        }));
-        c.add(c("expired key", "KEY_EXPIRED", t -> {
-            FerryPackage p = pkg();
-            t.drop(p, signed(p, EXPIRED));
-            return p;
-        }));
-        c.add(c("a RETIRING key past its grace", "KEY_EXPIRED", t -> {
-            FerryPackage p = pkg();
-            t.drop(p, signed(p, RETIRED_LONG_AGO));
-            return p;
-        }));
-        c.add(c("key not valid yet", "KEY_NOT_YET_VALID", t -> {
-            FerryPackage p = pkg();
-            t.drop(p, signed(p, FUTURE));
-            return p;
-        }));
-        c.add(c("revoked key", "KEY_REVOKED", t -> {
-            FerryPackage p = pkg();
-            t.drop(p, signed(p, REVOKED));
-            return p;
-        }));
+        c.add(c("unknown key", "KEY_UNKNOWN", signedBy(UNREGISTERED)));
+        c.add(c("expired key", "KEY_EXPIRED", signedBy(EXPIRED)));
+        c.add(c("a RETIRING key past its grace", "KEY_EXPIRED", signedBy(RETIRED_LONG_AGO)));
+        c.add(c("key not valid yet", "KEY_NOT_YET_VALID", signedBy(FUTURE)));
+        c.add(c("revoked key", "KEY_REVOKED", signedBy(REVOKED)));
         c.add(c("revoked key, createdAt back-dated before the revocation", "KEY_REVOKED", t -> {
             FerryPackage p = pkg();
             Instant then = Instant.now().minus(Duration.ofDays(3));
@@ -465,11 +454,7 @@ class FerrySignatureTest extends RunningHub {
             t.drop(p, signed(p, OTHER));
             return p;
         }));
-        c.add(c("the hub's own key signing data", "SENDER_NOT_ALLOWED", t -> {
-            FerryPackage p = pkg();
-            t.drop(p, signed(p, HUB_KEY));
-            return p;
-        }));
+        c.add(c("the hub's own key signing data", "SENDER_NOT_ALLOWED", signedBy(HUB_KEY)));
         c.add(c("records naming an enterprise the keys may not speak for", "RECORD_SENDER_MISMATCH", t -> {
             FerryPackage p = pkg().line(FerryPackage.record(FerryPackage.OTHER_ENTERPRISE, 3, "7.5"));
             t.drop(p, signed(p, CITY));
@@ -506,11 +491,7 @@ class FerrySignatureTest extends RunningHub {
                     + "\",\"signatures\":[" + sigs + "]}").getBytes(StandardCharsets.UTF_8));
             return p;
         }));
-        c.add(c("five signatures in a small envelope", "ENVELOPE_MALFORMED", t -> {
-            FerryPackage p = pkg();
-            t.drop(p, signed(p, EXCHANGE, RETIRING, CITY, OTHER, EXPIRED));
-            return p;
-        }));
+        c.add(c("five signatures in a small envelope", "ENVELOPE_MALFORMED", signedBy(EXCHANGE, RETIRING, CITY, OTHER, EXPIRED)));
         c.add(c("a 10 MB envelope", "ENVELOPE_MALFORMED", t -> {
             FerryPackage p = pkg();
             String e = new String(signed(p, EXCHANGE), StandardCharsets.UTF_8);
