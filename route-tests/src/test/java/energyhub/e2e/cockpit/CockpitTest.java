@@ -89,7 +89,7 @@ public abstract class CockpitTest extends energyhub.e2e.support.RunningHub {
         registry.add("hub.audit.key", () -> AUDIT_KEY);
         // an exchange server reached by SFTP, with a password beside its key (JSch tries the key first)
         energyhub.e2e.support.ExchangeHubTest.sftpSourceProperties("exchange-pw", EXCHANGE_SERVER,
-                EXCHANGE_KNOWN_HOSTS).forEach((k, v) -> registry.add(k, () -> v));
+                EXCHANGE_KNOWN_HOSTS).forEach((k, v) -> registry.add(k, () -> k.endsWith(".poll-interval") ? "5s" : v));
         registry.add("hub.ferry.sources.exchange-pw.password", () -> SFTP_PASSWORD);
         registry.add("hub.monitoring.queue-depth-interval", () -> "1s");
         registry.add("hub.quality.refresh-interval", () -> "1s"); // the hub_quality_* gauges follow quickly
