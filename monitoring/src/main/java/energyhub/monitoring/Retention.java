@@ -70,10 +70,19 @@ public class Retention {
     private final Path supplierDir;
 
     public Retention(DataSource dataSource, AuditTrail audit, RetentionProperties properties,
+            RoutingProperties routing, ClusterProperties cluster, Clock clock, String ferryArchive,
+            String ferryQuarantine, String supplierDir) {
+        this(dataSource, audit, properties, routing, cluster, clock, ferryArchive, ferryQuarantine, supplierDir,
+                Duration.ofDays(7));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public Retention(DataSource dataSource, AuditTrail audit, RetentionProperties properties,
             RoutingProperties routing, ClusterProperties cluster, Clock clock,
             @Value("${hub.ferry.archive:${hub.data-dir:./data}/ferry/archive}") String ferryArchive,
             @Value("${hub.ferry.quarantine:${hub.data-dir:./data}/ferry/quarantine}") String ferryQuarantine,
-            @Value("${hub.supplier.data-dir:${hub.data-dir:./data}/suppliers}") String supplierDir) {
+            @Value("${hub.supplier.data-dir:${hub.data-dir:./data}/suppliers}") String supplierDir,
+            @Value("${hub.ferry.max-package-lifetime:7d}") Duration maxPackageLifetime) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.audit = audit;
         this.properties = properties;
@@ -83,6 +92,12 @@ public class Retention {
         this.ferryArchive = Path.of(ferryArchive).toAbsolutePath().normalize();
         this.ferryQuarantine = Path.of(ferryQuarantine).toAbsolutePath().normalize();
         this.supplierDir = Path.of(supplierDir).toAbsolutePath().normalize();
+        if (properties.getBatches().compareTo(routing.getBodyRetention()) < 0
+                || properties.getBatches().compareTo(maxPackageLifetime) < 0) {
+            throw new IllegalStateException("hub.retention.batches (" + properties.getBatches() + ") must be at least "
+                    + "hub.routing.body-retention (" + routing.getBodyRetention() + ") and hub.ferry.max-package-lifetime ("
+                    + maxPackageLifetime + "): a batchId forgotten earlier lets a replayed package in again");
+        }
         if (properties.getPage() < 1 || properties.getQualityMonths() < 13) {
             throw new IllegalStateException("hub.retention.page must be at least 1 and hub.retention.quality-months "
                     + "at least 13 (a year-on-year view needs 13 months)");
@@ -119,6 +134,34 @@ public class Retention {
             return new Purged("chunk bodies", chunks, false, chunks + " chunks of " + batches
                     + " batches delivered to every target before " + cutoff.toInstant() + " (hub.routing.body-retention "
                     + days(routing.getBodyRetention()) + ")");
+        });
+    }
+
+    /**
+     * Batch rows (with their deliveries, record errors and any chunk rows left) settled and received longer than
+     * {@code hub.retention.batches} ago, whose every delivery is DELIVERED and older than the replay window. Their
+     * events stay in the audit trail ({@code hub.audit.retention}); a package re-sent after this is taken as new, so
+     * the setting is at least the longest package lifetime (a signed package expires before its batchId is
+     * forgotten) and the replay window.
+     */
+    public Purged purgeBatches() {
+        Timestamp cutoff = Timestamp.from(clock.instant().minus(properties.getBatches()));
+        Timestamp replay = Timestamp.from(clock.instant().minus(routing.getBodyRetention()));
+        return clustered("batches", db -> {
+            long n = 0;
+            while (true) {
+                int page = db.update("delete from batch where id in (select b.id from batch b where b.received_at < ? "
+                        + "and b.status <> 'DELIVERING' and not exists (select 1 from delivery d where d.batch_pk = b.id "
+                        + "and (d.status <> 'DELIVERED' or d.delivered_at >= ?)) order by b.id limit ?)", cutoff, replay,
+                        properties.getPage());
+                n += page;
+                if (page < properties.getPage()) {
+                    break;
+                }
+            }
+            return new Purged("batches", n, false, n + " batches received before " + cutoff.toInstant()
+                    + " (hub.retention.batches " + days(properties.getBatches()) + "), with their deliveries and "
+                    + "record errors; their events stay in the audit trail");
         });
     }
 

@@ -21,6 +21,8 @@ public class RetentionProperties {
     private Duration quarantine = Duration.ofDays(90);
     /** Months of the data-quality ledger kept before the current one (a year-on-year view needs 13). */
     private int qualityMonths = 25;
+    /** Batch rows (with deliveries and record errors) received longer ago than this are deleted. */
+    private Duration batches = Duration.ofDays(90);
     /** 补传 requests written longer ago than this are deleted from the ledger's list. */
     private Duration resendRequests = Duration.ofDays(400);
 
@@ -34,6 +36,8 @@ public class RetentionProperties {
     public void setQuarantine(Duration v) { this.quarantine = v; }
     public int getQualityMonths() { return qualityMonths; }
     public void setQualityMonths(int v) { this.qualityMonths = v; }
+    public Duration getBatches() { return batches; }
+    public void setBatches(Duration v) { this.batches = v; }
     public Duration getResendRequests() { return resendRequests; }
     public void setResendRequests(Duration v) { this.resendRequests = v; }
 }

@@ -143,6 +143,45 @@ class RetentionTest {
     }
 
     @Test
+    void batchRowsGoPastTheirRetentionWithTheirDeliveriesButNeverInsideTheReplayWindowOrUndelivered() {
+        Instant now = clock.instant();
+        long old = batch("B-91", now.minus(Duration.ofDays(91)), delivered(now.minus(Duration.ofDays(91))),
+                delivered(now.minus(Duration.ofDays(90))));
+        db.update("insert into record_error (batch_pk, line, field, code, message) values (?, 3, 'dataValue', "
+                + "'BAD_FORMAT', 'x')", old);
+        long kept = batch("B-89", now.minus(Duration.ofDays(89)), delivered(now.minus(Duration.ofDays(89))),
+                delivered(now.minus(Duration.ofDays(89))));
+        long lateDelivery = batch("B-LATE", now.minus(Duration.ofDays(100)), delivered(now.minus(Duration.ofDays(99))),
+                delivered(now.minus(Duration.ofDays(10))));
+        long failing = batch("B-FAILING", now.minus(Duration.ofDays(120)), delivered(now.minus(Duration.ofDays(119))),
+                "FAILED");
+        long delivering = batch("B-DELIVERING", now.minus(Duration.ofDays(120)), delivered(now.minus(Duration.ofDays(119))),
+                delivered(now.minus(Duration.ofDays(119))));
+        db.update("update batch set status = 'DELIVERING' where id = ?", delivering);
+        for (int i = 0; i < 3; i++) { // a few pages of two
+            batch("B-OLD-" + i, now.minus(Duration.ofDays(200)), delivered(now.minus(Duration.ofDays(200))),
+                    delivered(now.minus(Duration.ofDays(200))));
+        }
+
+        Retention.Purged purged = retention().purgeBatches();
+
+        assertThat(purged.removed()).isEqualTo(4);
+        assertThat(db.queryForList("select batch_id from batch order by id", String.class))
+                .containsExactly("B-89", "B-LATE", "B-FAILING", "B-DELIVERING");
+        assertThat(db.queryForObject("select count(*) from delivery where batch_pk = ?", Integer.class, old)).isZero();
+        assertThat(db.queryForObject("select count(*) from record_error", Integer.class)).isZero();
+        assertThat(chunks(kept) + chunks(lateDelivery) + chunks(failing) + chunks(delivering)).isEqualTo(12);
+        assertThat(db.queryForList("select detail from audit_event where action = 'RETENTION_PURGED' "
+                + "and subject = 'batches'", String.class)).singleElement().asString()
+                .startsWith("4 batches received before");
+
+        // a setting shorter than the replay window would forget batchIds a replay may still bring: refused
+        properties.setBatches(Duration.ofDays(20));
+        org.assertj.core.api.Assertions.assertThatThrownBy(this::retention)
+                .hasMessageContaining("hub.retention.batches");
+    }
+
+    @Test
     void twoHubsPurgingOneDatabaseDoNotCollide() throws Exception {
         Instant now = clock.instant();
         List<Long> old = new ArrayList<>();
