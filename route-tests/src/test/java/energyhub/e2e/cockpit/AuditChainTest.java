@@ -45,9 +45,9 @@ class AuditChainTest extends CockpitTest {
             assertThat(json(broken).path("problems").toString())
                     .contains("rows " + second.seq() + ".." + second.seq() + " are missing");
         } finally {
-            jdbc.update("insert into audit_event (seq, at, actor, action, subject, result, detail, prev_hash, hash) "
-                    + "values (?,?,?,?,?,?,?,?,?)", row.get("seq"), row.get("at"), row.get("actor"), row.get("action"),
-                    row.get("subject"), row.get("result"), row.get("detail"), row.get("prev_hash"), row.get("hash"));
+            jdbc.update("insert into audit_event (seq, at, actor, action, subject, result, detail, hash) "
+                    + "values (?,?,?,?,?,?,?,?)", row.get("seq"), row.get("at"), row.get("actor"), row.get("action"),
+                    row.get("subject"), row.get("result"), row.get("detail"), row.get("hash"));
         }
         assertThat(get("/api/operator/audit/verify", VIEWER, VIEWER_PASSWORD).statusCode()).isEqualTo(200);
         assertThat(jdbc.queryForList("select result from audit_event where action = 'AUDIT_VERIFIED' "
