@@ -26,7 +26,9 @@ import java.util.UUID;
  *
  * <pre>Generate DIR KIND PACKAGES RECORDS [SEED]</pre>
  * KIND is {@code backlog} (records of 2,000 enterprises, grouped per enterprise), {@code live}
- * (another sender, another 50 enterprises) or {@code big} (one package, streamed).
+ * (another sender, another 50 enterprises), {@code big} (one package, streamed) or {@code province}: the shape a
+ * province sends, one package per enterprise per quarter-hour (2,000 enterprises, package p is enterprise p mod
+ * 2,000 at quarter-hour p / 2,000), RECORDS real-time (statType 0) records in it, one per metering point.
  */
 public final class Generate {
 
@@ -37,6 +39,7 @@ public final class Generate {
     static final String[] RATIOS = {"", "", "1.229", "", "0.03412", "1", "", "1"};
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final LocalDateTime BASE = LocalDateTime.of(2020, 1, 1, 0, 0);
+    private static final LocalDateTime QUARTER_BASE = LocalDateTime.of(2026, 11, 1, 0, 0);
 
     private final SplittableRandom random;
     private final String[] enterprises;
@@ -87,14 +90,19 @@ public final class Generate {
                 g = new Generate(seed + 11, ENTERPRISES, "530300", false); // 3.6 M records: spot checks only
                 sender = code(new SplittableRandom(seed + 12), "530300");
             }
-            default -> throw new IllegalArgumentException("kind backlog, live or big: " + kind);
+            case "province" -> {
+                g = new Generate(seed + 13, ENTERPRISES, "530500", true);
+                sender = code(new SplittableRandom(seed + 14), "530000");
+            }
+            default -> throw new IllegalArgumentException("kind backlog, live, big or province: " + kind);
         }
         long total = 0;
         for (int p = 0; p < packages; p++) {
             String name = String.format("%s_DATA_%s_%06d.jsonl", sender,
                     kind.equals("live") ? "20261124101500000" : "20261124100000000", p + 1);
-            total += g.writePackage(dir.resolve(name), sender, p, packages, records,
-                    UUID.nameUUIDFromBytes((kind + seed + ":" + p).getBytes(StandardCharsets.UTF_8)));
+            UUID batchId = UUID.nameUUIDFromBytes((kind + seed + ":" + p).getBytes(StandardCharsets.UTF_8));
+            total += kind.equals("province") ? g.writeQuarterHour(dir.resolve(name), sender, p, (int) records, batchId)
+                    : g.writePackage(dir.resolve(name), sender, p, packages, records, batchId);
         }
         System.out.printf("generated %s: %d packages, %d records in %.1f s into %s%n", kind, packages, total,
                 (System.nanoTime() - t0) / 1e9, dir);
@@ -131,6 +139,47 @@ public final class Generate {
                 + bytes + ",\"sha256\":\"" + HexFormat.of().formatHex(sha.digest()) + "\",\"schemaVersion\":\"1.0\"}";
         Files.writeString(Path.of(data + ".manifest"), manifest);
         return written;
+    }
+
+    /**
+     * Package {@code index} of the province shape: enterprise {@code index mod 2,000} reports quarter-hour
+     * {@code index / 2,000} (from 1 November 2026) of its {@code points} metering points (dataCodes with equipment
+     * numbers 0001...), each a real-time record uploaded minutes after its quarter-hour.
+     */
+    long writeQuarterHour(Path data, String sender, int index, int points, UUID batchId) throws Exception {
+        int e = index % enterprises.length;
+        LocalDateTime stat = QUARTER_BASE.plusMinutes(15L * (index / enterprises.length));
+        String statDate = TS.format(stat);
+        String uploadDate = TS.format(stat.plusMinutes(15).plusSeconds(random.nextInt(600)));
+        StringBuilder b = new StringBuilder(points * 300);
+        for (int i = 0; i < points; i++) {
+            String value = random.nextInt(100_000) + "." + random.nextInt(10) + random.nextInt(10);
+            String[] f = {enterprises[e], "1.0", "1.0", String.format("0000%04d02330001", i + 1), value, "", "1",
+                "1", "4", "0", statDate, uploadDate};
+            if (check && index < 2 && i < 2) {
+                Validation v = validator.validate(EnergyRecord.of(f));
+                if (!v.errors().isEmpty()) {
+                    throw new IllegalStateException("generated an invalid record " + String.join(",", f) + ": "
+                            + v.errors());
+                }
+            }
+            b.append('{');
+            for (int k = 0; k < f.length; k++) {
+                if (k > 0) {
+                    b.append(',');
+                }
+                b.append('"').append(EnergyRecord.FIELDS.get(k)).append("\":\"").append(f[k]).append('"');
+            }
+            b.append("}\n");
+        }
+        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+        Files.write(data, bytes);
+        String manifest = "{\"batchId\":\"" + batchId + "\",\"sender\":\"" + sender + "\",\"kind\":\"DATA\","
+                + "\"createdAt\":\"2026-11-24T10:15:00.123+08:00\",\"recordCount\":" + points + ",\"byteSize\":"
+                + bytes.length + ",\"sha256\":\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(bytes)) + "\",\"schemaVersion\":\"1.0\"}";
+        Files.writeString(Path.of(data + ".manifest"), manifest);
+        return points;
     }
 
     /** The next record of enterprise {@code e}: a new (dataCode, day) for it, as one JSON line. */
