@@ -74,7 +74,8 @@ HUB_PID=""
 cleanup() { [ -n "$HUB_PID" ] && kill "$HUB_PID" 2>/dev/null && wait "$HUB_PID" 2>/dev/null; return 0; }
 trap cleanup EXIT
 BROKER=$(free_port); HTTP=$(free_port); TCP=$(free_port)
-java -Xmx1g -jar "$JAR" --spring.profiles.active=dev --hub.data-dir="$HUBDIR" --hub.broker.port="$BROKER" \
+# unsigned (v1) packages, as the other benchmarks: storage does not depend on signatures
+java -Xmx1g -jar "$JAR" --spring.profiles.active=dev --hub.ferry.signatures=off --hub.data-dir="$HUBDIR" --hub.broker.port="$BROKER" \
   --server.port="$HTTP" --hub.tcp.port="$TCP" \
   --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$DB" >> "$RUN/hub.log" 2>&1 &
 HUB_PID=$!
