@@ -103,8 +103,16 @@ public class FerryInboxRoute extends RouteBuilder {
                         .threads().executorService(lanes.backlogLane()).callerRunsWhenRejected(false)
                             .id(routeId + "-backlog-lane")
                         .bean(lanes, "started").id(routeId + "-backlog-started")
+                        .setProperty(ON_BACKLOG_LANE, constant(true)).id(routeId + "-backlog-marked")
                     // threads has no block of its own: this end() leaves it for the when, the next one ends the choice
                     // (with one, what follows would be added to the when and a small package would do nothing)
+                    .end()
+                .end()
+                // a live package continues on the live lane, or on this thread when that lane is full
+                .choice().id(routeId + "-live-lane-choice")
+                    .when(exchangeProperty(ON_BACKLOG_LANE).isNull())
+                        .threads().executorService(lanes.liveLane()).callerRunsWhenRejected(true)
+                            .id(routeId + "-live-lane")
                     .end()
                 .end()
                 .process(exchange -> prepare(exchange, inboxDir, routeId, ackEndpoint)).id(routeId + "-read")
@@ -144,6 +152,9 @@ public class FerryInboxRoute extends RouteBuilder {
         }
         return value;
     }
+
+    /** Exchange property: the package went to the backlog lane. */
+    static final String ON_BACKLOG_LANE = "ferryBacklogLane";
 
     /** Exchange property: the package is not complete yet (its data file has not arrived, or is still growing). */
     static final String WAITING = "ferryWaiting";

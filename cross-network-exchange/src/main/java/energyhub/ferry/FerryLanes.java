@@ -11,8 +11,12 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 /**
  * The two lanes of a local inbox. A package whose data file is at most {@code hub.ferry.live-max-bytes}
- * (live data: a few records every few minutes) is staged, delivered and answered by the inbox's own
- * polling thread and never waits behind a backlog; a larger one (a backlog after the gate was down) is
+ * (live data: a few records every few minutes) is staged, delivered and answered on the live lane,
+ * {@code hub.ferry.live-packages} packages at once, and never waits behind a backlog: at each quarter-hour
+ * thousands of such packages arrive together, and each spends most of its time waiting for the database and
+ * the broker, so several at once overlap those waits (and their commits). The live lane's queue holds as many
+ * packages as it has threads; when it is full the inbox's polling thread stages the next package itself, so
+ * the poll never claims more than it is working on. A larger one (a backlog after the gate was down) is
  * handed to the backlog lane, {@code hub.ferry.backlog-packages} packages at once, so that one package is
  * staged while another is being delivered. The lane has no queue: a manifest of a large package is left in
  * the inbox, unclaimed, while the lane is full ({@link #full}), so other hubs of a cluster can take it, and
@@ -33,6 +37,7 @@ public final class FerryLanes {
     private final Path inbox;
     private final long liveMaxBytes;
     private final ThreadPoolExecutor backlog;
+    private final ExecutorService live;
     /** Large manifests admitted by the filter and not yet started on the lane, with when the place lapses. */
     private final java.util.Map<String, Long> admitted = new java.util.HashMap<>();
     private final long admissionMillis;
@@ -58,11 +63,23 @@ public final class FerryLanes {
         profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
         ExecutorService pool = camel.getExecutorServiceManager().newThreadPool(this, routeId + "-backlog-lane", profile);
         this.backlog = (ThreadPoolExecutor) pool;
+        int l = Math.max(1, properties.getLivePackages());
+        ThreadPoolProfile liveProfile = new ThreadPoolProfile(routeId + "-live-lane");
+        liveProfile.setPoolSize(l);
+        liveProfile.setMaxPoolSize(l);
+        liveProfile.setMaxQueueSize(l);
+        liveProfile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort); // the route's threads() runs it on the poller
+        this.live = camel.getExecutorServiceManager().newThreadPool(this, routeId + "-live-lane", liveProfile);
     }
 
     /** The executor of the backlog lane (Camel's, shut down with the context). */
     public ExecutorService backlogLane() {
         return backlog;
+    }
+
+    /** The executor of the live lane (Camel's, shut down with the context). */
+    public ExecutorService liveLane() {
+        return live;
     }
 
     /** Whether the package of this manifest (a checked name in the inbox) belongs in the backlog lane. */

@@ -22,6 +22,8 @@ public class FerryProperties {
     private long liveMaxBytes = 1024 * 1024;
     /** Packages of the backlog lane staged and delivered at the same time, per local inbox. */
     private int backlogPackages = 3;
+    /** Live packages (data file up to live-max-bytes) staged and delivered at once per local inbox. */
+    private int livePackages = 4;
     /** A data file this long without its manifest (or a manifest without its data) is reported. */
     private Duration staleAfter = Duration.ofMinutes(30);
     /** How often the local inboxes are scanned for stale data files. */
@@ -77,6 +79,8 @@ public class FerryProperties {
     public void setManifestMinAge(Duration v) { this.manifestMinAge = v; }
     public long getLiveMaxBytes() { return liveMaxBytes; }
     public void setLiveMaxBytes(long v) { this.liveMaxBytes = v; }
+    public int getLivePackages() { return livePackages; }
+    public void setLivePackages(int v) { this.livePackages = v; }
     public int getBacklogPackages() { return backlogPackages; }
     public void setBacklogPackages(int v) { this.backlogPackages = v; }
     public Duration getStaleAfter() { return staleAfter; }
