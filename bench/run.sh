@@ -5,7 +5,9 @@
 #   bench/run.sh [--only PARTS] [--records N] [--packages N] [--naive-sample N] [--big-records N]
 #                [--live N] [--work DIR]
 #
-# PARTS (comma-separated, default all): ceiling, naive, hub, gzip, big, startup.
+# PARTS (comma-separated, default all): ceiling, naive, hub, gzip, big, startup, small.
+#   small: --small-packages packages of 50 records (default 4000, two quarter-hours of 2,000 units) against
+#          4 packages of 50,000, in one hub, warm (the large ones once before, then again after)
 #   --records       backlog records in total (default 1000000), spread over --packages (default 20)
 #   --naive-sample  records the naive route is measured on (default 5000; it manages ~130 records/s)
 #   --big-records   records of the one large package (default 3600000, about 1 GB)
@@ -18,7 +20,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-ONLY=ceiling,naive,hub,gzip,big,startup
+ONLY=ceiling,naive,hub,gzip,big,startup,small
+SMALL_PACKAGES=4000
 RECORDS=1000000
 PACKAGES=20
 NAIVE_SAMPLE=5000
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
     --big-records) BIG_RECORDS=$2; shift 2 ;;
     --live) LIVE=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
+    --small-packages) SMALL_PACKAGES=$2; shift 2 ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -322,6 +326,48 @@ if wants startup; then
   rm -rf "$RUN"/startup-*
 fi
 
+# ---------------------------------------------------------------- 10. many small packages against a few large ones
+# issue 23: a province sends one package of a few dozen records per unit per quarter-hour, thousands at once;
+# they must not cost much more per record than a backlog of large packages. One hub: the large packages once to
+# warm it, then the small ones, then the large ones again (the figure compared), each with its CPU.
+if wants small; then
+  SMALL_DIR=$WORK/province-p$SMALL_PACKAGES-r50-s$SEED
+  LARGE_DIR=$WORK/data-p4-r200000-s$SEED
+  generate "$SMALL_DIR" province "$SMALL_PACKAGES" 50
+  generate "$LARGE_DIR" backlog 4 50000
+  dir=$RUN/small/data; mkdir -p "$dir"
+  settle
+  if start_hub small "$dir" 1g --hub.ferry.signatures=off; then
+    for part in small_warmup:$LARGE_DIR small_many:$SMALL_DIR small_large:$LARGE_DIR; do
+      l=${part%%:*}; src=${part#*:}
+      # a second landing of the same packages would be DUPLICATE: each run lands copies under new batchIds
+      rm -rf "$RUN/small/$l-src"; mkdir -p "$RUN/small/$l-src"
+      python3 - "$src" "$RUN/small/$l-src" "$l" <<'PY'
+import hashlib, json, os, sys, uuid
+src, dst, label = sys.argv[1:]
+for name in sorted(os.listdir(src)):
+    if not name.endswith('.manifest'):
+        continue
+    data = name[:-len('.manifest')]
+    m = json.load(open(os.path.join(src, name)))
+    m['batchId'] = str(uuid.uuid5(uuid.NAMESPACE_URL, label + m['batchId']))
+    os.link(os.path.join(src, data), os.path.join(dst, label + '_' + data))
+    open(os.path.join(dst, label + '_' + name), 'w').write(json.dumps(m))
+PY
+      read -r jvm0 pg0 < <(cpu_now "$HUB_PID" "$dir")
+      "${TOOL[@]}" energyhub.bench.Ferry "$l" "$dir" "$RUN/small/$l-src" "" 3600 >> "$RESULTS" 2> "$RUN/ferry-$l.log" \
+        || say "$l: not every package ACCEPTED in full (see results)"
+      read -r jvm1 pg1 < <(cpu_now "$HUB_PID" "$dir")
+      put "$l.cpu_s" "$(cpu_delta "$jvm0" "$jvm1")"
+      put "$l.pg_cpu_s" "$(cpu_delta "$pg0" "$pg1")"
+      say "$l: $(get "$l.rate") records/s"
+    done
+    put small.ratio "$(ratio "$(get small_many.rate)" "$(get small_large.rate)")"
+    stop_hub
+  fi
+  rm -rf "$RUN/small"
+fi
+
 # ---------------------------------------------------------------- report
 mkdir -p "$ROOT/bench/results"
 REPORT=$ROOT/bench/results/$STAMP.md
@@ -422,6 +468,21 @@ vsum() { # LABEL: one line on what the verifier found
   echo
   echo "fresh data dir: $(v startup.fresh_s) s ($(v startup.fresh_all)); existing data dir: $(v startup.restart_s) s ($(v startup.restart_all));"
   echo "existing data dir with a CDS archive (deployment/bin/cds-archive.sh): $(v startup.cds_s) s ($(v startup.cds_all))."
+  echo
+  echo "## Many small packages against a few large ones (one hub, warm)"
+  echo
+  if [ -n "$(get small.ratio)" ]; then
+    echo "| run | packages | records | records/s | JVM CPU s | PostgreSQL CPU s | CPU ms per 1,000 records |"
+    echo "|---|---|---|---|---|---|---|"
+    for l in small_many small_large; do
+      t=$(sum2 "$(get "$l.cpu_s")" "$(get "$l.pg_cpu_s")")
+      echo "| $l | $(v "$l.packages") | $(v "$l.records") | $(v "$l.rate") | $(v "$l.cpu_s") | $(v "$l.pg_cpu_s") | $(python3 -c "import sys; print('%.0f' % (float(sys.argv[1]) * 1e6 / float(sys.argv[2])))" "$t" "$(get "$l.records")" 2>/dev/null || echo -) |"
+    done
+    echo
+    echo "Records/s with 50-record packages ÷ with 50,000-record packages: **$(v small.ratio)** (goal ≥ 0.5)."
+  else
+    echo "not run"
+  fi
   echo
   echo "Raw figures: \`$RESULTS\`."
 } > "$REPORT"
