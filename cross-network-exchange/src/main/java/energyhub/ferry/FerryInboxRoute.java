@@ -126,13 +126,25 @@ public class FerryInboxRoute extends RouteBuilder {
                         .process(exchange -> file(exchange, routeId, archive, quarantine)).id(routeId + "-file")
                 .end();
 
-        from(ackEndpoint).routeId(routeId + "-ack")
-                .setHeader(Exchange.FILE_NAME, header("hubAckRef"))
-                // with hub.ferry.ack-key-file: NAME.ack.json.sig first (the hub's signature of these exact bytes)
-                .process(e -> ackSigner.signInto(e, Path.of(outbox))).id(routeId + "-sign-ack")
-                // written under a temporary name, then renamed: the gate never carries half an ACK
-                .to("file:" + outbox + "?tempPrefix=.writing-&fileExist=Override&charset=utf-8")
-                    .id(routeId + "-write-ack");
+        // written under a temporary name, then renamed: the gate never carries half an ACK
+        ackRoute(this, routeId, ackEndpoint, ackSigner,
+                getContext().getEndpoint("file:" + outbox + "?tempPrefix=.writing-&fileExist=Override"), "-write-ack");
+    }
+
+    /**
+     * The ACK route of a ferry source, the local inbox's and an SFTP exchange server's alike ({@code {routeId}-ack}):
+     * the ACK is split into its files ({@link energyhub.ferry.signing.AckSigner#files}): with
+     * hub.ferry.ack-key-file, {@code NAME.ack.json.sig} first (the hub's signature of the ACK's exact bytes), then
+     * {@code NAME.ack.json}; both through the source's one writer, in that order, the second only once the first
+     * is written. Each file is a message of its own (its name and bytes only), so nothing of the exchange that
+     * asked for the ACK (an SFTP poll's CamelFile* headers, its local work file) steers the writer.
+     */
+    static void ackRoute(RouteBuilder builder, String routeId, String ackEndpoint,
+            energyhub.ferry.signing.AckSigner signer, org.apache.camel.Endpoint writer, String writeId) {
+        builder.from(ackEndpoint).routeId(routeId + "-ack")
+                .split(builder.method(signer, "files")).stopOnException().id(routeId + "-sign-ack")
+                    .to(writer).id(routeId + writeId)
+                .end();
     }
 
     private org.apache.camel.ProducerTemplate core;

@@ -53,7 +53,7 @@ public class FerryProperties {
     /** A RETIRING key is still accepted this long after its retirement (packages in flight). */
     private Duration keyRetiringGrace = Duration.ofDays(2);
 
-    /** The hub's own SM2 private key (PKCS#8 PEM) it signs ACK files with; empty: ACK files are not signed. */
+    /** The hub's own SM2 private key (PKCS#8 PEM) it signs ACK files and (signatures on) 补传 requests with; empty: unsigned. */
     private String ackKeyFile;
     /** The id the hub's key is registered under (as a HUB key, on start, when it is not yet). */
     private String ackKeyId = "province-hub";

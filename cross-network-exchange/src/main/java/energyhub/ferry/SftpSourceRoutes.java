@@ -44,13 +44,16 @@ public class SftpSourceRoutes extends RouteBuilder {
     private final FerryFailures failures;
     private final FerryBacklog backlog;
     private final energyhub.routing.cluster.IntakeClaims claims;
+    private final energyhub.ferry.signing.AckSigner ackSigner;
     /** Data files the data filter refused (route/name -> reason), for the manifest's exchange to answer. */
     private final java.util.Map<String, String> refusedData = new java.util.concurrent.ConcurrentHashMap<>();
     private org.apache.camel.ProducerTemplate core;
 
     public SftpSourceRoutes(FerryProperties properties, FerryPackages packages, FerrySourcesHealth health,
-            FerryFailures failures, FerryBacklog backlog, energyhub.routing.cluster.IntakeClaims claims) {
+            FerryFailures failures, FerryBacklog backlog, energyhub.routing.cluster.IntakeClaims claims,
+            energyhub.ferry.signing.AckSigner ackSigner) {
         this.claims = claims;
+        this.ackSigner = ackSigner;
         this.properties = properties;
         this.packages = packages;
         this.health = health;
@@ -156,44 +159,15 @@ public class SftpSourceRoutes extends RouteBuilder {
                         .process(e -> settled(e, archive, quarantine)).id(routeId + "-file")
                 .end();
 
-        from(ackEndpoint).routeId(routeId + "-ack")
-                // on the poll's own exchange the consumer's CamelFile* headers (its local work file above all)
-                // would steer the upload: put them aside, and back afterwards for the consumer's commit
-                .process(SftpSourceRoutes::setFileHeadersAside).id(routeId + "-ack-headers-aside")
-                .setHeader(Exchange.FILE_NAME, header("hubAckRef"))
-                // uploaded under a temporary name, then renamed: the sender never reads half an ACK
-                .to(sftp(id, s, server + s.getOutboundDir()).option("tempPrefix", ".writing-")
-                        .option("fileExist", "Override").option("charset", "utf-8").endpoint(getContext()))
-                .id(routeId + "-upload-ack")
-                .process(SftpSourceRoutes::restoreFileHeaders).id(routeId + "-ack-headers-back");
+        // uploaded under a temporary name, then renamed: the sender never reads half an ACK; signed as the
+        // local inbox's are (hub.ferry.ack-key-file: NAME.ack.json.sig uploaded first), by the same route
+        FerryInboxRoute.ackRoute(this, routeId, ackEndpoint, ackSigner, sftp(id, s, server + s.getOutboundDir())
+                .option("tempPrefix", ".writing-").option("fileExist", "Override").endpoint(getContext()), "-upload-ack");
     }
 
     /** The package waits for its data file: roll the poll back so both remote files stay (no log line). */
     private static void leaveForNextPoll(Exchange exchange) {
         exchange.setException(new LeaveForNextPoll("waiting for the data file"));
-    }
-
-    private static final String FILE_HEADERS = "ferryFileHeaders";
-
-    private static void setFileHeadersAside(Exchange exchange) {
-        java.util.Map<String, Object> saved = new java.util.HashMap<>();
-        exchange.getMessage().getHeaders().forEach((k, v) -> {
-            if (k.startsWith("CamelFile")) {
-                saved.put(k, v);
-            }
-        });
-        exchange.setProperty(FILE_HEADERS, saved);
-        exchange.getMessage().removeHeaders("CamelFile*");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void restoreFileHeaders(Exchange exchange) {
-        exchange.getMessage().removeHeaders("CamelFile*");
-        java.util.Map<String, Object> saved = exchange.getProperty(FILE_HEADERS, java.util.Map.class);
-        if (saved != null) {
-            exchange.getMessage().getHeaders().putAll(saved);
-        }
-        exchange.removeProperty(FILE_HEADERS);
     }
 
     /** The source's SFTP folder: its login and pinned host key, its timeouts; the secrets on the endpoint object. */

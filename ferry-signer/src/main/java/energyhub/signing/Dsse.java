@@ -139,15 +139,26 @@ public final class Dsse {
     /** Signs payload bytes as given (never re-serialised) with an SM2 key. */
     public static Envelope sign(String payloadType, byte[] payload, String keyid,
             org.bouncycastle.crypto.params.ECPrivateKeyParameters key) {
+        return sign(payloadType, payload, keyid, KeyAlgorithm.SM2, key);
+    }
+
+    /** Signs payload bytes as given (never re-serialised) with a key of this algorithm. */
+    public static Envelope sign(String payloadType, byte[] payload, String keyid, KeyAlgorithm algorithm,
+            org.bouncycastle.crypto.params.ECPrivateKeyParameters key) {
         return new Envelope(payloadType, payload,
-                List.of(new Signature(keyid, Sm2.sign(key, pae(payloadType, payload)))));
+                List.of(new Signature(keyid, algorithm.sign(key, pae(payloadType, payload)))));
     }
 
     /** The same envelope with one more signature (the exchange server adding its own to an enterprise's). */
     public static Envelope addSignature(Envelope e, String keyid,
             org.bouncycastle.crypto.params.ECPrivateKeyParameters key) {
+        return addSignature(e, keyid, KeyAlgorithm.SM2, key);
+    }
+
+    public static Envelope addSignature(Envelope e, String keyid, KeyAlgorithm algorithm,
+            org.bouncycastle.crypto.params.ECPrivateKeyParameters key) {
         List<Signature> l = new ArrayList<>(e.signatures());
-        l.add(new Signature(keyid, Sm2.sign(key, pae(e.payloadType(), e.payload()))));
+        l.add(new Signature(keyid, algorithm.sign(key, pae(e.payloadType(), e.payload()))));
         return new Envelope(e.payloadType(), e.payload(), List.copyOf(l));
     }
 

@@ -34,13 +34,15 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * The other side of the gate (docs/ferry-contract.md, "The signing command"): a standalone command for the
  * exchange server and for enterprises, with no Spring, database or broker.
  * <pre>
- * java -jar ferry-signer.jar keygen --out DIR --name NAME
+ * java -jar ferry-signer.jar keygen --out DIR --name NAME [--alg SM3withSM2|SHA256withECDSA]
  * java -jar ferry-signer.jar sign --key NAME.key.pem --keyid ID --data FILE --sender CODE --target PROVINCE
- *                                 [--out DIR] [--batch-id ID] [--kind DATA] [--lifetime P1D]
- * java -jar ferry-signer.jar countersign --key NAME.key.pem --keyid ID --manifest FILE.manifest
- * java -jar ferry-signer.jar verify --pub NAME.pub.pem --keyid ID --manifest FILE.manifest [--data FILE]
- * java -jar ferry-signer.jar verify-ack --pub HUB.pub.pem --ack NAME.ack.json
+ *                                 [--out DIR] [--batch-id ID] [--kind DATA] [--lifetime P1D] [--alg ...]
+ * java -jar ferry-signer.jar countersign --key NAME.key.pem --keyid ID --manifest FILE.manifest [--alg ...]
+ * java -jar ferry-signer.jar verify --pub NAME.pub.pem --keyid ID --manifest FILE.manifest [--data FILE] [--alg ...]
+ * java -jar ferry-signer.jar verify-ack --pub HUB.pub.pem --ack NAME.ack.json [--keyid ID] [--alg ...]
  * </pre>
+ * {@code --alg} is the key's algorithm as it is registered at the hub: SM3withSM2 (or SM2; the default) or
+ * SHA256withECDSA (or P256, ECDSA on P-256); a key of the other curve is refused, whatever a file says.
  * Exit status 0 when done or verified, 1 when a verification fails (with its refusal code), 2 on bad usage.
  */
 public final class FerrySignerCommand {
@@ -94,12 +96,14 @@ public final class FerrySignerCommand {
 
     private int usage(String why) {
         err.println("ferry-signer: " + why);
-        err.println("usage: keygen --out DIR --name NAME");
+        err.println("usage: keygen --out DIR --name NAME [--alg ALG]");
         err.println("       sign --key KEY.pem --keyid ID --data FILE --sender CODE --target PROVINCE [--out DIR]"
-                + " [--batch-id ID] [--kind DATA] [--lifetime P1D]");
-        err.println("       countersign --key KEY.pem --keyid ID --manifest FILE.manifest");
-        err.println("       verify --pub PUB.pem --keyid ID --manifest FILE.manifest [--data FILE]");
-        err.println("       verify-ack --pub HUB.pub.pem --ack NAME.ack.json");
+                + " [--batch-id ID] [--kind DATA] [--lifetime P1D] [--alg ALG]");
+        err.println("       countersign --key KEY.pem --keyid ID --manifest FILE.manifest [--alg ALG]");
+        err.println("       verify --pub PUB.pem --keyid ID --manifest FILE.manifest [--data FILE] [--alg ALG]");
+        err.println("       verify-ack --pub HUB.pub.pem --ack NAME.ack.json [--keyid ID] [--alg ALG]");
+        err.println("ALG: the key's algorithm as registered at the hub: " + Sm2.ALGORITHM + " (SM2, the default) or "
+                + P256.ALGORITHM + " (P256)");
         return 2;
     }
 
@@ -117,11 +121,21 @@ public final class FerrySignerCommand {
         return v;
     }
 
+    /** The key's algorithm (--alg), SM3withSM2 when not given; never taken from a file. */
+    private static KeyAlgorithm algorithm(Map<String, String> o) {
+        try {
+            return KeyAlgorithm.parse(o.get("alg"));
+        } catch (IllegalArgumentException e) {
+            throw new Usage("--alg: " + e.getMessage());
+        }
+    }
+
     private int keygen(Map<String, String> o) throws IOException {
         Path dir = Path.of(need(o, "out"));
         String name = need(o, "name");
+        KeyAlgorithm alg = algorithm(o);
         Files.createDirectories(dir);
-        var pair = Sm2.generate(new SecureRandom());
+        var pair = alg.generate(new SecureRandom());
         Path key = dir.resolve(name + ".key.pem");
         Path pub = dir.resolve(name + ".pub.pem");
         if (Files.exists(key) || Files.exists(pub)) {
@@ -131,12 +145,14 @@ public final class FerrySignerCommand {
         Files.writeString(key, Sm2.privatePem((ECPrivateKeyParameters) pair.getPrivate()));
         Files.writeString(pub, Sm2.publicPem((ECPublicKeyParameters) pair.getPublic()));
         out.println("private key " + key + " (owner only: keep it on this machine)");
-        out.println("public key  " + pub + " (register it at the hub: POST /api/operator/ferry-keys)");
+        out.println("public key  " + pub + " (register it at the hub with algorithm " + alg.registryName()
+                + ": POST /api/operator/ferry-keys)");
         return 0;
     }
 
     private int sign(Map<String, String> o) throws IOException {
-        ECPrivateKeyParameters key = Sm2.readPrivate(Files.readString(Path.of(need(o, "key"))));
+        KeyAlgorithm alg = algorithm(o);
+        ECPrivateKeyParameters key = alg.readPrivate(Files.readString(Path.of(need(o, "key"))));
         String keyid = need(o, "keyid");
         Path data = Path.of(need(o, "data"));
         String name = data.getFileName().toString();
@@ -168,80 +184,49 @@ public final class FerrySignerCommand {
         m.put("sm3", sm3(bytes));
         m.put("schemaVersion", "1.0");
         byte[] payload = JSON.writeValueAsBytes(m);
-        writeAtomically(dir.resolve(name + ".manifest"), Dsse.write(Dsse.sign(Dsse.MANIFEST_TYPE, payload, keyid, key)));
+        writeAtomically(dir.resolve(name + ".manifest"), Dsse.write(Dsse.sign(Dsse.MANIFEST_TYPE, payload, keyid, alg, key)));
         out.println("signed " + target + " -> " + name + ".manifest (batchId " + m.get("batchId").asText() + ", key "
                 + keyid + ")");
         return 0;
     }
 
     private int countersign(Map<String, String> o) throws IOException, SignatureProblem {
-        ECPrivateKeyParameters key = Sm2.readPrivate(Files.readString(Path.of(need(o, "key"))));
+        KeyAlgorithm alg = algorithm(o);
+        ECPrivateKeyParameters key = alg.readPrivate(Files.readString(Path.of(need(o, "key"))));
         Path manifest = Path.of(need(o, "manifest"));
         Dsse.Envelope e = Dsse.parse(readBounded(manifest));
-        writeAtomically(manifest, Dsse.write(Dsse.addSignature(e, need(o, "keyid"), key)));
+        writeAtomically(manifest, Dsse.write(Dsse.addSignature(e, need(o, "keyid"), alg, key)));
         out.println("countersigned " + manifest + " with key " + o.get("keyid"));
         return 0;
     }
 
     private int verify(Map<String, String> o) throws IOException, SignatureProblem {
-        ECPublicKeyParameters pub = Sm2.readPublic(Files.readString(Path.of(need(o, "pub"))));
+        KeyAlgorithm alg = algorithm(o);
+        ECPublicKeyParameters pub = alg.readPublic(Files.readString(Path.of(need(o, "pub"))));
         String keyid = need(o, "keyid");
         Path manifest = Path.of(need(o, "manifest"));
-        Dsse.Envelope e = Dsse.parse(readBounded(manifest));
-        if (!Dsse.MANIFEST_TYPE.equals(e.payloadType())) {
-            throw new SignatureProblem("PAYLOAD_TYPE_UNEXPECTED", "payloadType is not " + Dsse.MANIFEST_TYPE);
-        }
-        Dsse.Signature sig = e.signatures().stream().filter(s -> s.keyid().equals(keyid)).findFirst()
-                .orElseThrow(() -> new SignatureProblem("KEY_UNKNOWN", "no signature of key " + keyid));
-        Sm2.verify(pub, Dsse.pae(e.payloadType(), e.payload()), sig.sig());
-        JsonNode m = JSON.readTree(e.payload());
         String name = manifest.getFileName().toString();
         Path data = o.containsKey("data") ? Path.of(o.get("data"))
-                : manifest.resolveSibling(name.substring(0, name.length() - ".manifest".length()));
-        if (Files.exists(data)) {
-            byte[] bytes = Files.readAllBytes(data);
-            if (bytes.length != m.path("byteSize").asLong(-1)) {
-                throw new SignatureProblem("SIZE_MISMATCH", data + " is " + bytes.length + " bytes, the manifest says "
-                        + m.path("byteSize"));
-            }
-            if (!sm3(bytes).equalsIgnoreCase(m.path("sm3").asText())) {
-                throw new SignatureProblem("DIGEST_MISMATCH", "sm3 of " + data + " does not match the manifest");
-            }
-        }
-        out.println("verified: key " + keyid + (Files.exists(data) ? ", data file " + data + " matches" : ""));
-        out.println(new String(e.payload(), StandardCharsets.UTF_8));
+                : name.endsWith(".manifest") ? manifest.resolveSibling(name.substring(0, name.length() - ".manifest".length()))
+                : null;
+        FerryVerifier.VerifiedManifest v = FerryVerifier.manifest(readBounded(manifest), keyid, alg, pub, data);
+        out.println("verified: key " + keyid + (v.dataChecked() ? ", data file " + data + " matches" : ""));
+        out.println(new String(v.signedBytes(), StandardCharsets.UTF_8));
         return 0;
     }
 
     private int verifyAck(Map<String, String> o) throws IOException, SignatureProblem {
-        ECPublicKeyParameters pub = Sm2.readPublic(Files.readString(Path.of(need(o, "pub"))));
+        KeyAlgorithm alg = algorithm(o);
+        ECPublicKeyParameters pub = alg.readPublic(Files.readString(Path.of(need(o, "pub"))));
         Path ack = Path.of(need(o, "ack"));
         Path sigFile = ack.resolveSibling(ack.getFileName() + ".sig");
         byte[] ackBytes = readBounded(ack);
         if (!Files.exists(sigFile)) {
             throw new SignatureProblem("MANIFEST_NOT_SIGNED", "no " + sigFile.getFileName() + " beside the ACK");
         }
-        Dsse.Envelope e = Dsse.parse(readBounded(sigFile));
-        if (!Dsse.ACK_TYPE.equals(e.payloadType())) {
-            throw new SignatureProblem("PAYLOAD_TYPE_UNEXPECTED", "payloadType is not " + Dsse.ACK_TYPE);
-        }
-        if (!java.util.Arrays.equals(e.payload(), ackBytes)) {
-            throw new SignatureProblem("SIGNATURE_INVALID", "the ACK file is not the one the hub signed");
-        }
-        if (o.containsKey("keyid") && e.signatures().stream().noneMatch(s -> s.keyid().equals(o.get("keyid")))) {
-            throw new SignatureProblem("KEY_UNKNOWN", "not signed by key " + o.get("keyid"));
-        }
-        SignatureProblem last = null;
-        for (Dsse.Signature s : e.signatures()) {
-            try {
-                Sm2.verify(pub, Dsse.pae(e.payloadType(), e.payload()), s.sig());
-                out.println("verified ACK " + ack + " (hub key " + s.keyid() + ")");
-                return 0;
-            } catch (SignatureProblem p) {
-                last = p;
-            }
-        }
-        throw last;
+        String keyid = FerryVerifier.ack(ackBytes, readBounded(sigFile), alg, pub, o.get("keyid"));
+        out.println("verified ACK " + ack + " (hub key " + keyid + ")");
+        return 0;
     }
 
     private static byte[] readBounded(Path file) throws IOException {

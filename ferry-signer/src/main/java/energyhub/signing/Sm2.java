@@ -31,16 +31,17 @@ import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
- * SM3withSM2 (GB/T 32918.2, GM/T 0003) on the recommended curve sm2p256v1, the one algorithm of a
- * ferry key: the user ID is always {@link #USER_ID}, passed explicitly on both sides (never a library
- * default), and signatures are DER {@code SEQUENCE{INTEGER r, INTEGER s}}, strictly parsed before any
- * arithmetic ({@link #parseDer}) so that a malformed signature is told apart from a wrong one.
+ * SM3withSM2 (GB/T 32918.2, GM/T 0003) on the recommended curve sm2p256v1, the default algorithm of a
+ * ferry key ({@link KeyAlgorithm#SM2}; ECDSA P-256 is {@link P256}, only for a key registered so): the
+ * user ID is always {@link #USER_ID}, passed explicitly on both sides (never a library default), and
+ * signatures are DER {@code SEQUENCE{INTEGER r, INTEGER s}}, strictly parsed before any arithmetic
+ * ({@link #parseDer}, for both algorithms) so that a malformed signature is told apart from a wrong one.
  */
 public final class Sm2 {
 
     /** The SM2 user ID (distinguishing identifier) of the contract: GM/T 0009's default, written out. */
     public static final byte[] USER_ID = "1234567812345678".getBytes(StandardCharsets.US_ASCII);
-    /** The registry's name for this algorithm; the only one the verifier accepts for an SM2 key. */
+    /** The registry's name for this algorithm; the only one the verifier uses for a key registered with it. */
     public static final String ALGORITHM = "SM3withSM2";
 
     private static final X9ECParameters X9 = GMNamedCurves.getByName("sm2p256v1");
@@ -187,27 +188,37 @@ public final class Sm2 {
      * sm2p256v1 — a P-256 key can never be registered or used as an SM2 key.
      */
     public static ECPublicKeyParameters readPublic(String pem) {
+        return readPublic(pem, CURVE, "an SM2 public key (EC on sm2p256v1)");
+    }
+
+    public static ECPrivateKeyParameters readPrivate(String pem) {
+        return readPrivate(pem, CURVE, "an SM2 private key (EC on sm2p256v1)");
+    }
+
+    /** An SPKI PEM as an EC public key on this curve (and no other), else IllegalArgumentException "not WHAT". */
+    static ECPublicKeyParameters readPublic(String pem, ECDomainParameters curve, String what) {
         AsymmetricKeyParameter k;
         try {
             k = PublicKeyFactory.createKey(unpem(pem, "PUBLIC KEY"));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not an SPKI public key PEM: " + e.getMessage());
         }
-        if (!(k instanceof ECPublicKeyParameters ec) || !onSm2Curve(ec.getParameters())) {
-            throw new IllegalArgumentException("not an SM2 public key (EC on sm2p256v1)");
+        if (!(k instanceof ECPublicKeyParameters ec) || !onCurve(ec.getParameters(), curve)) {
+            throw new IllegalArgumentException("not " + what);
         }
         return ec;
     }
 
-    public static ECPrivateKeyParameters readPrivate(String pem) {
+    /** A PKCS#8 PEM as an EC private key on this curve (and no other), else IllegalArgumentException "not WHAT". */
+    static ECPrivateKeyParameters readPrivate(String pem, ECDomainParameters curve, String what) {
         AsymmetricKeyParameter k;
         try {
             k = PrivateKeyFactory.createKey(unpem(pem, "PRIVATE KEY"));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a PKCS#8 private key PEM: " + e.getMessage());
         }
-        if (!(k instanceof ECPrivateKeyParameters ec) || !onSm2Curve(ec.getParameters())) {
-            throw new IllegalArgumentException("not an SM2 private key (EC on sm2p256v1)");
+        if (!(k instanceof ECPrivateKeyParameters ec) || !onCurve(ec.getParameters(), curve)) {
+            throw new IllegalArgumentException("not " + what);
         }
         return ec;
     }
@@ -216,8 +227,9 @@ public final class Sm2 {
         return new ECPublicKeyParameters(CURVE.getG().multiply(key.getD()).normalize(), CURVE);
     }
 
-    private static boolean onSm2Curve(ECDomainParameters p) {
-        return p.getCurve().equals(CURVE.getCurve()) && p.getG().equals(CURVE.getG()) && p.getN().equals(CURVE.getN());
+    /** Whether domain parameters are those of this curve (named or written out, as OpenSSL may). */
+    static boolean onCurve(ECDomainParameters p, ECDomainParameters curve) {
+        return p.getCurve().equals(curve.getCurve()) && p.getG().equals(curve.getG()) && p.getN().equals(curve.getN());
     }
 
     static String pem(String type, byte[] der) {

@@ -98,6 +98,48 @@ class FerrySignerCommandTest {
         assertThat(run("verify-ack", "--pub", pub, "--ack", ackFile.toString())).isEqualTo(1);
     }
 
+    @Test
+    void aP256KeySignsAndVerifiesOnlyUnderItsAlgorithm() throws Exception {
+        assertThat(run("keygen", "--out", dir.toString(), "--name", "ec", "--alg", "SHA256withECDSA")).as(err()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("algorithm SHA256withECDSA");
+        String key = dir.resolve("ec.key.pem").toString();
+        String pub = dir.resolve("ec.pub.pem").toString();
+        assertThat(P256.readPublic(Files.readString(Path.of(pub)))).isNotNull();
+        Path src = Files.writeString(dir.resolve("pkg.jsonl"), "{\"enterpriseCode\":\"A\"}\n");
+        Path outbox = dir.resolve("outbox");
+        // the key's algorithm is the option's, never guessed: without --alg the P-256 key is not an SM2 key
+        assertThat(run("sign", "--key", key, "--keyid", "ec-1", "--data", src.toString(), "--sender", "A", "--target",
+                "53", "--out", outbox.toString())).isEqualTo(2);
+        assertThat(err()).contains("not an SM2 private key");
+        assertThat(run("sign", "--key", key, "--keyid", "ec-1", "--data", src.toString(), "--sender", "A", "--target",
+                "53", "--out", outbox.toString(), "--alg", "P256")).as(err()).isZero();
+        String manifest = outbox.resolve("pkg.jsonl.manifest").toString();
+
+        assertThat(run("verify", "--pub", pub, "--keyid", "ec-1", "--manifest", manifest, "--alg", "SHA256withECDSA"))
+                .as(err()).isZero();
+        assertThat(run("verify", "--pub", pub, "--keyid", "ec-1", "--manifest", manifest)).isEqualTo(2);
+        assertThat(run("verify", "--pub", pub, "--keyid", "ec-1", "--manifest", manifest, "--alg", "ES256")).isEqualTo(2);
+        assertThat(err()).contains("--alg");
+        // an SM2 key's signature under the same key id: refused by the P-256 key
+        assertThat(run("keygen", "--out", dir.toString(), "--name", "sm2")).isZero();
+        Dsse.Envelope e = Dsse.parse(Files.readAllBytes(Path.of(manifest)));
+        Dsse.Envelope forged = Dsse.sign(e.payloadType(), e.payload(), "ec-1",
+                Sm2.readPrivate(Files.readString(dir.resolve("sm2.key.pem"))));
+        Files.write(Path.of(manifest), Dsse.write(forged));
+        assertThat(run("verify", "--pub", pub, "--keyid", "ec-1", "--manifest", manifest, "--alg", "P256")).isEqualTo(1);
+        assertThat(err()).contains("SIGNATURE_INVALID");
+
+        // OpenSSL verifies the command's P-256 signature as an ordinary ECDSA-SHA256 one
+        Dsse.Envelope signed = Dsse.sign(e.payloadType(), e.payload(), "ec-1", KeyAlgorithm.P256,
+                P256.readPrivate(Files.readString(Path.of(key))));
+        Path pae = Files.write(dir.resolve("pae"), Dsse.pae(e.payloadType(), e.payload()));
+        Path sig = Files.write(dir.resolve("sig"), signed.signatures().get(0).sig());
+        if (openssl("openssl", "version")) {
+            assertThat(openssl("openssl", "dgst", "-sha256", "-verify", pub, "-signature", sig.toString(), pae.toString()))
+                    .isTrue();
+        }
+    }
+
     static boolean openssl(String... command) throws Exception {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

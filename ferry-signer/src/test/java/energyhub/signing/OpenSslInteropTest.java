@@ -74,6 +74,32 @@ class OpenSslInteropTest {
                 .hasFieldOrPropertyWithValue("code", "SIGNATURE_INVALID");
     }
 
+    /** P-256 (a key registered as SHA256withECDSA): OpenSSL's plain ECDSA-SHA256 DER signatures, both ways. */
+    @Test
+    void p256BothWays() throws Exception {
+        Path key = dir.resolve("p.key.pem");
+        Path pub = dir.resolve("p.pub.pem");
+        Path msg = dir.resolve("p.pae");
+        Path sig = dir.resolve("p.sig");
+        run(null, "openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
+        run(null, "openssl", "pkey", "-in", key.toString(), "-pubout", "-out", pub.toString());
+        byte[] pae = Dsse.pae(Dsse.MANIFEST_TYPE, "{\"batchId\":\"p256\"}".getBytes(StandardCharsets.UTF_8));
+        Files.write(msg, pae);
+        run(null, "openssl", "dgst", "-sha256", "-sign", key.toString(), "-out", sig.toString(), msg.toString());
+
+        ECPublicKeyParameters q = KeyAlgorithm.P256.readPublic(Files.readString(pub));
+        KeyAlgorithm.P256.verify(q, pae, Files.readAllBytes(sig));
+        // OpenSSL's key is never an SM2 key, nor its signature an SM2 one
+        assertThatThrownBy(() -> KeyAlgorithm.SM2.readPublic(Files.readString(pub)))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        ECPrivateKeyParameters k = KeyAlgorithm.P256.readPrivate(Files.readString(key));
+        assertThat(KeyAlgorithm.P256.publicOf(k).getQ()).isEqualTo(q.getQ());
+        Files.write(sig, KeyAlgorithm.P256.sign(k, pae));
+        assertThat(run(null, "openssl", "dgst", "-sha256", "-verify", pub.toString(), "-signature", sig.toString(),
+                msg.toString())).contains("Verified OK");
+    }
+
     @Test
     void javaSignsAndOpenSslVerifies() throws Exception {
         var pair = Sm2.generate(new SecureRandom());

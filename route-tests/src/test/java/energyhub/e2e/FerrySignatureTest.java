@@ -10,10 +10,16 @@ import energyhub.e2e.support.FreePort;
 import energyhub.e2e.support.HubTest;
 import energyhub.e2e.support.RunningHub;
 import energyhub.e2e.support.TestDatabase;
+import energyhub.ferry.resend.ResendRequestRoute;
+import energyhub.ferry.resend.ResendRequests;
 import energyhub.ferry.signing.FerryKey;
 import energyhub.ferry.signing.KeyRegistry;
 import energyhub.signing.Dsse;
+import energyhub.signing.FerryVerifier;
+import energyhub.signing.KeyAlgorithm;
+import energyhub.signing.P256;
 import energyhub.signing.Sm2;
+import energyhub.standard.UnifiedSocialCreditCode;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +31,9 @@ import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,6 +117,9 @@ class FerrySignatureTest extends RunningHub {
     static final Key UNREGISTERED = key("nobody");
     static final Key LATE_REVOKED = key("late-revoked");
     static final Key RETIRED_LONG_AGO = key("retired");
+    /** An exchange server's ECDSA P-256 key, registered with the algorithm SHA256withECDSA. */
+    static final Key P256_KEY = new Key("p256-" + RUN,
+            (ECPrivateKeyParameters) P256.generate(new SecureRandom()).getPrivate());
     static boolean registered;
 
     @Autowired
@@ -158,6 +169,8 @@ class FerrySignatureTest extends RunningHub {
         register(LATE_REVOKED, FerryKey.OwnerKind.EXCHANGE, "exchange-b", Set.of(), null, null);
         register(RETIRED_LONG_AGO, FerryKey.OwnerKind.EXCHANGE, "exchange-a", Set.of(), now.minus(Duration.ofDays(30)), null);
         registry.changeStatus(RETIRED_LONG_AGO.id(), FerryKey.Status.RETIRING, "rotated", "test");
+        registry.register(new FerryKey(P256_KEY.id(), FerryKey.OwnerKind.EXCHANGE, "exchange-p256", Set.of(),
+                P256.ALGORITHM, Sm2.publicPem(P256.publicOf(P256_KEY.priv())), null, null, null, null, null, "test", null));
         // retired three days ago: past the grace of two days
         jdbc.update("update ferry_key set status_at = now() - interval '3 days' where key_id = ?", RETIRED_LONG_AGO.id());
         registry.refresh();
@@ -385,6 +398,19 @@ class FerrySignatureTest extends RunningHub {
             t.drop(p, withSig(payload, EXCHANGE.id(), s.sign()));
             return p;
         }));
+        c.add(c("an SM2 signature under a P-256 key id", "SIGNATURE_INVALID", t -> {
+            FerryPackage p = pkg();
+            String payload = payload(p);
+            t.drop(p, withSig(payload, P256_KEY.id(), goodSig(payload)));
+            return p;
+        }));
+        c.add(c("a P-256 key id's signature with a trailing byte", "SIGNATURE_MALFORMED", t -> {
+            FerryPackage p = pkg();
+            String payload = payload(p);
+            byte[] sig = P256.sign(P256_KEY.priv(), pae(payload));
+            t.drop(p, withSig(payload, P256_KEY.id(), Arrays.copyOf(sig, sig.length + 1)));
+            return p;
+        }));
         c.add(c("DER with a negative INTEGER", "SIGNATURE_MALFORMED", t -> {
             FerryPackage p = pkg();
             String payload = payload(p);
@@ -558,8 +584,12 @@ class FerrySignatureTest extends RunningHub {
         // a signing enterprise's package with its own signature beside the exchange server's
         FerryPackage own = FerryPackage.of().sender(FerryPackage.OTHER_ENTERPRISE).records(FerryPackage.OTHER_ENTERPRISE, 2);
         drop(own, signed(own, OTHER, EXCHANGE));
+        // an exchange server whose key is registered as ECDSA P-256 (SHA256withECDSA), signing with the command
+        FerryPackage ecdsa = pkg();
+        drop(ecdsa, Dsse.write(Dsse.sign(Dsse.MANIFEST_TYPE, payload(ecdsa).getBytes(StandardCharsets.UTF_8),
+                P256_KEY.id(), KeyAlgorithm.P256, P256_KEY.priv())));
 
-        for (FerryPackage p : List.of(retiring, city, own)) {
+        for (FerryPackage p : List.of(retiring, city, own, ecdsa)) {
             assertThat(awaitAck(p).get("status").asText()).isEqualTo("ACCEPTED");
             assertThat(national.browse(p.batchId())).hasSize(1);
             assertThat(provincial.browse(p.batchId())).hasSize(1);
@@ -690,6 +720,162 @@ class FerrySignatureTest extends RunningHub {
         assertThat(awaitRemote(good).get("status").asText()).isEqualTo("ACCEPTED");
         assertThat(national.browse(good.batchId())).hasSize(1);
         assertThat(provincial.browse(good.batchId())).hasSize(1);
+    }
+
+    /**
+     * The ACKs the hub uploads to an SFTP exchange server are signed as the local inbox's are (one ACK route for
+     * both): fetched over SFTP as the exchange server's side reads them, the ACK of an accepted and of a refused
+     * package both verify with the command's verifier and the hub's published key; a tampered ACK is refused.
+     */
+    @Test
+    void ackFilesUploadedToAnSftpExchangeServerAreSignedByTheHub() throws Exception {
+        FerryPackage good = pkg();
+        FerryPackage bad = pkg();
+        dropInto(SFTP.inbound(), good, signed(good, EXCHANGE));
+        dropInto(SFTP.inbound(), bad, signed(bad, UNREGISTERED));
+        assertThat(awaitRemote(good).get("status").asText()).isEqualTo("ACCEPTED");
+        assertThat(awaitRemote(bad).get("status").asText()).isEqualTo("REJECTED");
+
+        // the hub's key as the operator API publishes it, with the algorithm it is registered with
+        FerryKey hub = registry.get("hub-ack-" + RUN);
+        KeyAlgorithm algorithm = KeyAlgorithm.ofRegistryName(hub.algorithm()).orElseThrow();
+        ECPublicKeyParameters hubKey = algorithm.readPublic(hub.publicKey());
+        Path fetched = tempDir("sftp-acks");
+        for (FerryPackage p : List.of(good, bad)) {
+            String ack = p.dataFileName() + ".ack.json";
+            fetch(fetched, ack, ack + ".sig");
+            assertThat(FerryVerifier.ack(Files.readAllBytes(fetched.resolve(ack)),
+                    Files.readAllBytes(fetched.resolve(ack + ".sig")), algorithm, hubKey, hub.keyId()))
+                    .as(ack).isEqualTo(hub.keyId());
+        }
+        Path goodAck = fetched.resolve(good.dataFileName() + ".ack.json");
+        Path pub = Files.writeString(fetched.resolve("hub.pub.pem"), hub.publicKey());
+        var out = new java.io.ByteArrayOutputStream();
+        var command = new energyhub.signing.FerrySignerCommand(new java.io.PrintStream(out, true),
+                new java.io.PrintStream(out, true));
+        assertThat(command.run("verify-ack", "--pub", pub.toString(), "--ack", goodAck.toString())).as(out.toString())
+                .isZero();
+
+        // the sender's side sees a changed ACK for what it is
+        byte[] signature = Files.readAllBytes(fetched.resolve(good.dataFileName() + ".ack.json.sig"));
+        String tampered = Files.readString(goodAck).replace("ACCEPTED", "REJECTED");
+        assertThat(tampered).contains("REJECTED");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FerryVerifier.ack(
+                tampered.getBytes(StandardCharsets.UTF_8), signature, algorithm, hubKey, hub.keyId()))
+                .hasFieldOrPropertyWithValue("code", "SIGNATURE_INVALID");
+        Files.writeString(goodAck, tampered);
+        assertThat(command.run("verify-ack", "--pub", pub.toString(), "--ack", goodAck.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("SIGNATURE_INVALID");
+        // nothing half-uploaded stays on the server: ACKs and their signatures only
+        try (Stream<Path> files = Files.list(SFTP.outbound())) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .allMatch(n -> n.endsWith(".ack.json") || n.endsWith(".ack.json.sig"))
+                    .contains(good.dataFileName() + ".ack.json.sig", bad.dataFileName() + ".ack.json.sig");
+        }
+    }
+
+    /** Downloads files of the exchange server's outbound folder over SFTP (the hub's account, the pinned host key). */
+    static void fetch(Path into, String... names) throws Exception {
+        com.jcraft.jsch.JSch jsch = new com.jcraft.jsch.JSch();
+        jsch.addIdentity(energyhub.e2e.support.SftpServer.CLIENT_KEYS.resolve("id_rsa").toString());
+        jsch.setKnownHosts(SFTP_PROPERTIES.get("hub.ferry.sources.exchange-s.known-hosts-file"));
+        com.jcraft.jsch.Session session = jsch.getSession("hub", "127.0.0.1", SFTP.port());
+        session.connect(10_000);
+        try {
+            com.jcraft.jsch.ChannelSftp sftp = (com.jcraft.jsch.ChannelSftp) session.openChannel("sftp");
+            sftp.connect(10_000);
+            for (String name : names) {
+                sftp.get("/outbound/" + name, into.resolve(name).toString());
+            }
+            sftp.disconnect();
+        } finally {
+            session.disconnect();
+        }
+    }
+
+    /**
+     * The hub's own ferry packages are signed too: with signatures required, the 补传 request the hub writes for a
+     * sender whose series has a hole carries a v2 manifest signed by the hub's key; the internet side's command
+     * verifies it (and its data file) with the hub's published key, and refuses it with one byte changed.
+     */
+    @Test
+    void theHubsResendRequestsAreSignedAndVerifyWithItsPublishedKey() throws Exception {
+        String sender = "resend-signed-" + RUN;
+        String enterprise = "91530100MA7RQBF01" + UnifiedSocialCreditCode.checkCharacter("91530100MA7RQBF01");
+        LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
+        LocalDate hole = today.minusDays(4);
+        FerryPackage delivered = FerryPackage.of().sender(sender);
+        for (int back = 6; back >= 2; back--) {
+            if (!today.minusDays(back).equals(hole)) {
+                delivered.line(daily(enterprise, today.minusDays(back)));
+            }
+        }
+        drop(delivered, signed(delivered, EXCHANGE));
+        assertThat(awaitAck(delivered).get("status").asText()).isEqualTo("ACCEPTED");
+
+        ResendRequests.Summary summary = camel.createProducerTemplate().requestBodyAndHeader(ResendRequestRoute.ENDPOINT,
+                null, ResendRequests.REQUESTED_BY, "test", ResendRequests.Summary.class);
+
+        ResendRequests.Written request = summary.files().stream().filter(f -> f.recipient().equals(sender)).findFirst()
+                .orElseThrow(() -> new AssertionError("no request to " + sender + ": " + summary));
+        Path data = outbox().resolve(request.file());
+        Path manifest = outbox().resolve(request.file() + ".manifest");
+        FerryKey hub = registry.get("hub-ack-" + RUN);
+        Path pub = Files.writeString(tempDir("hub-pub-resend").resolve("hub.pub.pem"), hub.publicKey());
+        var out = new java.io.ByteArrayOutputStream();
+        var command = new energyhub.signing.FerrySignerCommand(new java.io.PrintStream(out, true),
+                new java.io.PrintStream(out, true));
+
+        assertThat(command.run("verify", "--pub", pub.toString(), "--keyid", hub.keyId(), "--manifest",
+                manifest.toString())).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("data file " + data + " matches");
+        JsonNode payload = FerryVerifier.manifest(Files.readAllBytes(manifest), hub.keyId(), KeyAlgorithm.SM2,
+                Sm2.readPublic(hub.publicKey()), data).payload();
+        assertThat(payload.get("kind").asText()).isEqualTo("RESEND_REQUEST");
+        assertThat(payload.get("recipient").asText()).isEqualTo(sender);
+        assertThat(payload.get("target").asText()).isEqualTo(TARGET);
+        assertThat(payload.get("batchId").asText()).isEqualTo(request.batchId());
+        assertThat(OffsetDateTime.parse(payload.get("notAfter").asText()))
+                .isEqualTo(OffsetDateTime.parse(payload.get("createdAt").asText()).plusDays(7));
+        JsonNode line = JSON.readTree(Files.readAllLines(data).get(0));
+        assertThat(line.get("enterpriseCode").asText()).isEqualTo(enterprise);
+        assertThat(JSON.convertValue(line.get("periods"), List.class)).containsExactly(hole + " 00:00:00");
+        // every request of the run is signed by the hub's key: none is left v1
+        for (ResendRequests.Written f : summary.files()) {
+            assertThat(Dsse.parse(Files.readAllBytes(outbox().resolve(f.file() + ".manifest"))).signatures())
+                    .extracting(Dsse.Signature::keyid).containsExactly(hub.keyId());
+        }
+
+        // one byte changed, in the data file or in the signed manifest: refused
+        Path copy = tempDir("resend-tampered");
+        byte[] bytes = Files.readAllBytes(data);
+        byte[] changed = bytes.clone();
+        int digit = new String(bytes, StandardCharsets.UTF_8).indexOf(hole.toString()) + 9; // the day's last digit
+        changed[digit] = (byte) (changed[digit] == '1' ? '2' : '1');
+        Files.write(copy.resolve(request.file()), changed);
+        Files.copy(manifest, copy.resolve(request.file() + ".manifest"));
+        assertThat(command.run("verify", "--pub", pub.toString(), "--keyid", hub.keyId(), "--manifest",
+                copy.resolve(request.file() + ".manifest").toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("DIGEST_MISMATCH");
+        Files.write(copy.resolve(request.file()), bytes);
+        Dsse.Envelope e = Dsse.parse(Files.readAllBytes(manifest));
+        byte[] signed = e.payload().clone();
+        int at = new String(signed, StandardCharsets.UTF_8).indexOf(sender) + sender.length() - 1;
+        signed[at] = (byte) (signed[at] == 'x' ? 'y' : 'x'); // another recipient
+        Files.write(copy.resolve(request.file() + ".manifest"),
+                Dsse.write(new Dsse.Envelope(e.payloadType(), signed, e.signatures())));
+        out.reset();
+        assertThat(command.run("verify", "--pub", pub.toString(), "--keyid", hub.keyId(), "--manifest",
+                copy.resolve(request.file() + ".manifest").toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("SIGNATURE_INVALID");
+    }
+
+    /** A daily record (statType 1) of a day, uploaded the next day at 01:00 (China time). */
+    static String daily(String enterprise, LocalDate day) {
+        return "{\"enterpriseCode\":\"" + enterprise + "\",\"regVersion\":\"1.0\",\"dicVersion\":\"1.0\","
+                + "\"dataCode\":\"0000000002330001\",\"dataValue\":\"12.5\",\"convertRation\":\"\","
+                + "\"valid\":\"1\",\"scope\":\"1\",\"inputType\":\"4\",\"statType\":\"1\","
+                + "\"statDate\":\"" + day + " 00:00:00\",\"uploadDate\":\"" + day.plusDays(1) + " 01:00:00\"}";
     }
 
     static JsonNode awaitRemote(FerryPackage pkg) throws Exception {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The ledger's migrations as the hub runs them at start ({@link LedgerMigration}), on a real PostgreSQL
  * (issue 24 item 3): a fresh database migrates in order without Flyway's out-of-order warning; a ledger
- * made by an earlier release, already at its highest version (the ferry key registry's V400 now), still takes a
+ * made by an earlier release, already at its highest version (the ferry key registry's V401 now), still takes a
  * migration numbered below (here a test V99,
  * as a new routes migration would come), out of order, on that start only. That the packaged hub's
  * first start logs no such warning is ReadmeTryItTest.
@@ -30,9 +30,9 @@ class LedgerMigrationTest {
         MigrateResult fresh = LedgerMigration.migrate(flyway(url, "classpath:db/migration"));
         assertThat(fresh.success).isTrue();
         assertThat(fresh.warnings).as("warnings of a fresh database's migration").isEmpty();
-        assertThat(fresh.targetSchemaVersion).isEqualTo("400");
+        assertThat(fresh.targetSchemaVersion).isEqualTo("401");
 
-        // the next release brings V99 to this ledger at V400: Flyway in order alone refuses to start
+        // the next release brings V99 to this ledger at V401: Flyway in order alone refuses to start
         Flyway release = flyway(url, "classpath:db/migration", "classpath:db/late-migration");
         assertThatThrownBy(release::migrate).hasMessageContaining("99");
 

@@ -141,7 +141,8 @@ class SftpIntakeTest extends ExchangeHubTest {
         assertThat(JSON.readTree(Files.readString(ack)).get("status").asText()).isEqualTo("ACCEPTED");
         assertThat(national.browse(pkg.batchId()).get(0).source()).isEqualTo("ferry-gate-2");
         assertThat(provincial.browse(pkg.batchId()).get(0).records()).isEqualTo(2);
-        assertThat(inbox.resolve(pkg.dataFileName())).doesNotExist();
+        // the ACK is written before the package is filed (archived once it is answered): wait for the filing
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(inbox.resolve(pkg.dataFileName())));
         try (Stream<Path> archived = Files.walk(DATA_DIR.resolve("ferry/archive/gate-2"))) {
             assertThat(archived.map(p -> p.getFileName().toString())).contains(pkg.dataFileName());
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import energyhub.ferry.FerryManifest;
+import energyhub.ferry.FerryProperties;
+import energyhub.ferry.signing.AckSigner;
 import energyhub.routing.inbox.IntakeNames;
 import energyhub.routing.quality.QualityReports;
 import energyhub.routing.quality.ResendLog;
@@ -30,6 +32,7 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.bouncycastle.crypto.digests.SM3Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -39,7 +42,10 @@ import org.springframework.stereotype.Component;
  * ledger, one outbound ferry package of kind {@code RESEND_REQUEST} asking for the missing periods. This
  * bean decides what to write ({@link #plan}) and records what was written ({@link #written}); the route
  * {@code quality-resend-requests-write} writes the files into the ferry outbox (temp name, then rename; the
- * data file before its manifest).
+ * data file before its manifest). With signatures on ({@code hub.ferry.signatures} warn or required) and the
+ * hub's key ({@code hub.ferry.ack-key-file}) the manifest is a v2 one signed by the hub's key (a DSSE envelope,
+ * as the exchange servers' are), so the internet side can check it with {@code ferry-signer verify} and the
+ * hub's published key; with signatures off it stays v1.
  */
 @Component
 public class ResendRequests {
@@ -66,18 +72,26 @@ public class ResendRequests {
     private final ResendLog ledger;
     private final QualityProperties properties;
     private final Clock clock;
+    private final FerryProperties ferry;
+    private final AckSigner signer;
     /** seq6 of the file names; starts anywhere so that two hubs writing in the same millisecond differ. */
     private final AtomicInteger seq = new AtomicInteger(new SecureRandom().nextInt(1_000_000));
 
-    public ResendRequests(ResendLog ledger, QualityProperties properties, Clock clock) {
+    public ResendRequests(ResendLog ledger, QualityProperties properties, Clock clock, FerryProperties ferry,
+            AckSigner signer) {
         this.ledger = ledger;
         this.properties = properties;
         this.clock = clock;
+        this.ferry = ferry;
+        this.signer = signer;
     }
 
-    /** One package to write: the data file's name and bytes, its manifest's bytes, and what it asks for. */
+    /**
+     * One package to write: the data file's name and bytes, its manifest's bytes, and what it asks for;
+     * {@code signedBy}: the hub's key id when the manifest is a signed v2 one, null for v1.
+     */
     public record ResendPackage(String recipient, String batchId, String dataName, byte[] data, byte[] manifest,
-            int series, int slots) {
+            int series, int slots, String signedBy) {
         public String manifestName() {
             return dataName + FerryManifest.SUFFIX;
         }
@@ -107,6 +121,7 @@ public class ResendRequests {
     /** The packages of this run, one per recipient with holes, each listing at most resend-max-slots periods. */
     public Plan plan() {
         ZonedDateTime now = ZonedDateTime.now(clock.withZone(RecordValidator.CHINA));
+        boolean sign = ferry.getSignatures() != FerryProperties.Signatures.OFF && signer.signs();
         int maxSlots = Math.max(1, properties.getResendMaxSlots());
         List<ResendPackage> packages = new ArrayList<>();
         int left = 0;
@@ -140,8 +155,13 @@ public class ResendRequests {
                 }
             }
             if (!lines.isEmpty()) {
-                packages.add(pack(recipient, lines, maxSlots - budget, now));
+                packages.add(pack(recipient, lines, maxSlots - budget, now, sign));
             }
+        }
+        if (!packages.isEmpty() && ferry.getSignatures() != FerryProperties.Signatures.OFF && !sign) {
+            log.warn("补传: {} requests written with unsigned v1 manifests: hub.ferry.signatures is {} but the hub has "
+                    + "no key of its own (hub.ferry.ack-key-file); the senders cannot check where they come from",
+                    packages.size(), ferry.getSignatures().name().toLowerCase(java.util.Locale.ROOT));
         }
         List<String> named = enterprises.stream().limit(MAX_NAMED_ENTERPRISES).toList();
         if (unaddressedSeries > 0) {
@@ -180,8 +200,9 @@ public class ResendRequests {
     public void written(@ExchangeProperty(PACKAGE) ResendPackage p, @Header(REQUESTED_BY) String by) {
         String who = by == null || by.isBlank() ? "on-demand" : by;
         ledger.requested(p.recipient(), p.batchId(), p.dataName(), p.slots(), who);
-        log.info("补传 request to {}: {} ({} series, {} missing periods), batch {}, requested by {}", p.recipient(),
-                p.dataName(), p.series(), p.slots(), p.batchId(), who);
+        log.info("补传 request to {}: {} ({} series, {} missing periods), batch {}, requested by {}, {}", p.recipient(),
+                p.dataName(), p.series(), p.slots(), p.batchId(), who,
+                p.signedBy() == null ? "manifest v1 (unsigned)" : "manifest v2 signed by key " + p.signedBy());
     }
 
     /** What a run wrote: every package of its plan (a failure ends the run with an error before this). */
@@ -199,7 +220,7 @@ public class ResendRequests {
                 && IntakeNames.acceptable(recipient + "_" + KIND + "_00000000000000000_000000.jsonl.manifest");
     }
 
-    private ResendPackage pack(String recipient, List<Line> lines, int slots, ZonedDateTime now) {
+    private ResendPackage pack(String recipient, List<Line> lines, int slots, ZonedDateTime now, boolean sign) {
         String dataName = recipient + "_" + KIND + "_" + now.format(NAME_TIME) + "_"
                 + String.format("%06d", Math.floorMod(seq.getAndIncrement(), 1_000_000)) + ".jsonl";
         if (!acceptableRecipient(recipient) || !IntakeNames.acceptable(dataName + FerryManifest.SUFFIX)) {
@@ -218,11 +239,23 @@ public class ResendRequests {
         manifest.put("recipient", recipient);
         manifest.put("kind", KIND);
         manifest.put("createdAt", now.format(CREATED_AT));
+        if (sign) {
+            // v2 (docs/ferry-contract.md): how long it stands, and the province of the hub that asks (which the
+            // re-sent DATA packages carry as their target)
+            manifest.put("notAfter", now.plus(ferry.getMaxPackageLifetime()).format(CREATED_AT));
+            manifest.put("target", ferry.getTarget() == null ? "" : ferry.getTarget());
+        }
         manifest.put("recordCount", lines.size());
         manifest.put("byteSize", bytes.length);
         manifest.put("sha256", sha256(bytes));
+        if (sign) {
+            manifest.put("sm3", sm3(bytes));
+        }
         manifest.put("schemaVersion", "1.0");
-        return new ResendPackage(recipient, batchId, dataName, bytes, json(manifest), lines.size(), slots);
+        byte[] payload = json(manifest);
+        // signed: the envelope of these exact payload bytes (never re-serialised), by the hub's key
+        return new ResendPackage(recipient, batchId, dataName, bytes, sign ? signer.signManifest(payload) : payload,
+                lines.size(), slots, sign ? signer.keyId() : null);
     }
 
     private static byte[] json(Object value) {
@@ -231,6 +264,14 @@ public class ResendRequests {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static String sm3(byte[] bytes) {
+        SM3Digest d = new SM3Digest();
+        d.update(bytes, 0, bytes.length);
+        byte[] h = new byte[32];
+        d.doFinal(h, 0);
+        return HexFormat.of().formatHex(h);
     }
 
     static String sha256(byte[] bytes) {

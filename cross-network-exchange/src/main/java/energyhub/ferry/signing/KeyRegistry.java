@@ -1,7 +1,7 @@
 package energyhub.ferry.signing;
 
 import energyhub.ferry.FerryProperties;
-import energyhub.signing.Sm2;
+import energyhub.signing.KeyAlgorithm;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -39,8 +39,11 @@ public class KeyRegistry {
     private record Snapshot(Instant loadedAt, Map<String, Entry> keys) {
     }
 
-    /** A registered key with its parsed public key (null when the stored PEM is not an SM2 key any more). */
-    public record Entry(FerryKey key, ECPublicKeyParameters publicKey) {
+    /**
+     * A registered key with its algorithm and its public key parsed for that algorithm (both null when the row
+     * names no algorithm the hub knows or its PEM is not a key of that algorithm's curve, e.g. edited in SQL).
+     */
+    public record Entry(FerryKey key, KeyAlgorithm algorithm, ECPublicKeyParameters publicKey) {
     }
 
     public KeyRegistry(JdbcTemplate jdbc, FerryProperties properties, Clock clock) {
@@ -71,13 +74,14 @@ public class KeyRegistry {
         if (s == null || !now.isBefore(s.loadedAt().plus(properties.getKeyRefresh()))) {
             Map<String, Entry> keys = new LinkedHashMap<>();
             for (FerryKey k : list()) {
-                ECPublicKeyParameters pub;
+                KeyAlgorithm algorithm = KeyAlgorithm.ofRegistryName(k.algorithm()).orElse(null);
+                ECPublicKeyParameters pub = null;
                 try {
-                    pub = Sm2.readPublic(k.publicKey());
+                    pub = algorithm == null ? null : algorithm.readPublic(k.publicKey());
                 } catch (IllegalArgumentException e) {
-                    pub = null; // edited in the database into something else: it verifies nothing
+                    // edited in the database into something else: it verifies nothing
                 }
-                keys.put(k.keyId(), new Entry(k, pub));
+                keys.put(k.keyId(), pub == null ? new Entry(k, null, null) : new Entry(k, algorithm, pub));
             }
             s = new Snapshot(now, Map.copyOf(keys));
             snapshot = s;
@@ -99,9 +103,10 @@ public class KeyRegistry {
                 "only an EXCHANGE key has speaksFor (an enterprise's key speaks for its own code only)");
         Set<String> speaks = k.speaksFor() == null ? Set.of() : new LinkedHashSet<>(k.speaksFor());
         speaks.forEach(c -> check(CODE.matcher(c).matches(), "speaksFor holds codes of 1-64 of [A-Za-z0-9._:-]"));
-        String algorithm = k.algorithm() == null ? Sm2.ALGORITHM : k.algorithm();
-        check(Sm2.ALGORITHM.equals(algorithm), "algorithm must be " + Sm2.ALGORITHM);
-        Sm2.readPublic(k.publicKey()); // an SM2 SPKI PEM, or IllegalArgumentException
+        // the algorithm is the registry's, per key (SM2 unless the operator says P-256); the key must be of its curve
+        KeyAlgorithm alg = KeyAlgorithm.parse(k.algorithm()); // IllegalArgumentException names the two
+        String algorithm = alg.registryName();
+        alg.readPublic(k.publicKey()); // an SPKI PEM on the algorithm's curve, or IllegalArgumentException
         Instant now = clock.instant();
         Instant notBefore = k.notBefore() == null ? now : k.notBefore();
         Instant notAfter = k.notAfter() == null ? notBefore.plus(java.time.Duration.ofDays(730)) : k.notAfter();

@@ -8,7 +8,6 @@ import energyhub.ferry.FerryProperties;
 import energyhub.ferry.PackageProblem;
 import energyhub.signing.Dsse;
 import energyhub.signing.SignatureProblem;
-import energyhub.signing.Sm2;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +29,8 @@ import org.springframework.stereotype.Component;
  * file that is a DSSE envelope is checked, cheapest and decisive checks first (its size was bounded by
  * the reader): the envelope's form, its payload type, each signature's key in the registry and that
  * key's status and validity, the DER, the SM2 signature; then what the signed payload says (target,
- * lifetime, sender) against the keys that signed it. The algorithm is the registry's (SM3withSM2),
- * never the file's. A refusal is a {@link PackageProblem} with one code; it is counted here
+ * lifetime, sender) against the keys that signed it. The algorithm is the registry's for each key
+ * (SM3withSM2, or SHA256withECDSA on P-256 for a key registered so), never the file's. A refusal is a {@link PackageProblem} with one code; it is counted here
  * ({@code hub.ferry.signature.refusals}, tag {@code code}); the routing core records it (the audit chain
  * gets it from the ledger) and answers REJECTED, the intake quarantines both files and logs one line.
  */
@@ -101,14 +100,17 @@ public class ManifestVerifier {
             KeyRegistry.Entry e = registry.find(s.keyid()).orElseThrow(() -> refused("keyid", "KEY_UNKNOWN",
                     "key " + s.keyid() + " is not registered", s.keyid()));
             checkKey(e.key(), now, null);
-            if (e.publicKey() == null || !Sm2.ALGORITHM.equals(e.key().algorithm())) {
-                throw refused("keyid", "KEY_UNKNOWN", "key " + s.keyid() + " has no usable SM2 public key", s.keyid());
+            if (e.publicKey() == null || e.algorithm() == null) {
+                throw refused("keyid", "KEY_UNKNOWN", "key " + s.keyid() + " has no usable public key for its algorithm "
+                        + quote(e.key().algorithm()), s.keyid());
             }
             if (pae == null) {
                 pae = Dsse.pae(envelope.payloadType(), envelope.payload());
             }
             try {
-                Sm2.verify(e.publicKey(), pae, s.sig()); // SM3withSM2 with the contract's user ID: pinned here
+                // the registry's algorithm for this key id, never the file's: SM3withSM2 (the contract's user ID) or,
+                // for a key registered so, SHA256withECDSA on P-256; either with the strict DER checks
+                e.algorithm().verify(e.publicKey(), pae, s.sig());
             } catch (SignatureProblem p) {
                 throw refused("sig", p.code(), "signature of key " + s.keyid() + ": " + p.getMessage(), s.keyid());
             }

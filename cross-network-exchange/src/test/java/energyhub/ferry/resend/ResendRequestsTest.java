@@ -6,6 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import energyhub.ferry.FerryProperties;
+import energyhub.ferry.signing.AckSigner;
+import energyhub.ferry.signing.FerryKey;
+import energyhub.ferry.signing.KeyRegistry;
+import energyhub.signing.Dsse;
+import energyhub.signing.FerrySignerCommand;
+import energyhub.signing.FerryVerifier;
+import energyhub.signing.KeyAlgorithm;
+import energyhub.signing.Sm2;
 import energyhub.routing.quality.QualityReports.SeriesQuality;
 import energyhub.routing.quality.ResendLog;
 import energyhub.routing.quality.ResendLog.Holes;
@@ -17,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.camel.builder.AdviceWith;
@@ -71,17 +80,49 @@ class ResendRequestsTest {
         return run(ledger, maxSlots, outbox, advice);
     }
 
+    /** The ferry settings of a run: signatures off and no hub key unless a test says otherwise. */
+    FerryProperties ferry = new FerryProperties();
+    AckSigner signer = signer(ferry);
+
+    /** The hub's signer as the hub has it, with the registry's database left out (nothing is registered). */
+    static AckSigner signer(FerryProperties ferry) {
+        KeyRegistry registry = new KeyRegistry(null, ferry, CLOCK) {
+            @Override
+            public FerryKey get(String keyId) {
+                throw new NoSuchElementException(keyId);
+            }
+
+            @Override
+            public FerryKey register(FerryKey k) {
+                return k;
+            }
+        };
+        return new AckSigner(ferry, registry);
+    }
+
+    /** Gives the hub its key (made on this start, as the dev profile does), as hub.ferry.ack-key-file. */
+    Path hubKey() throws Exception {
+        Path key = outbox.resolveSibling(outbox.getFileName() + "-keys").resolve("hub.key.pem");
+        ferry.setAckKeyFile(key.toString());
+        ferry.setAckKeyGenerate(true);
+        ferry.setAckKeyId("province-hub-key");
+        signer.start();
+        Path pub = key.resolveSibling("hub.pub.pem");
+        Files.writeString(pub, Sm2.publicPem(Sm2.publicOf(Sm2.readPrivate(Files.readString(key)))));
+        return pub;
+    }
+
     private ResendRequests.Summary run(GivenLedger ledger, int maxSlots, Path outbox,
             java.util.function.Consumer<DefaultCamelContext> advice) throws Exception {
         QualityProperties quality = new QualityProperties();
         quality.setResendCron("");
         quality.setResendMaxSlots(maxSlots);
         quality.setHubSender("province-hub");
-        FerryProperties ferry = new FerryProperties();
         ferry.setOutbox(outbox.toString());
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new ResendFailurePolicy());
-            camel.addRoutes(new ResendRequestRoute(new ResendRequests(ledger, quality, CLOCK), quality, ferry));
+            camel.addRoutes(new ResendRequestRoute(new ResendRequests(ledger, quality, CLOCK, ferry, signer), quality,
+                    ferry));
             advice.accept(camel);
             camel.start();
             assertThat(camel.getRoute(ResendRequestRoute.ROUTE_ID)).as("empty cron: no scheduled route").isNull();
@@ -243,6 +284,106 @@ class ResendRequestsTest {
         assertThat(summary.refusedRecipients()).hasSize(12).contains("\"x\\u000ay\"");
         assertThat(summary.unaddressedSeries()).isEqualTo(12);
         assertThat(summary.unaddressedEnterprises()).containsExactly(A);
+    }
+
+    /**
+     * With signatures on and the hub's key, a request's manifest is v2, signed by the hub's key: the internet
+     * side's command verifies it (and that the data file is the one signed) with the hub's published key;
+     * one byte changed in either file is refused.
+     */
+    @Test
+    void withSignaturesOnTheHubSignsItsRequestAndTheCommandVerifiesIt() throws Exception {
+        ferry.setSignatures(FerryProperties.Signatures.REQUIRED);
+        ferry.setTarget("53");
+        Path pub = hubKey();
+        GivenLedger ledger = new GivenLedger(List.of(new Holes(A, List.of(
+                series(A, "0000000002330001", 1, A, "2026-11-25 00:00:00", "2026-11-27 00:00:00")))));
+
+        run(ledger, 100, c -> {
+        });
+
+        String data = outboxNames().stream().filter(n -> n.endsWith(".jsonl")).findFirst().orElseThrow();
+        Path manifest = outbox.resolve(data + ".manifest");
+        Dsse.Envelope envelope = Dsse.parse(Files.readAllBytes(manifest));
+        assertThat(envelope.payloadType()).isEqualTo(Dsse.MANIFEST_TYPE);
+        assertThat(envelope.signatures()).singleElement().satisfies(s -> assertThat(s.keyid()).isEqualTo("province-hub-key"));
+        var out = new java.io.ByteArrayOutputStream();
+        FerrySignerCommand command = new FerrySignerCommand(new java.io.PrintStream(out, true),
+                new java.io.PrintStream(out, true));
+
+        assertThat(command.run("verify", "--pub", pub.toString(), "--keyid", "province-hub-key", "--manifest",
+                manifest.toString())).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("data file " + outbox.resolve(data) + " matches");
+
+        // what the recipient reads: the v1 fields, the recipient, and v2's notAfter, target and sm3, all signed
+        FerryVerifier.VerifiedManifest v = FerryVerifier.manifest(Files.readAllBytes(manifest), "province-hub-key",
+                KeyAlgorithm.SM2, Sm2.readPublic(Files.readString(pub)), outbox.resolve(data));
+        assertThat(v.dataChecked()).isTrue();
+        JsonNode m = v.payload();
+        assertThat(m.get("kind").asText()).isEqualTo("RESEND_REQUEST");
+        assertThat(m.get("recipient").asText()).isEqualTo(A);
+        assertThat(m.get("sender").asText()).isEqualTo("province-hub");
+        assertThat(m.get("createdAt").asText()).isEqualTo("2026-12-01T07:00:00.000+08:00");
+        assertThat(m.get("notAfter").asText()).isEqualTo("2026-12-08T07:00:00.000+08:00"); // hub.ferry.max-package-lifetime
+        assertThat(m.get("target").asText()).isEqualTo("53");
+        assertThat(m.get("recordCount").asInt()).isEqualTo(1);
+        assertThat(m.get("sm3").asText()).isEqualTo(ResendRequests.sm3(Files.readAllBytes(outbox.resolve(data))));
+        assertThat(m.get("batchId").asText()).isEqualTo(ledger.requested.get(0).get(1));
+
+        // one byte of the data file changed (same length): refused
+        byte[] bytes = Files.readAllBytes(outbox.resolve(data));
+        Path copy = Files.createDirectories(outbox.resolveSibling("tampered"));
+        byte[] changed = bytes.clone();
+        changed[changed.length - 5] = (byte) (changed[changed.length - 5] == '0' ? '1' : '0'); // a digit of a period
+        Files.write(copy.resolve(data), changed);
+        Files.copy(manifest, copy.resolve(data + ".manifest"));
+        assertThat(command.run("verify", "--pub", pub.toString(), "--keyid", "province-hub-key", "--manifest",
+                copy.resolve(data + ".manifest").toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("DIGEST_MISMATCH");
+        // one byte of the signed manifest changed (the recipient named in it): refused
+        Files.write(copy.resolve(data), bytes);
+        byte[] payload = envelope.payload().clone();
+        String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        int at = text.indexOf(A);
+        payload[at] = (byte) (payload[at] + 1);
+        Files.write(copy.resolve(data + ".manifest"), Dsse.write(new Dsse.Envelope(envelope.payloadType(), payload,
+                envelope.signatures())));
+        out.reset();
+        assertThat(command.run("verify", "--pub", pub.toString(), "--keyid", "province-hub-key", "--manifest",
+                copy.resolve(data + ".manifest").toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("SIGNATURE_INVALID");
+    }
+
+    @Test
+    void withSignaturesOffTheManifestStaysV1EvenWithTheHubsKey() throws Exception {
+        hubKey(); // the hub signs its ACK files, but signatures are off: requests keep the v1 contract
+        GivenLedger ledger = new GivenLedger(List.of(new Holes(A, List.of(
+                series(A, "0000000002330001", 1, A, "2026-11-25 00:00:00")))));
+
+        run(ledger, 100, c -> {
+        });
+
+        String data = outboxNames().stream().filter(n -> n.endsWith(".jsonl")).findFirst().orElseThrow();
+        JsonNode manifest = JSON.readTree(outbox.resolve(data + ".manifest").toFile());
+        assertThat(manifest.has("payloadType")).isFalse();
+        assertThat(manifest.get("kind").asText()).isEqualTo("RESEND_REQUEST");
+        assertThat(manifest.has("sm3")).isFalse();
+        assertThat(manifest.has("notAfter")).isFalse();
+    }
+
+    @Test
+    void withSignaturesOnButNoHubKeyTheManifestIsV1() throws Exception {
+        ferry.setSignatures(FerryProperties.Signatures.WARN);
+        GivenLedger ledger = new GivenLedger(List.of(new Holes(A, List.of(
+                series(A, "0000000002330001", 1, A, "2026-11-25 00:00:00")))));
+
+        run(ledger, 100, c -> {
+        });
+
+        String data = outboxNames().stream().filter(n -> n.endsWith(".jsonl")).findFirst().orElseThrow();
+        JsonNode manifest = JSON.readTree(outbox.resolve(data + ".manifest").toFile());
+        assertThat(manifest.has("payloadType")).isFalse();
+        assertThat(manifest.get("recipient").asText()).isEqualTo(A);
     }
 
     @Test
