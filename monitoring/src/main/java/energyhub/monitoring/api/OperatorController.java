@@ -16,6 +16,8 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -52,6 +54,17 @@ public class OperatorController {
         this.broker = broker;
         this.routing = routing;
         this.audit = audit;
+    }
+
+    /**
+     * Who is logged in and with which roles ({@code viewer}, {@code operator}): the operator page shows its actions
+     * to operators only. Only a hint for the page; every action is checked by the server whatever a page shows.
+     */
+    @GetMapping("/me")
+    public Map<String, Object> me(Authentication who) {
+        List<String> roles = who.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+                .filter(a -> a.startsWith("ROLE_")).map(a -> a.substring(5)).sorted().toList();
+        return Map.of("user", who.getName(), "roles", roles);
     }
 
     /** Batches, newest first, filtered by status, source, batchId and receipt time (ISO-8601 with offset). */

@@ -88,6 +88,19 @@ public final class PlatformClient implements AutoCloseable {
         return out;
     }
 
+    /** Takes the messages of one batch now on the queue (waiting up to idleMillis for the next one), leaving the rest. */
+    public List<Received> drainBatch(String batchId, long idleMillis) throws JMSException {
+        List<Received> out = new ArrayList<>();
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue),
+                "hubBatchId = '" + batchId + "'")) {
+            Message m;
+            while ((m = consumer.receive(idleMillis)) != null) {
+                out.add(toReceived(m));
+            }
+        }
+        return out;
+    }
+
     /** Tries to read a queue that is not this account's; throws a JMSSecurityException when refused. */
     public void consumeFrom(String otherQueue) throws JMSException {
         session.createConsumer(session.createQueue(otherQueue)).close();
