@@ -41,6 +41,7 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * java -jar ferry-signer.jar verify --pub NAME.pub.pem --keyid ID --manifest FILE.manifest [--data FILE]
  * java -jar ferry-signer.jar verify-ack --pub HUB.pub.pem --ack NAME.ack.json
  * </pre>
+ * {@code --pub} is a PEM file, or the operator API's JSON answer for the key ({@code GET /api/operator/ferry-keys/{id}}).
  * Exit status 0 when done or verified, 1 when a verification fails (with its refusal code), 2 on bad usage.
  */
 public final class FerrySignerCommand {
@@ -184,7 +185,7 @@ public final class FerrySignerCommand {
     }
 
     private int verify(Map<String, String> o) throws IOException, SignatureProblem {
-        ECPublicKeyParameters pub = Sm2.readPublic(Files.readString(Path.of(need(o, "pub"))));
+        ECPublicKeyParameters pub = readPublicKey(Path.of(need(o, "pub")));
         String keyid = need(o, "keyid");
         Path manifest = Path.of(need(o, "manifest"));
         Dsse.Envelope e = Dsse.parse(readBounded(manifest));
@@ -214,7 +215,7 @@ public final class FerrySignerCommand {
     }
 
     private int verifyAck(Map<String, String> o) throws IOException, SignatureProblem {
-        ECPublicKeyParameters pub = Sm2.readPublic(Files.readString(Path.of(need(o, "pub"))));
+        ECPublicKeyParameters pub = readPublicKey(Path.of(need(o, "pub")));
         Path ack = Path.of(need(o, "ack"));
         Path sigFile = ack.resolveSibling(ack.getFileName() + ".sig");
         byte[] ackBytes = readBounded(ack);
@@ -242,6 +243,23 @@ public final class FerrySignerCommand {
             }
         }
         throw last;
+    }
+
+    /**
+     * {@code --pub}: an SPKI PEM ({@code NAME.pub.pem}), or the hub's answer to
+     * {@code GET /api/operator/ferry-keys/{id}} saved as it came (a JSON object whose {@code publicKey} is the PEM).
+     */
+    private static ECPublicKeyParameters readPublicKey(Path file) throws IOException {
+        String text = new String(readBounded(file), StandardCharsets.UTF_8);
+        if (text.strip().startsWith("{")) {
+            JsonNode key = JSON.readTree(text).get("publicKey");
+            if (key == null || !key.isTextual()) {
+                throw new Usage(file + " is JSON without a publicKey (the operator API's answer to "
+                        + "GET /api/operator/ferry-keys/{id} has one)");
+            }
+            text = key.asText();
+        }
+        return Sm2.readPublic(text);
     }
 
     private static byte[] readBounded(Path file) throws IOException {
