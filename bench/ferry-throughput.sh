@@ -16,7 +16,8 @@ BROKER=$(free_port); HTTP=$(free_port)
 mkdir -p "$WORK/staging" "$WORK/data/ferry/inbox"
 read -r DATA BYTES < <(python3 bench/make_package.py "$WORK/staging" "$RECORDS")
 
-java -Xmx"$HEAP" ${JAVA_OPTS:-} -jar "$JAR" --spring.profiles.active=dev ${BENCH_ARGS:-} --hub.data-dir="$WORK/data" \
+# an unsigned (v1) package: the dev profile requires signatures, measured apart by bench/signature-cost.sh
+java -Xmx"$HEAP" ${JAVA_OPTS:-} -jar "$JAR" --spring.profiles.active=dev --hub.ferry.signatures=off ${BENCH_ARGS:-} --hub.data-dir="$WORK/data" \
   --hub.broker.port="$BROKER" --server.port="$HTTP" > "$WORK/hub.log" 2>&1 &
 HUB=$!
 trap 'kill $HUB 2>/dev/null; wait $HUB 2>/dev/null; rm -rf "$WORK"' EXIT

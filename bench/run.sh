@@ -157,7 +157,8 @@ start_hub() { # LABEL DATA_DIR HEAP [extra hub args...]; sets HUB_PID, HUB_BROKE
   HUB_BROKER_PORT=$(free_port); local http; http=$(free_port); local tcp; tcp=$(free_port)
   local t0; t0=$(date +%s.%N)
   # shellcheck disable=SC2086
-  java -Xmx"$heap" ${JVM_START:--jar "$JAR"} --spring.profiles.active=dev ${HUB_ARGS:-} "$@" --hub.data-dir="$dir" \
+  # unsigned (v1) packages, as the baselines were measured: the dev profile requires signatures (bench/signature-cost.sh measures them)
+  java -Xmx"$heap" ${JVM_START:--jar "$JAR"} --spring.profiles.active=dev --hub.ferry.signatures=off ${HUB_ARGS:-} "$@" --hub.data-dir="$dir" \
     --hub.broker.port="$HUB_BROKER_PORT" --server.port="$http" --hub.tcp.port="$tcp" >> "$RUN/hub-$label.log" 2>&1 &
   HUB_PID=$!; PIDS+=($HUB_PID)
   until curl -fs "http://127.0.0.1:$http/actuator/health/readiness" 2>/dev/null | grep -q UP; do

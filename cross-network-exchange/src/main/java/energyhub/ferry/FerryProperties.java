@@ -59,6 +59,12 @@ public class FerryProperties {
     private String ackKeyId = "province-hub";
     /** Make the key file on first start when it is missing (the dev profile; production keys are made and kept by operators). */
     private boolean ackKeyGenerate;
+    /** A YAML file of public keys imported into the key registry at start (docs/ferry-contract.md, "The key import file"); empty: none. */
+    private String keysImportFile;
+    /** The dev profile's exchange server key (PKCS#8 PEM): made on first start when missing and registered as an EXCHANGE key; empty: none. */
+    private String devExchangeKeyFile;
+    /** The id the dev profile's exchange server key is registered under. */
+    private String devExchangeKeyId = "dev-exchange";
 
     public enum Signatures { OFF, WARN, REQUIRED }
 
@@ -106,6 +112,12 @@ public class FerryProperties {
     public void setAckKeyId(String v) { this.ackKeyId = v; }
     public boolean isAckKeyGenerate() { return ackKeyGenerate; }
     public void setAckKeyGenerate(boolean v) { this.ackKeyGenerate = v; }
+    public String getKeysImportFile() { return keysImportFile; }
+    public void setKeysImportFile(String v) { this.keysImportFile = v; }
+    public String getDevExchangeKeyFile() { return devExchangeKeyFile; }
+    public void setDevExchangeKeyFile(String v) { this.devExchangeKeyFile = v; }
+    public String getDevExchangeKeyId() { return devExchangeKeyId; }
+    public void setDevExchangeKeyId(String v) { this.devExchangeKeyId = v; }
     public Signatures getSignatures() { return signatures; }
     public void setSignatures(Signatures v) { this.signatures = v; }
     public String getTarget() { return target; }

@@ -33,6 +33,7 @@ import org.springframework.util.ResourceUtils;
  * a password or key anybody can read in the repository.</li>
  * <li>The broker accounts ({@link BrokerConfiguration#checkSettings}).</li>
  * <li>The targets' queue-message encodings ({@link MessageEncoding}: text, utf8 or gzip).</li>
+ * <li>With {@code hub.ferry.signatures=required}, a {@code hub.ferry.target} ({@link #checkFerryTarget}).</li>
  * <li>With HTTPS ({@code server.ssl.key-store}, the prod profile), the cockpit's key store is there and opens with
  * its password ({@link #checkKeyStore}): Tomcat would otherwise fail deep in the web server's start.</li>
  * <li>An external broker answers the hub's account ({@link BrokerConfiguration#checkReachable}), an
@@ -109,10 +110,26 @@ final class StartupSettingsCheck implements BeanFactoryPostProcessor, Environmen
         BrokerProperties broker = Binder.get(environment).bind("hub.broker", BrokerProperties.class)
                 .orElseGet(BrokerProperties::new);
         BrokerConfiguration.checkSettings(broker);
+        checkFerryTarget(environment);
         for (Target target : Target.values()) {
             // RoutingProperties refuses a wrong value too, but only once its bean is built (after the broker)
             String name = "hub.routing." + target.id() + "-encoding";
             Binder.get(environment).bind(name, String.class).ifBound(value -> MessageEncoding.of(name, value));
+        }
+    }
+
+    /**
+     * With signed manifests required (the prod and dev profiles), the province this hub serves must be named:
+     * every signed manifest's target is checked against it, and without one every package would be refused
+     * TARGET_MISMATCH. (That the key registry holds an exchange server's key is checked once the ledger is
+     * there: cross-network-exchange's FerryKeysAtStart.)
+     */
+    static void checkFerryTarget(Environment environment) {
+        String signatures = environment.getProperty("hub.ferry.signatures", "off").strip();
+        if ("required".equalsIgnoreCase(signatures) && environment.getProperty("hub.ferry.target", "").isBlank()) {
+            throw new HubConfigurationException("hub.ferry.target", "is empty while hub.ferry.signatures is required",
+                    "set it to the province code this hub serves, the target every signed manifest names "
+                            + "(in the prod profile: the environment variable HUB_FERRY_TARGET)");
         }
     }
 

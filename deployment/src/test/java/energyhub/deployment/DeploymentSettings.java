@@ -25,7 +25,7 @@ final class DeploymentSettings {
     static final Path PROD_YML = Path.of("config/application-prod.yml");
     /** Settings that name files the hub only reads (read-only is enough for them). */
     static final List<String> READ_ONLY = List.of("key-store", "users-file", "known-hosts-file",
-            "private-key-file", "energy-types");
+            "private-key-file", "energy-types", "keys-import-file");
 
     /** Settings whose values are paths on a remote platform's URL (/requestAK, ...), not folders of this host. */
     static final String URL_PATHS = "hub.uplink.profile.";

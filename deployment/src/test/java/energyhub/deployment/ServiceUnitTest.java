@@ -31,8 +31,7 @@ class ServiceUnitTest {
 
     private static final Path UNIT = Path.of("service/exchange-hub.service");
     /** Settings that name files the hub only reads (read-only under ProtectSystem=strict is enough). */
-    private static final List<String> READ_ONLY = List.of("key-store", "users-file", "known-hosts-file",
-            "private-key-file", "energy-types");
+    private static final List<String> READ_ONLY = DeploymentSettings.READ_ONLY;
 
     @Test
     void everyFolderOfTheProductionProfileIsWritableUnderTheUnit() throws IOException {

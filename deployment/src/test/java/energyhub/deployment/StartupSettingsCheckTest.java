@@ -77,6 +77,20 @@ class StartupSettingsCheckTest {
     }
 
     @Test
+    void requiredSignaturesNeedTheProvinceThisHubServes() {
+        StartupSettingsCheck.check(environment(Map.of("hub.ferry.signatures", "warn")));
+        StartupSettingsCheck.check(environment(Map.of("hub.ferry.signatures", "required", "hub.ferry.target", "53")));
+        for (Map<String, Object> settings : java.util.List.<Map<String, Object>>of(Map.of("hub.ferry.signatures", "required"),
+                Map.of("hub.ferry.signatures", "REQUIRED", "hub.ferry.target", " "))) {
+            assertThatThrownBy(() -> StartupSettingsCheck.check(environment(settings)))
+                    .isInstanceOfSatisfying(HubConfigurationException.class, e -> {
+                        assertThat(e.getMessage()).isEqualTo("hub.ferry.target is empty while hub.ferry.signatures is required");
+                        assertThat(e.action()).contains("province code").contains("HUB_FERRY_TARGET");
+                    });
+        }
+    }
+
+    @Test
     void anUnsetCockpitKeyStoreVariableIsRefusedNamingIt() {
         assertThatThrownBy(() -> StartupSettingsCheck.check(environment(Map.of("server.ssl.key-store", "${HUB_TEST_UNSET_STORE}"))))
                 .isInstanceOfSatisfying(HubConfigurationException.class, e -> {

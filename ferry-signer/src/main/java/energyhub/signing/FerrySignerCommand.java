@@ -43,6 +43,7 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * </pre>
  * {@code --alg} is the key's algorithm as it is registered at the hub: SM3withSM2 (or SM2; the default) or
  * SHA256withECDSA (or P256, ECDSA on P-256); a key of the other curve is refused, whatever a file says.
+ * {@code --pub} is a PEM file, or the operator API's JSON answer for the key ({@code GET /api/operator/ferry-keys/{id}}).
  * Exit status 0 when done or verified, 1 when a verification fails (with its refusal code), 2 on bad usage.
  */
 public final class FerrySignerCommand {
@@ -202,7 +203,7 @@ public final class FerrySignerCommand {
 
     private int verify(Map<String, String> o) throws IOException, SignatureProblem {
         KeyAlgorithm alg = algorithm(o);
-        ECPublicKeyParameters pub = alg.readPublic(Files.readString(Path.of(need(o, "pub"))));
+        ECPublicKeyParameters pub = readPublicKey(Path.of(need(o, "pub")), alg);
         String keyid = need(o, "keyid");
         Path manifest = Path.of(need(o, "manifest"));
         String name = manifest.getFileName().toString();
@@ -217,7 +218,7 @@ public final class FerrySignerCommand {
 
     private int verifyAck(Map<String, String> o) throws IOException, SignatureProblem {
         KeyAlgorithm alg = algorithm(o);
-        ECPublicKeyParameters pub = alg.readPublic(Files.readString(Path.of(need(o, "pub"))));
+        ECPublicKeyParameters pub = readPublicKey(Path.of(need(o, "pub")), alg);
         Path ack = Path.of(need(o, "ack"));
         Path sigFile = ack.resolveSibling(ack.getFileName() + ".sig");
         byte[] ackBytes = readBounded(ack);
@@ -227,6 +228,23 @@ public final class FerrySignerCommand {
         String keyid = FerryVerifier.ack(ackBytes, readBounded(sigFile), alg, pub, o.get("keyid"));
         out.println("verified ACK " + ack + " (hub key " + keyid + ")");
         return 0;
+    }
+
+    /**
+     * {@code --pub}: an SPKI PEM ({@code NAME.pub.pem}), or the hub's answer to
+     * {@code GET /api/operator/ferry-keys/{id}} saved as it came (a JSON object whose {@code publicKey} is the PEM).
+     */
+    private static ECPublicKeyParameters readPublicKey(Path file, KeyAlgorithm alg) throws IOException {
+        String text = new String(readBounded(file), StandardCharsets.UTF_8);
+        if (text.strip().startsWith("{")) {
+            JsonNode key = JSON.readTree(text).get("publicKey");
+            if (key == null || !key.isTextual()) {
+                throw new Usage(file + " is JSON without a publicKey (the operator API's answer to "
+                        + "GET /api/operator/ferry-keys/{id} has one)");
+            }
+            text = key.asText();
+        }
+        return alg.readPublic(text);
     }
 
     private static byte[] readBounded(Path file) throws IOException {

@@ -33,7 +33,8 @@ class FerrySignerCommandTest {
     @Test
     void signsAndVerifiesAndRefusesWhatWasChanged() throws Exception {
         assertThat(run("keygen", "--out", dir.toString(), "--name", "exchange")).isZero();
-        assertThat(Files.getPosixFilePermissions(dir.resolve("exchange.key.pem")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("exchange.key.pem")))).isEqualTo("rw-------");
         assertThat(run("keygen", "--out", dir.toString(), "--name", "exchange")).isEqualTo(2); // never overwritten
         Path src = Files.writeString(dir.resolve("pkg.jsonl"), "{\"enterpriseCode\":\"A\"}\n\n{\"enterpriseCode\":\"A\"}\n");
         Path outbox = dir.resolve("outbox");
@@ -90,6 +91,16 @@ class FerrySignerCommandTest {
         String pub = dir.resolve("hub.pub.pem").toString();
 
         assertThat(run("verify-ack", "--pub", pub, "--ack", ackFile.toString())).as(err()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("verified ACK " + ackFile + " (hub key hub-1)\n");
+        // the key as the operator API publishes it (GET /api/operator/ferry-keys/hub-1), saved as it came
+        String published = "{\"keyId\":\"hub-1\",\"ownerKind\":\"HUB\",\"publicKey\":"
+                + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Files.readString(Path.of(pub)))
+                + ",\"status\":\"ACTIVE\"}";
+        Path json = Files.writeString(dir.resolve("hub-1.json"), published);
+        assertThat(run("verify-ack", "--pub", json.toString(), "--ack", ackFile.toString())).as(err()).isZero();
+        Files.writeString(json, "{\"keyId\":\"hub-1\"}");
+        assertThat(run("verify-ack", "--pub", json.toString(), "--ack", ackFile.toString())).isEqualTo(2);
+        assertThat(err()).contains("is JSON without a publicKey");
 
         Files.writeString(ackFile, new String(ack, StandardCharsets.UTF_8).replace("ACCEPTED", "REJECTED"));
         assertThat(run("verify-ack", "--pub", pub, "--ack", ackFile.toString())).isEqualTo(1);

@@ -71,7 +71,7 @@ class BrokerFailoverTest {
                 assertThat(brokerHealth(hub)).isEqualTo("UP 200");
                 Files.createDirectories(inbox);
                 for (int i = 0; i < PACKAGES; i++) {
-                    packages.add(FerryPackage.of().name(String.format("failover-%02d", i))
+                    packages.add(FerryPackage.of().name(String.format("failover-%02d", i)).signedBy(ProductionProfile.EXCHANGE)
                             .records(i % 2 == 0 ? FerryPackage.ENTERPRISE : FerryPackage.OTHER_ENTERPRISE, RECORDS)
                             .dropInto(inbox));
                 }

@@ -135,10 +135,33 @@ class FerrySignatureTest extends RunningHub {
         r.add("hub.ferry.ack-key-file", () -> DATA_DIR.resolve("keys/hub-ack.key.pem").toString());
         r.add("hub.ferry.ack-key-generate", () -> "true");
         r.add("hub.ferry.ack-key-id", () -> "hub-ack-" + RUN);
+        // the exchange server's key and the city platform's come from the key import file (signatures are required:
+        // without an ACTIVE exchange server key the hub would not start); the others are registered below
+        r.add("hub.ferry.keys-import-file", () -> KEYS_FILE.toString());
         DATABASE = TestDatabase.create().orElse(null);
         if (DATABASE != null) {
             r.add("spring.datasource.url", () -> DATABASE);
         }
+    }
+
+    /** The key import file of both hubs of this test: EXCHANGE (every enterprise) and CITY (ENTERPRISE only). */
+    static final Path KEYS_FILE = writeKeysFile();
+
+    static Path writeKeysFile() {
+        try {
+            Path f = DATA_DIR.resolveSibling(DATA_DIR.getFileName() + "-ferry-keys.yml");
+            return Files.writeString(f, "keys:\n" + importEntry(EXCHANGE, "exchange-a", "")
+                    + importEntry(CITY, "city-kunming", "    speaksFor: [" + FerryPackage.ENTERPRISE + "]\n"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String importEntry(Key k, String owner, String speaksFor) {
+        return "  - keyId: " + k.id() + "\n    ownerKind: EXCHANGE\n    owner: " + owner + "\n" + speaksFor
+                + "    notBefore: " + Instant.now().minus(Duration.ofDays(1)) + "\n"
+                + "    notAfter: " + Instant.now().plus(Duration.ofDays(365)) + "\n"
+                + "    publicKey: |\n" + Sm2.publicPem(k.pub()).indent(6);
     }
 
     /** The PostgreSQL database of this hub (null: its embedded one), which a second hub shares. */
@@ -154,10 +177,8 @@ class FerrySignatureTest extends RunningHub {
             return;
         }
         Instant now = Instant.now();
-        register(EXCHANGE, FerryKey.OwnerKind.EXCHANGE, "exchange-a", Set.of(), null, null);
         register(RETIRING, FerryKey.OwnerKind.EXCHANGE, "exchange-a", Set.of(), null, null);
         registry.changeStatus(RETIRING.id(), FerryKey.Status.RETIRING, "rotated to " + EXCHANGE.id(), "test");
-        register(CITY, FerryKey.OwnerKind.EXCHANGE, "city-kunming", Set.of(FerryPackage.ENTERPRISE), null, null);
         register(OTHER, FerryKey.OwnerKind.ENTERPRISE, FerryPackage.OTHER_ENTERPRISE, null, null, null);
         register(EXPIRED, FerryKey.OwnerKind.EXCHANGE, "exchange-a", Set.of(), now.minus(Duration.ofDays(30)),
                 now.minus(Duration.ofDays(1)));
@@ -905,6 +926,7 @@ class FerrySignatureTest extends RunningHub {
         props.put("spring.datasource.url", DATABASE);
         props.put("hub.ferry.signatures", "required");
         props.put("hub.ferry.target", TARGET);
+        props.put("hub.ferry.keys-import-file", KEYS_FILE.toString()); // the same file: nothing to add or change
         Path otherInbox = otherDir.resolve("ferry/inbox");
         Path otherOutbox = otherDir.resolve("ferry/outbox");
         try (var other = energyhub.e2e.support.HubProcess.start(props,
@@ -940,6 +962,14 @@ class FerrySignatureTest extends RunningHub {
             dropInto(otherInbox, after, signed(after, ROT_NEW));
             assertThat(awaitAckIn(otherOutbox, after).get("status").asText()).isEqualTo("ACCEPTED");
         }
+        // the second hub imported the same file: the keys were added once, by the first hub's import
+        assertThat(jdbc.queryForList("select key_id, changed_by from ferry_key where changed_by like 'import:%' "
+                + "order by key_id")).containsExactlyInAnyOrder(Map.of("key_id", CITY.id(), "changed_by", "import:" + KEYS_FILE),
+                Map.of("key_id", EXCHANGE.id(), "changed_by", "import:" + KEYS_FILE));
+        await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.queryForList("select action || ' ' || subject from "
+                + "audit_event where action like 'FERRY_KEY_%' and subject in (?, ?) order by seq", String.class,
+                EXCHANGE.id(), CITY.id()), rows -> rows.equals(List.of("FERRY_KEY_ADDED " + EXCHANGE.id(),
+                "FERRY_KEY_ADDED " + CITY.id())));
     }
 
     static boolean refused(Path outbox, FerryPackage p) {

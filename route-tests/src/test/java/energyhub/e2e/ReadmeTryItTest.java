@@ -24,7 +24,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * A newcomer's first run as README.md tells it (issue 24 item 3): the packaged hub with the {@code dev}
  * profile started in a fresh folder (its data under ./data, a fresh ledger database), then the commands of
- * the README's "Try it" section, read from README.md and run by bash as they stand, in that folder.
+ * the README's "Try it" section, read from README.md and run by bash as they stand, in that folder: they sign
+ * the package with ferry-signer and the dev exchange server key the hub made (the dev profile requires
+ * signatures, issue 22), and verify the hub's signed ACK with its published key.
  * <p>
  * The README's commands name no port, so the hub gets free ones here (web, broker, TCP intake) instead of
  * 8080, 61616 and 7070, which another hub on the machine may hold; the commands are the README's own.
@@ -41,6 +43,11 @@ class ReadmeTryItTest {
     @BeforeAll
     void startTheHubAsTheReadmeDoes() throws Exception {
         folder = RunningHub.tempDir("hub-readme");
+        // the folder stands for the repository's root, where the README's first command built both jars: the
+        // Try it commands run the signing command as ferry-signer/target/ferry-signer.jar
+        Path signer = Path.of("..", "ferry-signer").toAbsolutePath().normalize();
+        assertThat(signer.resolve("target/ferry-signer.jar")).as("the signing command, built by mvn package").isRegularFile();
+        Files.createSymbolicLink(folder.resolve("ferry-signer"), signer);
         log = HubProcess.logFile("readme-try-it").toPath().toAbsolutePath();
         Files.deleteIfExists(log);
         Map<String, String> props = new LinkedHashMap<>();
@@ -59,9 +66,10 @@ class ReadmeTryItTest {
     }
 
     @Test
-    void theTryItCommandsAsWrittenPrintTheAcceptedAck() throws Exception {
+    void theTryItCommandsAsWrittenSignThePackageAndPrintTheAcceptedAckVerified() throws Exception {
         String commands = tryItCommands();
-        assertThat(commands).contains("data/ferry/inbox").contains("demo.jsonl.ack.json");
+        assertThat(commands).contains("data/ferry/inbox").contains("demo.jsonl.ack.json")
+                .contains("ferry-signer.jar sign --key data/dev-exchange-key.pem").contains("ferry-signer.jar verify-ack");
         Path output = folder.resolve("try-it.out");
         Process bash = new ProcessBuilder("bash", "-c", commands).directory(folder.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
@@ -71,13 +79,36 @@ class ReadmeTryItTest {
 
         assertThat(bash.exitValue()).as("exit code of the Try it commands; they printed:%n%s", printed).isZero();
         List<String> lines = printed.lines().toList();
-        assertThat(lines).as("what the Try it commands print").hasSize(1);
-        JsonNode ack = new ObjectMapper().readTree(lines.get(0));
+        assertThat(lines).as("what the Try it commands print").hasSize(3);
+        // the package signed with the dev exchange server key ...
+        java.util.regex.Matcher signed = java.util.regex.Pattern.compile("^signed (?:.*/)?data/ferry/inbox/demo\\.jsonl -> "
+                + "demo\\.jsonl\\.manifest \\(batchId ([0-9a-f-]{36}), key dev-exchange\\)$").matcher(lines.get(0));
+        assertThat(signed.matches()).as("the sign command's line: %s", lines.get(0)).isTrue();
+        // ... answered ACCEPTED (a signed v2 manifest, checked against the registry: SM3 of the data file) ...
+        JsonNode ack = new ObjectMapper().readTree(lines.get(1));
         assertThat(ack.path("status").asText()).isEqualTo("ACCEPTED");
         assertThat(ack.path("received").asInt()).isEqualTo(1);
         assertThat(ack.path("accepted").asInt()).isEqualTo(1);
         assertThat(ack.path("rejected").asInt()).isZero();
-        assertThat(ack.path("batchId").asText()).matches("[0-9a-f-]{36}");
+        assertThat(ack.path("batchId").asText()).isEqualTo(signed.group(1));
+        // ... and the answer verified with the hub's published key (exit status 0 above, and its line)
+        assertThat(lines.get(2)).isEqualTo("verified ACK data/ferry/outbox/demo.jsonl.ack.json (hub key province-hub)");
+        Path ackFile = folder.resolve("data/ferry/outbox/demo.jsonl.ack.json");
+        assertThat(folder.resolve("data/ferry/outbox/demo.jsonl.ack.json.sig")).isRegularFile();
+
+        // the dev profile made the exchange server key owner-only, beside the dev secrets
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                folder.resolve("data/dev-exchange-key.pem")))).isEqualTo("rw-------");
+        // what the check is worth: the same command refuses the answer once a byte of it is changed
+        Files.writeString(ackFile, Files.readString(ackFile).replace("\"accepted\":1", "\"accepted\":2"));
+        Process tampered = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                "ferry-signer/target/ferry-signer.jar", "verify-ack", "--pub",
+                "data/dev-ack-key.pub.pem", "--ack", "data/ferry/outbox/demo.jsonl.ack.json").directory(folder.toFile())
+                .redirectErrorStream(true).start();
+        String refusal = new String(tampered.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tampered.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tampered.exitValue()).isEqualTo(1);
+        assertThat(refusal).contains("REFUSED SIGNATURE_INVALID");
     }
 
     @Test

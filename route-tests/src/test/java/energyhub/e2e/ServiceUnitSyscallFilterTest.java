@@ -91,7 +91,8 @@ class ServiceUnitSyscallFilterTest {
                 await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                         .until(() -> https.send(ready, HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\""));
                 Files.createDirectories(inbox);
-                FerryPackage.of().name("syscalls").records(FerryPackage.ENTERPRISE, 20).gzip().dropInto(inbox);
+                FerryPackage.of().name("syscalls").records(FerryPackage.ENTERPRISE, 20).gzip()
+                        .signedBy(ProductionProfile.EXCHANGE).dropInto(inbox); // the profile requires signatures
                 await().atMost(Duration.ofSeconds(120)).until(() -> ExactlyOnce.acks(outbox) == 1);
                 HttpRequest login = HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + port + "/login"))
                         .timeout(Duration.ofSeconds(10)).build();

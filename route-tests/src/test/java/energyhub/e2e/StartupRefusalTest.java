@@ -51,6 +51,18 @@ class StartupRefusalTest {
                 "set hub.routing.provincial-encoding to one of text, utf8, gzip");
     }
 
+    @Test
+    void requiredSignaturesWithoutTheProvinceThisHubServesNameHubFerryTarget() throws Exception {
+        Path dataDir = RunningHub.tempDir("hub-refusal-target");
+        Map<String, String> props = new LinkedHashMap<>(energyhub.e2e.support.HubTest.hubProperties(dataDir, 0));
+        props.remove("hub.broker.port");
+        props.put("hub.ferry.signatures", "required");
+        props.put("hub.ferry.target", "");
+        HubProcess.Ended ended = run(dataDir, props, "ferry-target");
+        assertRefused(ended, dataDir, "hub.ferry.target is empty while hub.ferry.signatures is required",
+                "set it to the province code this hub serves");
+    }
+
     private static HubProcess.Ended run(Path dataDir, Map<String, String> extra, String name) throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("hub.data-dir", dataDir.toString());

@@ -1,18 +1,14 @@
 package energyhub.ferry.signing;
 
 import energyhub.ferry.FerryProperties;
+import energyhub.routing.HubConfigurationException;
 import energyhub.signing.Dsse;
 import energyhub.signing.Sm2;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import energyhub.routing.Headers;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -20,8 +16,6 @@ import org.apache.camel.support.DefaultMessage;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,7 +27,8 @@ import org.springframework.stereotype.Component;
  * manifest v2 signed by the same key ({@link #signManifest}). The hub's public key is published as a HUB key
  * in the registry (GET /api/operator/ferry-keys/{id}); the internet side checks ACKs with
  * {@code ferry-signer verify-ack} and requests with {@code ferry-signer verify}. With
- * {@code hub.ferry.ack-key-generate} (the dev profile) a missing key file is made on first start.
+ * {@code hub.ferry.ack-key-generate} (the dev profile) a missing key file is made on first start
+ * ({@link KeyFiles}), its public half beside it as {@code NAME.pub.pem}.
  */
 @Component
 public class AckSigner {
@@ -49,37 +44,27 @@ public class AckSigner {
         this.registry = registry;
     }
 
-    /** Loads (or, when allowed, makes) the hub's key and registers its public half as a HUB key if it is not yet. */
-    @EventListener(ApplicationReadyEvent.class)
-    public void start() throws IOException {
+    /**
+     * Loads (or, when allowed, makes) the hub's key and registers its public half as a HUB key if it is not yet;
+     * called by {@link FerryKeysAtStart} before any route starts, so the first ACK is signed already.
+     */
+    void load() throws IOException {
         String file = properties.getAckKeyFile();
         if (file == null || file.isBlank()) {
             return;
         }
-        Path path = Path.of(file);
-        if (!Files.exists(path) && properties.isAckKeyGenerate()) {
-            Files.createDirectories(path.toAbsolutePath().getParent());
-            var pair = Sm2.generate(new SecureRandom());
-            Path tmp = path.resolveSibling(".writing-" + path.getFileName());
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, Sm2.privatePem((ECPrivateKeyParameters) pair.getPrivate()));
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-            log.info("made the hub's ACK signing key {} (hub.ferry.ack-key-generate)", path);
-        }
-        ECPrivateKeyParameters k = Sm2.readPrivate(Files.readString(path));
+        ECPrivateKeyParameters k = KeyFiles.load(Path.of(file), properties.isAckKeyGenerate(), "the hub's ACK signing key");
         String id = properties.getAckKeyId();
+        boolean known = registry.find(id).isPresent();
         try {
-            FerryKey registered = registry.get(id);
-            if (registered.ownerKind() != FerryKey.OwnerKind.HUB || !Sm2.ALGORITHM.equals(registered.algorithm())
-                    || !Sm2.readPublic(registered.publicKey()).getQ().equals(Sm2.publicOf(k).getQ())) {
-                throw new IllegalStateException("hub.ferry.ack-key-id " + id + " is registered for another key: "
-                        + "give the hub's key another id");
-            }
-        } catch (NoSuchElementException e) {
-            registry.register(new FerryKey(id, FerryKey.OwnerKind.HUB, id, null, Sm2.ALGORITHM,
+            registry.ensure(new FerryKey(id, FerryKey.OwnerKind.HUB, id, null, Sm2.ALGORITHM,
                     Sm2.publicPem(Sm2.publicOf(k)), null, null, null, null, null, "hub", null));
-            log.info("registered the hub's ACK signing key as {} (GET /api/operator/ferry-keys/{})", id, id);
+        } catch (IllegalStateException e) {
+            throw new HubConfigurationException("hub.ferry.ack-key-id", "(" + id + "): " + e.getMessage()
+                    + ", not for the hub's key in " + file, "give the hub's key another id");
+        }
+        if (!known) {
+            log.info("the hub's ACK signing key is registered as {} (GET /api/operator/ferry-keys/{})", id, id);
         }
         key = k;
     }

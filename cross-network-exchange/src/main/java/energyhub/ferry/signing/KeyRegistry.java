@@ -94,7 +94,11 @@ public class KeyRegistry {
         snapshot = null;
     }
 
-    /** Registers a key; IllegalArgumentException names what is wrong with it. */
+    /**
+     * Registers a key, ACTIVE (or, from the import file, with the status and reason it gives: a key imported as
+     * REVOKED is never ACTIVE for a moment); IllegalArgumentException names what is wrong with it,
+     * IllegalStateException says that the id is taken.
+     */
     public FerryKey register(FerryKey k) {
         check(k.keyId() != null && CODE.matcher(k.keyId()).matches(), "keyId must be 1-64 of [A-Za-z0-9._:-]");
         check(k.ownerKind() != null, "ownerKind is EXCHANGE, ENTERPRISE or HUB");
@@ -111,12 +115,17 @@ public class KeyRegistry {
         Instant notBefore = k.notBefore() == null ? now : k.notBefore();
         Instant notAfter = k.notAfter() == null ? notBefore.plus(java.time.Duration.ofDays(730)) : k.notAfter();
         check(notAfter.isAfter(notBefore), "notAfter must be after notBefore");
+        FerryKey.Status status = k.status() == null ? FerryKey.Status.ACTIVE : k.status();
+        String reason = status == FerryKey.Status.ACTIVE ? null : k.statusReason();
+        check(status == FerryKey.Status.ACTIVE || (reason != null && !reason.isBlank() && reason.length() <= 500),
+                "a key registered " + status + " needs a reason (up to 500 characters)");
         try {
             jdbc.update("insert into ferry_key (key_id, owner_kind, owner, speaks_for, algorithm, public_key, "
                     + "not_before, not_after, status, status_at, status_reason, changed_by) "
-                    + "values (?,?,?,?,?,?,?,?,'ACTIVE',?,null,?)", k.keyId(), k.ownerKind().name(), k.owner(),
+                    + "values (?,?,?,?,?,?,?,?,?,?,?,?)", k.keyId(), k.ownerKind().name(), k.owner(),
                     speaks.isEmpty() ? null : String.join(",", speaks), algorithm, k.publicKey().strip() + "\n",
-                    Timestamp.from(notBefore), Timestamp.from(notAfter), Timestamp.from(now), k.changedBy());
+                    Timestamp.from(notBefore), Timestamp.from(notAfter), status.name(), Timestamp.from(now), reason,
+                    k.changedBy());
         } catch (DuplicateKeyException e) {
             throw new IllegalStateException("key " + k.keyId() + " is registered already");
         }
@@ -141,6 +150,44 @@ public class KeyRegistry {
         }
         refresh();
         return get(keyId);
+    }
+
+    /**
+     * A key the hub holds itself (its ACK key, the dev profile's exchange key): registered unless it is already,
+     * with the same owner kind and public key. IllegalStateException when the id holds another key (or
+     * another kind of owner); a second hub registering the same key at the same moment is no conflict.
+     */
+    public FerryKey ensure(FerryKey k) {
+        FerryKey existing;
+        try {
+            existing = get(k.keyId());
+        } catch (java.util.NoSuchElementException absent) {
+            try {
+                return register(k);
+            } catch (IllegalStateException taken) {
+                existing = get(k.keyId()); // registered by another hub in between
+            }
+        }
+        if (existing.ownerKind() != k.ownerKind() || !samePublicKey(existing.publicKey(), k.publicKey())) {
+            throw new IllegalStateException("key id " + k.keyId() + " is registered for another key ("
+                    + existing.ownerKind() + " " + existing.owner() + ")");
+        }
+        return existing;
+    }
+
+    /** Whether two SPKI PEMs hold the same SM2 public key (whatever their line breaks); false if either is none. */
+    public static boolean samePublicKey(String pemA, String pemB) {
+        try {
+            return Sm2.readPublic(pemA).getQ().equals(Sm2.readPublic(pemB).getQ());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    /** Whether an EXCHANGE key is ACTIVE and valid at {@code now}, read from the table itself (not the cache). */
+    public boolean hasActiveExchangeKey(Instant now) {
+        return list().stream().anyMatch(k -> k.ownerKind() == FerryKey.OwnerKind.EXCHANGE
+                && k.status() == FerryKey.Status.ACTIVE && !now.isBefore(k.notBefore()) && now.isBefore(k.notAfter()));
     }
 
     public FerryKey get(String keyId) {

@@ -1,5 +1,7 @@
 package energyhub.e2e.support;
 
+import energyhub.signing.Dsse;
+import energyhub.signing.Sm2;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +10,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.bouncycastle.crypto.digests.SM3Digest;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 
 /** Builds a ferry package (contracts section 2) the way the gate would drop it. */
 public final class FerryPackage {
@@ -31,6 +37,31 @@ public final class FerryPackage {
     private String digestOverride;
     private Long countOverride;
     private String sender = ENTERPRISE;
+    private SigningKey signer;
+
+    /**
+     * An exchange server's key as a test holds it: the id it is registered under, its private half, and the
+     * province (hub.ferry.target) its packages are for.
+     */
+    public record SigningKey(String id, ECPrivateKeyParameters priv, String target) {
+
+        public static SigningKey generate(String id, String target) {
+            return new SigningKey(id, (ECPrivateKeyParameters) Sm2.generate(new java.security.SecureRandom()).getPrivate(),
+                    target);
+        }
+
+        public String publicPem() {
+            return Sm2.publicPem(Sm2.publicOf(priv));
+        }
+
+        /** This key as one EXCHANGE entry of a key import file (hub.ferry.keys-import-file). */
+        public String importEntry(String owner) {
+            return "  - keyId: " + id + "\n    ownerKind: EXCHANGE\n    owner: " + owner + "\n"
+                    + "    notBefore: " + Instant.now().minus(java.time.Duration.ofDays(1)) + "\n"
+                    + "    notAfter: " + Instant.now().plus(java.time.Duration.ofDays(365)) + "\n"
+                    + "    publicKey: |\n" + publicPem().indent(6);
+        }
+    }
 
     public static FerryPackage of() {
         return new FerryPackage();
@@ -96,6 +127,15 @@ public final class FerryPackage {
         return this;
     }
 
+    /**
+     * The manifest becomes a signed v2 envelope (docs/ferry-contract.md) of this key, as {@code ferry-signer sign}
+     * writes it: created a minute ago, valid a day, for the key's target, with the data file's sm3.
+     */
+    public FerryPackage signedBy(SigningKey key) {
+        this.signer = key;
+        return this;
+    }
+
     public FerryPackage declaredCount(long n) {
         this.countOverride = n;
         return this;
@@ -132,6 +172,9 @@ public final class FerryPackage {
     }
 
     public String manifest() throws Exception {
+        if (signer != null) {
+            return signedManifest();
+        }
         byte[] data = dataBytes();
         String digest;
         if (digestOverride != null) {
@@ -149,6 +192,23 @@ public final class FerryPackage {
                 + "\"createdAt\":\"2026-11-24T10:15:00.123+08:00\",\"recordCount\":"
                 + (countOverride != null ? countOverride : recordCount()) + ",\"byteSize\":" + data.length + ","
                 + (sm3 ? "\"sm3\"" : "\"sha256\"") + ":\"" + digest + "\",\"schemaVersion\":\"1.0\"}";
+    }
+
+    private String signedManifest() throws Exception {
+        byte[] data = dataBytes();
+        SM3Digest d = new SM3Digest();
+        d.update(data, 0, data.length);
+        byte[] sm3 = new byte[32];
+        d.doFinal(sm3, 0);
+        OffsetDateTime created = OffsetDateTime.now(ZoneOffset.ofHours(8)).minusMinutes(1).truncatedTo(ChronoUnit.MILLIS);
+        String payload = "{\"batchId\":\"" + batchId + "\",\"sender\":\"" + sender + "\",\"kind\":\"DATA\","
+                + "\"createdAt\":\"" + created + "\",\"notAfter\":\"" + created.plusDays(1) + "\","
+                + "\"target\":\"" + signer.target() + "\",\"recordCount\":" + (countOverride != null ? countOverride : recordCount())
+                + ",\"byteSize\":" + data.length + ",\"sha256\":\""
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)) + "\",\"sm3\":\""
+                + (digestOverride != null ? digestOverride : HexFormat.of().formatHex(sm3)) + "\",\"schemaVersion\":\"1.0\"}";
+        return new String(Dsse.write(Dsse.sign(Dsse.MANIFEST_TYPE, payload.getBytes(StandardCharsets.UTF_8), signer.id(),
+                signer.priv())), StandardCharsets.UTF_8);
     }
 
     /** Drops the data file only, as the gate does before the manifest arrives. */

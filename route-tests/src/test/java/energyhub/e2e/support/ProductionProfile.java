@@ -13,9 +13,19 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The hub as the production profile runs it: {@code deployment/config/application-prod.yml} (profile
- * {@code prod}) with every address and secret it reads from the environment, and a hub process's own folders.
+ * {@code prod}) with every address and secret it reads from the environment, a hub process's own folders, and the
+ * key import file with an exchange server's key (the profile requires signed packages).
  */
 public final class ProductionProfile {
+
+    /** The province code the prod profile's hub serves in the tests (HUB_FERRY_TARGET). */
+    public static final String TARGET = "53";
+    /**
+     * The exchange server's key of the tests: listed in the key import file {@link #properties} writes (the
+     * profile requires signatures and does not start without an ACTIVE exchange server key); packages dropped
+     * into a prod-profile hub are {@code FerryPackage.signedBy(EXCHANGE)}.
+     */
+    public static final FerryPackage.SigningKey EXCHANGE = FerryPackage.SigningKey.generate("exchange-prod-test", TARGET);
 
     private ProductionProfile() {
     }
@@ -75,17 +85,31 @@ public final class ProductionProfile {
         env.put("HUB_COCKPIT_KEY_STORE", cockpit.keyStore().toString());
         env.put("HUB_COCKPIT_KEY_STORE_PASSWORD", cockpit.password());
         env.put("HUB_COCKPIT_ADDRESS", "127.0.0.1");
+        env.put("HUB_FERRY_TARGET", TARGET);
         return env;
     }
 
-    /** The profile, its file, and the hub's data directory, inbox and outbox. */
-    public static Map<String, String> properties(Path dataDir, Path inbox, Path outbox) {
+    /**
+     * The profile, its file, and the hub's data directory, inbox and outbox; the key import file (written beside
+     * the data directory) lists {@link #EXCHANGE}.
+     */
+    public static Map<String, String> properties(Path dataDir, Path inbox, Path outbox) throws java.io.IOException {
+        return properties(dataDir, inbox, outbox, "keys:\n" + EXCHANGE.importEntry("exchange-prod-test"));
+    }
+
+    /** As {@link #properties(Path, Path, Path)}, with this content of the key import file. */
+    public static Map<String, String> properties(Path dataDir, Path inbox, Path outbox, String keysFile)
+            throws java.io.IOException {
+        Path keys = dataDir.toAbsolutePath().resolveSibling("ferry-keys.yml");
+        Files.createDirectories(keys.getParent());
+        Files.writeString(keys, keysFile);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("spring.config.additional-location", "file:" + configDir() + "/");
         props.put("spring.profiles.active", "prod");
         props.put("hub.data-dir", dataDir.toString());
         props.put("hub.ferry.inbox", inbox.toString());
         props.put("hub.ferry.outbox", outbox.toString());
+        props.put("hub.ferry.keys-import-file", keys.toString()); // the profile's own, /etc/exchange-hub/ferry-keys.yml, is not here
         return props;
     }
 }
