@@ -69,7 +69,6 @@ public class UplinkOperatorController {
         int n = store.requeue(all ? List.of() : ids);
         audit.info("operator '{}' re-queued {} REJECTED uplink records ({})", who == null ? "anonymous" : who.getName(),
                 n, all ? "all" : "ids " + ids);
-        sender.wake();
         return Map.of("requeued", n);
     }
 }
