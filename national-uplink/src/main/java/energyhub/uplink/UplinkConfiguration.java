@@ -52,7 +52,8 @@ public class UplinkConfiguration {
         } else {
             log.info("national uplink client certificate {}", tls.clientCertificate());
         }
-        return new PlatformClient(p.getBaseUrl(), tls, p.getConnectTimeout(), p.getReadTimeout(), p.getConcurrency());
+        return new PlatformClient(p.getBaseUrl(), tls, p.getConnectTimeout(), p.getReadTimeout(), p.getConcurrency(),
+                p.getMaxAnswerBytes());
     }
 
     private static void require(String value, String name) {
