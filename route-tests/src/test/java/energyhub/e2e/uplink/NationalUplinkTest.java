@@ -224,6 +224,19 @@ class NationalUplinkTest extends RunningHub {
             }
             assertThat(ids).hasSize(28);
             assertThat(SIM.received().keySet()).noneMatch(k -> k.contains(bad));
+            assertThat(list.headers().firstValue("X-Total-Count")).hasValue(String.valueOf(ids.size()));
+
+            // the same rows as CSV, with the platform's code and message; pages stay bounded
+            HttpResponse<String> csv = call("GET", "/api/operator/uplink/rejected?format=csv", null, "viewer", "viewer-pw");
+            assertThat(csv.statusCode()).isEqualTo(200);
+            assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+            List<String> lines = csv.body().lines().toList();
+            assertThat(lines.get(0)).isEqualTo("id,enterpriseCode,dataCode,statType,statDate,uploadDate,attempts,"
+                    + "httpStatus,bodyCode,message,rejectedAt");
+            assertThat(lines.subList(1, lines.size())).filteredOn(l -> l.contains("," + bad + ",")).hasSize(28)
+                    .allSatisfy(l -> assertThat(l).contains(",1,200,400,采集数据项编码 " + bad + " 不存在 (simulated),"));
+            assertThat(call("GET", "/api/operator/uplink/rejected?limit=1001", null, "viewer", "viewer-pw").statusCode())
+                    .isEqualTo(400);
 
             // a viewer may not re-queue; an operator may
             String body = JSON.writeValueAsString(Map.of("ids", ids));
@@ -233,6 +246,14 @@ class NationalUplinkTest extends RunningHub {
             HttpResponse<String> requeued = call("POST", "/api/operator/uplink/requeue", body, "operator", "operator-pw");
             assertThat(requeued.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(requeued.body()).get("requeued").asInt()).isEqualTo(28);
+            // the re-queue is a row of the sealed audit chain: who and how many
+            await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(call("GET",
+                    "/api/operator/audit?action=UPLINK_REQUEUED", null, "viewer", "viewer-pw").body()).size() == 1);
+            JsonNode entry = JSON.readTree(call("GET", "/api/operator/audit?action=UPLINK_REQUEUED", null, "viewer",
+                    "viewer-pw").body()).get(0);
+            assertThat(entry.get("detail").asText()).startsWith("by=operator:operator count=28 scope=ids ids=");
+            assertThat(entry.get("hash").asText()).hasSize(64);
+            assertThat(call("GET", "/api/operator/audit/verify", null, "viewer", "viewer-pw").statusCode()).isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> rows(2, "ACKED") == 60);
             assertThat(receivedOf(2)).hasSize(60).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
@@ -288,6 +309,38 @@ class NationalUplinkTest extends RunningHub {
         assertThat(receivedOf(5)).hasSize(300).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
         assertThat(transitions).contains("OPEN", "HALF_OPEN", "CLOSED");
         assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void theUplinksRoutesAreInJmxForHawtioWithTheirIdsAndCounters() throws Exception {
+        records(FerryPackage.ENTERPRISE, 8, 30).dropInto(inbox());
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(8, "ACKED") == 30);
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        java.util.Set<String> routes = new java.util.TreeSet<>();
+        for (javax.management.ObjectName n : jmx.queryNames(new javax.management.ObjectName(
+                "org.apache.camel:context=" + camel.getManagementName() + ",type=routes,*"), null)) {
+            String id = String.valueOf(jmx.getAttribute(n, "RouteId"));
+            if (id.startsWith("uplink-")) {
+                routes.add(id);
+                assertThat(jmx.getAttribute(n, "State")).as(id).isEqualTo("Started");
+            }
+        }
+        assertThat(routes).containsExactlyInAnyOrder("uplink-intake", "uplink-send", "uplink-sender-1",
+                "uplink-sender-2", "uplink-sender-3", "uplink-sender-4", "uplink-housekeeping", "uplink-version-check",
+                "uplink-purge-acked");
+        assertThat(counter(jmx, "routes", "uplink-intake", "ExchangesCompleted")).isPositive();
+        assertThat(counter(jmx, "routes", "uplink-send", "ExchangesCompleted")).isPositive();
+        assertThat(counter(jmx, "processors", "uplink-upsert-chunk", "ExchangesCompleted")).isPositive();
+        assertThat(counter(jmx, "processors", "uplink-post", "ExchangesCompleted")).isPositive();
+        assertThat(counter(jmx, "routes", "uplink-intake", "ExchangesFailed")).isZero();
+    }
+
+    private long counter(javax.management.MBeanServer jmx, String type, String name, String attribute)
+            throws Exception {
+        var names = jmx.queryNames(new javax.management.ObjectName("org.apache.camel:context="
+                + camel.getManagementName() + ",type=" + type + ",name=\"" + name + "\",*"), null);
+        assertThat(names).as(type + " " + name).hasSize(1);
+        return ((Number) jmx.getAttribute(names.iterator().next(), attribute)).longValue();
     }
 
     private String health() throws Exception {
