@@ -188,13 +188,17 @@ public class UplinkSender implements SmartLifecycle {
     /** The claimed rows, one request per batch-size; on a failure or pause the rest go back unsent. */
     private void sendAll(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0) {
         int size = Math.max(1, props.getBatchSize());
+        long claimedAt = t0;
+        // the rest of a claim goes back once half its lease is gone: a slow platform must never let the lease of rows
+        // still to be sent lapse, or another sender (of this hub or another) would send them too
+        long leaseHalf = props.getLease().toNanos() / 2;
         Acks acks = new Acks();
         try {
             for (int i = 0; i < rows.size(); i += size) {
                 List<DeliveryStore.Row> group = rows.subList(i, Math.min(rows.size(), i + size));
                 if (i > 0) {
                     t0 = System.nanoTime();
-                    boolean go = running && !paused && breaker.tryAcquirePermission();
+                    boolean go = running && !paused && t0 - claimedAt < leaseHalf && breaker.tryAcquirePermission();
                     if (go) {
                         try {
                             token = tokens.current();

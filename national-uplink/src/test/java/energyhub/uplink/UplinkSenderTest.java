@@ -112,6 +112,24 @@ class UplinkSenderTest {
     }
 
     @Test
+    void aSlowPlatformNeverLetsAClaimsLeaseLapseSoNoRecordIsSentTwice() throws Exception {
+        DeliveryStore store = new DeliveryStore(db.jdbc());
+        store.upsert(records("SLOW", 10));
+        UplinkProperties p = props(1);
+        p.setClaimSize(10);
+        p.setLease(Duration.ofSeconds(3)); // a claim of 10 takes 10 s at a second per answer
+        LinkMonitor link = new LinkMonitor(Duration.ofSeconds(30));
+        sim.slow(1000, 1000);
+        try (SendingRoutes routes = SendingRoutes.start(p, sender(p, store, pki, link), link)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> store.countsByState().get("ACKED") == 10);
+        } finally {
+            sim.slow(0, 0);
+        }
+        assertThat(sim.received().entrySet().stream().filter(e -> e.getKey().contains("|SLOW")))
+                .hasSize(10).allSatisfy(e -> assertThat(e.getValue()).as(e.getKey()).isEqualTo(1));
+    }
+
+    @Test
     void aWrongPlatformCaSendsNothingAndMarksNothing() throws Exception {
         DeliveryStore store = new DeliveryStore(db.jdbc());
         store.upsert(records("WCA", 20));

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,12 +49,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * record re-queued through the operator API, a dicVersion bump and an outage, each on its own records.
  */
 @CamelSpringBootTest
+@DisableJmx(false) // the routes' MBeans, as Hawtio reads them, are checked
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class NationalUplinkTest extends RunningHub {
 
     static final Path DATA_DIR = tempDir("hub-uplink");
     static final int BROKER_PORT = FreePort.next();
     static final Duration TOKEN_LIFETIME = Duration.ofSeconds(4);
+    /** camel.main.name: the context as Hawtio and JMX show it */
+    static final String CAMEL_CONTEXT = "exchange-hub";
     static final DemoPki PKI;
     static final NationalPlatformSimulator SIM;
 
@@ -318,7 +322,7 @@ class NationalUplinkTest extends RunningHub {
         javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
         java.util.Set<String> routes = new java.util.TreeSet<>();
         for (javax.management.ObjectName n : jmx.queryNames(new javax.management.ObjectName(
-                "org.apache.camel:context=" + camel.getManagementName() + ",type=routes,*"), null)) {
+                "org.apache.camel:context=" + CAMEL_CONTEXT + ",type=routes,*"), null)) {
             String id = String.valueOf(jmx.getAttribute(n, "RouteId"));
             if (id.startsWith("uplink-")) {
                 routes.add(id);
@@ -335,10 +339,36 @@ class NationalUplinkTest extends RunningHub {
         assertThat(counter(jmx, "routes", "uplink-intake", "ExchangesFailed")).isZero();
     }
 
-    private long counter(javax.management.MBeanServer jmx, String type, String name, String attribute)
+    @Test
+    void aChunkWhoseRowsCannotBeCommittedStaysOnTheQueueAndIsStoredOnceTheDatabaseTakesIt() throws Exception {
+        // the database refuses this series' rows (as an outage would): the intake must not take the chunk off the queue
+        jdbc.execute("create function uplink_test_refuse() returns trigger language plpgsql as $$ begin "
+                + "if new.data_code like '000000000233009%' then raise exception 'refused by the test'; end if; "
+                + "return new; end $$");
+        jdbc.execute("create trigger uplink_test_refuse before insert on uplink_record for each row "
+                + "execute function uplink_test_refuse()");
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        long failedBefore = counter(jmx, "routes", "uplink-intake", "ExchangesFailed");
+        try {
+            records(FerryPackage.OTHER_ENTERPRISE, 9, 40).dropInto(inbox());
+            // refused, rolled back to the queue, redelivered (5 s later) and refused again
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> counter(jmx, "routes", "uplink-intake", "ExchangesFailed") - failedBefore >= 2);
+            assertThat(rows(9, "PENDING") + rows(9, "SENDING") + rows(9, "ACKED")).isZero();
+        } finally {
+            jdbc.execute("drop trigger uplink_test_refuse on uplink_record");
+            jdbc.execute("drop function uplink_test_refuse()");
+        }
+        // the next redelivery is stored, and then sent, once
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(9, "ACKED") == 40);
+        assertThat(receivedOf(9)).hasSize(40).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> nationalQueueDepth() == 0);
+    }
+
+    private static long counter(javax.management.MBeanServer jmx, String type, String name, String attribute)
             throws Exception {
         var names = jmx.queryNames(new javax.management.ObjectName("org.apache.camel:context="
-                + camel.getManagementName() + ",type=" + type + ",name=\"" + name + "\",*"), null);
+                + CAMEL_CONTEXT + ",type=" + type + ",name=\"" + name + "\",*"), null);
         assertThat(names).as(type + " " + name).hasSize(1);
         return ((Number) jmx.getAttribute(names.iterator().next(), attribute)).longValue();
     }
