@@ -66,6 +66,7 @@ public class UplinkFailures {
         if (t == null) {
             t = exchange.getException();
         }
-        return t == null ? "unknown" : PlatformClient.rootMessage(t);
+        // one line: a database's message may have more (PostgreSQL's "Where: ...")
+        return t == null ? "unknown" : PlatformClient.rootMessage(t).replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 }
