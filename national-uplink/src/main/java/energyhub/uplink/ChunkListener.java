@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,26 +14,25 @@ import java.util.zip.GZIPInputStream;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Takes a chunk off energy.national (queue contract v1.1: text, utf8 or gzip) and upserts its records in one database
- * transaction. The JMS session is transacted and commits after this returns, so a message leaves the queue only once
- * its rows are committed; a failure rolls the message back for redelivery (and the broker's dead-letter policy).
+ * Step {@code uplink-upsert-chunk} of route {@code uplink-intake}: takes a chunk off energy.national (queue contract
+ * v1.1: text, utf8 or gzip) and upserts its records in one database transaction. The route's JMS session is transacted
+ * and commits after the exchange completes, so a message leaves the queue only once its rows are committed; a failure
+ * fails the exchange, which rolls the message back for redelivery (and the broker's dead-letter policy).
  */
-public class ChunkListener implements MessageListener {
+public class ChunkListener {
 
     private static final int MAX_CHUNK_BYTES = 16 << 20;
 
     private final DeliveryStore store;
     private final TransactionTemplate tx;
-    private final UplinkSender sender;
 
-    public ChunkListener(DeliveryStore store, TransactionTemplate tx, UplinkSender sender) {
+    public ChunkListener(DeliveryStore store, TransactionTemplate tx) {
         this.store = store;
         this.tx = tx;
-        this.sender = sender;
     }
 
-    @Override
-    public void onMessage(Message message) {
+    /** The chunk's records upserted and committed; the count. */
+    public int upsert(Message message) {
         try {
             JsonNode chunk = PlatformClient.JSON.readTree(body(message));
             JsonNode records = chunk.path("records");
@@ -45,9 +43,9 @@ public class ChunkListener implements MessageListener {
             List<JsonNode> list = new ArrayList<>(records.size());
             records.forEach(list::add);
             tx.executeWithoutResult(s -> store.upsert(list));
-            sender.wake();
+            return list.size();
         } catch (JMSException | IOException e) {
-            throw new IllegalStateException("chunk not readable: " + e.getMessage(), e);
+            throw new IllegalStateException("chunk not readable: " + PlatformClient.rootMessage(e), e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -132,18 +133,29 @@ public class DeliveryStore {
                 + "and acked_at < now() - make_interval(secs => ?) limit 10000)", (double) retention.toSeconds());
     }
 
-    /** REJECTED rows (all, or the given ids) back to PENDING, attempts reset; the count. */
-    public int requeue(List<Long> ids) {
-        if (ids == null || ids.isEmpty()) {
-            return jdbc.update("update uplink_record set state = 'PENDING', attempts = 0, next_attempt_at = now(), "
-                    + "updated_at = now() where state = 'REJECTED'");
-        }
-        int n = 0;
-        for (Long id : ids) {
-            n += jdbc.update("update uplink_record set state = 'PENDING', attempts = 0, next_attempt_at = now(), "
-                    + "updated_at = now() where state = 'REJECTED' and id = ?", id);
-        }
-        return n;
+    /**
+     * REJECTED rows (all when {@code ids} is empty, else those ids) back to PENDING, attempts reset; the count. The
+     * same statement writes the call to {@code uplink_requeue}, whose trigger puts it in the audit chain with
+     * {@code by} (operator:&lt;login&gt;) and the count.
+     */
+    public int requeue(List<Long> ids, String by) {
+        boolean all = ids == null || ids.isEmpty();
+        Long[] asked = all ? new Long[0] : ids.toArray(Long[]::new);
+        String shown = all ? null : clip(ids.stream().map(String::valueOf).collect(Collectors.joining(",")), 1000);
+        Integer n = jdbc.query(con -> {
+            var ps = con.prepareStatement("with r as (update uplink_record set state = 'PENDING', attempts = 0, "
+                    + "next_attempt_at = now(), updated_at = now() where state = 'REJECTED' "
+                    + "and (? or id = any(?::bigint[])) returning id) "
+                    + "insert into uplink_requeue (requested_by, scope, ids, requeued) "
+                    + "select ?, ?, ?, count(*) from r returning requeued");
+            ps.setBoolean(1, all);
+            ps.setArray(2, con.createArrayOf("bigint", asked));
+            ps.setString(3, by);
+            ps.setString(4, all ? "ALL" : "IDS");
+            ps.setString(5, shown);
+            return ps;
+        }, rs -> rs.next() ? rs.getInt(1) : 0);
+        return n == null ? 0 : n;
     }
 
     public Map<String, Long> countsByState() {
@@ -163,13 +175,47 @@ public class DeliveryStore {
         return t == null ? 0 : Math.max(0, Duration.between(t.toInstant(), Instant.now()).toSeconds());
     }
 
-    public List<Map<String, Object>> rejected(int limit, int offset) {
-        return jdbc.queryForList("select id, enterprise_code as \"enterpriseCode\", data_code as \"dataCode\", "
-                + "stat_type as \"statType\", stat_date as \"statDate\", upload_date as \"uploadDate\", "
-                + "attempts, last_http_status as \"httpStatus\", last_body_code as \"bodyCode\", "
-                + "last_message as \"message\", updated_at as \"rejectedAt\" from uplink_record "
-                + "where state = 'REJECTED' order by updated_at, id limit ? offset ?", limit, offset);
+    private static final String REJECTED_COLUMNS = "select id, enterprise_code as \"enterpriseCode\", "
+            + "data_code as \"dataCode\", stat_type as \"statType\", stat_date as \"statDate\", "
+            + "upload_date as \"uploadDate\", attempts, last_http_status as \"httpStatus\", "
+            + "last_body_code as \"bodyCode\", last_message as \"message\", updated_at as \"rejectedAt\" "
+            + "from uplink_record where state = 'REJECTED' ";
+
+    /** A page of REJECTED rows, oldest rejection first. */
+    public List<Map<String, Object>> rejected(int limit, long offset) {
+        return jdbc.queryForList(REJECTED_COLUMNS + "order by updated_at, id limit ? offset ?", limit, offset);
     }
+
+    public long rejectedCount() {
+        Long n = jdbc.queryForObject("select count(*) from uplink_record where state = 'REJECTED'", Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * Up to {@code limit} REJECTED rows from {@code offset}, oldest first, handed to {@code each} as they are read:
+     * {@value #STREAM_PAGE} at a time (after the first page, by the last row's position), so neither the rows nor a
+     * transaction is held while a slow reader takes them.
+     */
+    public long eachRejected(long limit, long offset, java.util.function.Consumer<Map<String, Object>> each) {
+        long given = 0;
+        List<Map<String, Object>> page = jdbc.queryForList(REJECTED_COLUMNS + "order by updated_at, id limit ? offset ?",
+                (int) Math.min(STREAM_PAGE, limit), offset);
+        while (!page.isEmpty()) {
+            for (Map<String, Object> r : page) {
+                each.accept(r);
+            }
+            given += page.size();
+            if (given >= limit || page.size() < STREAM_PAGE) {
+                break;
+            }
+            Map<String, Object> last = page.get(page.size() - 1);
+            page = jdbc.queryForList(REJECTED_COLUMNS + "and (updated_at, id) > (?, ?) order by updated_at, id limit ?",
+                    last.get("rejectedAt"), last.get("id"), (int) Math.min(STREAM_PAGE, limit - given));
+        }
+        return given;
+    }
+
+    static final int STREAM_PAGE = 1000;
 
     public void saveVersion(String dic, String reg, String description, String baseData) {
         jdbc.update("insert into uplink_platform_version (id, dic_version, reg_version, modify_description, base_data, "
@@ -186,6 +232,10 @@ public class DeliveryStore {
     }
 
     static String clip(String s) {
-        return s == null || s.length() <= 500 ? s : s.substring(0, 497) + "...";
+        return clip(s, 500);
+    }
+
+    static String clip(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 }

@@ -27,14 +27,23 @@ public class PlatformClient {
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BODY = 1 << 20;
+    /** {@code hub.uplink.max-answer-bytes}' default: 1 MiB. */
+    public static final int DEFAULT_MAX_ANSWER_BYTES = 1 << 20;
 
     private final HttpClient http;
     private final String baseUrl;
     private final Duration readTimeout;
     private final PlatformTls tls;
+    private final int maxAnswerBytes;
 
     public PlatformClient(String baseUrl, PlatformTls tls, Duration connectTimeout, Duration readTimeout, int concurrency) {
+        this(baseUrl, tls, connectTimeout, readTimeout, concurrency, DEFAULT_MAX_ANSWER_BYTES);
+    }
+
+    /** {@code maxAnswerBytes}: an answer's body longer than this is cut off while it arrives (a transport failure). */
+    public PlatformClient(String baseUrl, PlatformTls tls, Duration connectTimeout, Duration readTimeout, int concurrency,
+            int maxAnswerBytes) {
+        this.maxAnswerBytes = Math.max(1024, maxAnswerBytes);
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.readTimeout = readTimeout;
         this.tls = tls;
@@ -60,13 +69,19 @@ public class PlatformClient {
         // the sender for ever (seen in CI: every sender parked in HttpClient.send). So the whole exchange has a
         // deadline too, after which it is cancelled and counts as no answer (retried like a timeout).
         java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
-                http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                http.sendAsync(b.build(), info -> new BoundedBody(maxAnswerBytes,
+                        info.headers().firstValueAsLong("Content-Length").orElse(-1)));
         try {
             r = call.get(deadline().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             call.cancel(true);
             return new Answer(0, null, null, null, "no whole answer within " + deadline().toMillis() + " ms");
         } catch (java.util.concurrent.ExecutionException e) {
+            AnswerTooLarge tooLarge = tooLarge(e);
+            if (tooLarge != null) {
+                return new Answer(0, null, null, null, "the answer to " + path + " " + tooLarge.getMessage()
+                        + " (hub.uplink.max-answer-bytes): cut off unread and retried like no answer");
+            }
             return failed(e.getCause() == null ? e : e.getCause());
         } catch (InterruptedException e) {
             call.cancel(true);
@@ -97,9 +112,90 @@ public class PlatformClient {
         }
     }
 
+    private static AnswerTooLarge tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AnswerTooLarge a) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** An answer's body longer than hub.uplink.max-answer-bytes. */
+    static final class AnswerTooLarge extends IOException {
+        AnswerTooLarge(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The answer's body, bounded while it arrives: more than {@code max} bytes (or a Content-Length saying so) cancels
+     * the subscription, which closes the connection, and fails the call with {@link AnswerTooLarge}. Nothing past the
+     * bound is kept in memory.
+     */
+    static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final java.util.concurrent.CompletableFuture<byte[]> body = new java.util.concurrent.CompletableFuture<>();
+        private final int max;
+        private final long declared;
+        private java.io.ByteArrayOutputStream out;
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        BoundedBody(int max, long declared) {
+            this.max = max;
+            this.declared = declared;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            if (declared > max) {
+                s.cancel();
+                body.completeExceptionally(new AnswerTooLarge("declares " + declared + " bytes, over " + max));
+                return;
+            }
+            out = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(java.util.List<java.nio.ByteBuffer> items) {
+            if (body.isDone()) {
+                return;
+            }
+            for (java.nio.ByteBuffer b : items) {
+                if ((long) out.size() + b.remaining() > max) {
+                    subscription.cancel();
+                    out = null;
+                    body.completeExceptionally(new AnswerTooLarge("is over " + max + " bytes"));
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                out.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            body.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            if (!body.isDone()) {
+                body.complete(out.toByteArray());
+            }
+        }
+    }
+
     private Answer answer(HttpResponse<byte[]> r) {
         byte[] raw = r.body();
-        String text = new String(raw, 0, Math.min(raw.length, MAX_BODY), StandardCharsets.UTF_8);
+        String text = new String(raw, StandardCharsets.UTF_8);
         Integer code = null;
         String message = null;
         JsonNode data = null;

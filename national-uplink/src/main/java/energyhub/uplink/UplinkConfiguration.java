@@ -20,7 +20,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jms.listener.DefaultMessageListenerContainer;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The national uplink's beans; none exists unless {@code hub.uplink.enabled=true}. */
@@ -53,7 +52,8 @@ public class UplinkConfiguration {
         } else {
             log.info("national uplink client certificate {}", tls.clientCertificate());
         }
-        return new PlatformClient(p.getBaseUrl(), tls, p.getConnectTimeout(), p.getReadTimeout(), p.getConcurrency());
+        return new PlatformClient(p.getBaseUrl(), tls, p.getConnectTimeout(), p.getReadTimeout(), p.getConcurrency(),
+                p.getMaxAnswerBytes());
     }
 
     private static void require(String value, String name) {
@@ -107,8 +107,24 @@ public class UplinkConfiguration {
     }
 
     @Bean
-    DefaultMessageListenerContainer uplinkConsumer(UplinkProperties p, Environment env, DataSource dataSource,
-            DeliveryStore store, UplinkSender sender) {
+    ChunkListener uplinkIntake(DataSource dataSource, DeliveryStore store) {
+        return new ChunkListener(store, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+    }
+
+    @Bean
+    UplinkFailures uplinkFailures() {
+        return new UplinkFailures();
+    }
+
+    @Bean
+    UplinkFailurePolicy uplinkFailurePolicy(UplinkFailures failures) {
+        return new UplinkFailurePolicy(failures);
+    }
+
+    /** The uplink's Camel routes; the national account's connection factory is theirs alone (not a bean). */
+    @Bean
+    UplinkRoutes uplinkRoutes(UplinkProperties p, Environment env, UplinkSender sender, LinkMonitor link,
+            ChunkListener intake) {
         String url = p.getBrokerUrl();
         if (url == null || url.isBlank()) {
             url = env.getProperty("hub.broker.embedded", Boolean.class, true)
@@ -118,17 +134,9 @@ public class UplinkConfiguration {
         }
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url,
                 env.getProperty("hub.broker.national.user"), env.getProperty("hub.broker.national.password"));
-        DefaultMessageListenerContainer c = new DefaultMessageListenerContainer();
-        c.setConnectionFactory(factory);
-        c.setDestinationName(p.getQueue());
-        c.setSessionTransacted(true);
-        c.setConcurrentConsumers(1);
-        c.setRecoveryInterval(1000);
-        c.setMessageListener(new ChunkListener(store, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                sender));
-        log.info("national uplink on: consuming {} at {} as '{}', sending to {}", p.getQueue(), url,
-                env.getProperty("hub.broker.national.user"), p.getBaseUrl());
-        return c;
+        log.info("national uplink on: route uplink-intake consumes {} at {} as '{}', {} senders send to {}",
+                p.getQueue(), url, env.getProperty("hub.broker.national.user"), p.getConcurrency(), p.getBaseUrl());
+        return new UplinkRoutes(p, sender, link, intake, factory);
     }
 
     @Bean

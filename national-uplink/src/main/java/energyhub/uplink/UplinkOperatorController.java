@@ -1,40 +1,64 @@
 package energyhub.uplink;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Operators' view of the uplink under /api/operator/uplink (the cockpit's security guards /api/operator/**: GET for
- * viewers, POST for operators). Re-queues are logged with the operator's name (audit).
+ * viewers, POST for operators). Re-queues go into the audit chain with the operator's name and the count
+ * ({@link DeliveryStore#requeue}).
  */
 @RestController
 @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "hub.uplink.enabled", havingValue = "true")
 @RequestMapping("/api/operator/uplink")
 public class UplinkOperatorController {
 
+    /** Header of a page: how many REJECTED rows there are in all. */
+    static final String TOTAL = "X-Total-Count";
+    static final MediaType CSV = new MediaType("text", "csv", StandardCharsets.UTF_8);
+    static final String CSV_HEADER = "id,enterpriseCode,dataCode,statType,statDate,uploadDate,attempts,httpStatus,"
+            + "bodyCode,message,rejectedAt";
+
+    private static final Logger log = LoggerFactory.getLogger(UplinkOperatorController.class);
     private static final Logger audit = LoggerFactory.getLogger("energyhub.audit.uplink");
 
     private final DeliveryStore store;
     private final LinkMonitor link;
     private final CircuitBreaker breaker;
     private final UplinkSender sender;
+    private final UplinkProperties props;
 
-    UplinkOperatorController(DeliveryStore store, LinkMonitor link, CircuitBreaker breaker, UplinkSender sender) {
+    UplinkOperatorController(DeliveryStore store, LinkMonitor link, CircuitBreaker breaker, UplinkSender sender,
+            UplinkProperties props) {
         this.store = store;
         this.link = link;
         this.breaker = breaker;
         this.sender = sender;
+        this.props = props;
     }
 
     @GetMapping("/summary")
@@ -51,25 +75,156 @@ public class UplinkOperatorController {
         return m;
     }
 
-    @GetMapping("/rejected")
-    public List<Map<String, Object>> rejected(@RequestParam(defaultValue = "100") int limit,
-            @RequestParam(defaultValue = "0") int offset) {
-        return store.rejected(Math.max(1, Math.min(limit, 1000)), Math.max(0, offset));
+    /**
+     * REJECTED rows, oldest rejection first, with the platform's HTTP status, body code and message. JSON: a page of
+     * {@code limit} (default 100, at most {@code max-page-size}) from {@code offset}, {@value #TOTAL} telling how many
+     * there are. CSV ({@code format=csv} or {@code Accept: text/csv}): streamed, at most {@code max-csv-rows} rows
+     * from {@code offset}, cells that a spreadsheet would take for a formula made text.
+     */
+    @GetMapping(path = "/rejected", produces = {"application/json", "text/csv"})
+    public ResponseEntity<?> rejected(@RequestParam(required = false) String limit,
+            @RequestParam(required = false) String offset, @RequestParam(required = false) String format,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, HttpServletResponse response)
+            throws IOException {
+        boolean asCsv = csv(format, accept);
+        int max = asCsv ? props.getMaxCsvRows() : props.getMaxPageSize();
+        long pageSize = number("limit", limit, 1, max, asCsv ? max : Math.min(100, max));
+        long from = number("offset", offset, 0, Long.MAX_VALUE, 0);
+        long total = store.rejectedCount();
+        if (!asCsv) {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(TOTAL, Long.toString(total))
+                    .body(store.rejected((int) pageSize, from));
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(CSV.toString());
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"uplink-rejected.csv\"");
+        response.setHeader(TOTAL, Long.toString(total));
+        Writer out = new BufferedWriter(response.getWriter(), 16 * 1024);
+        out.write(CSV_HEADER + "\n");
+        try {
+            store.eachRejected(pageSize, from, r -> {
+                try {
+                    out.write(row(r.get("id"), r.get("enterpriseCode"), r.get("dataCode"), r.get("statType"),
+                            r.get("statDate"), r.get("uploadDate"), r.get("attempts"), r.get("httpStatus"),
+                            r.get("bodyCode"), r.get("message"), r.get("rejectedAt")));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // the reader went away: nothing more to write
+        }
+        out.flush();
+        return null;
     }
 
-    /** Body {@code {"ids":[...]}} re-queues those REJECTED rows; {@code {"all":true}} every REJECTED row. */
+    /**
+     * Body {@code {"ids":[...]}} (at most {@code max-page-size}) re-queues those REJECTED rows; {@code {"all":true}}
+     * every REJECTED row. Each call is a row of the audit chain: the operator's name and the count.
+     */
     @PostMapping("/requeue")
     public Map<String, Object> requeue(@RequestBody Map<String, Object> body, Principal who) {
         boolean all = Boolean.TRUE.equals(body.get("all"));
-        List<Long> ids = body.get("ids") instanceof List<?> l
-                ? l.stream().map(o -> ((Number) o).longValue()).toList() : List.of();
-        if (!all && ids.isEmpty()) {
-            throw new IllegalArgumentException("give ids or all=true");
+        List<Long> ids = new ArrayList<>();
+        if (body.get("ids") instanceof List<?> l) {
+            for (Object o : l) {
+                if (!(o instanceof Number n) || n.longValue() <= 0 || n.doubleValue() != n.longValue()) {
+                    throw new IllegalArgumentException("ids must be the row ids of /rejected (whole numbers)");
+                }
+                ids.add(n.longValue());
+            }
+        } else if (body.get("ids") != null) {
+            throw new IllegalArgumentException("ids must be a list of the row ids of /rejected");
         }
-        int n = store.requeue(all ? List.of() : ids);
-        audit.info("operator '{}' re-queued {} REJECTED uplink records ({})", who == null ? "anonymous" : who.getName(),
-                n, all ? "all" : "ids " + ids);
-        sender.wake();
+        if (all == !ids.isEmpty()) {
+            throw new IllegalArgumentException("give either ids or all=true");
+        }
+        if (ids.size() > props.getMaxPageSize()) {
+            throw new IllegalArgumentException(ids.size() + " ids: at most " + props.getMaxPageSize()
+                    + " (hub.uplink.max-page-size) per call, or all=true");
+        }
+        String operator = who == null ? "anonymous" : who.getName();
+        int n = store.requeue(all ? List.of() : ids, "operator:" + operator);
+        audit.info("operator '{}' re-queued {} REJECTED uplink records ({}); in the audit chain as UPLINK_REQUEUED",
+                operator, n, all ? "all" : ids.size() + " ids asked");
         return Map.of("requeued", n);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e, HttpServletRequest request) {
+        log.info("uplink API: {} {} refused: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", String.valueOf(e.getMessage())));
+    }
+
+    private static boolean csv(String format, String accept) {
+        if (format != null && !format.isBlank()) {
+            if (format.equalsIgnoreCase("csv")) {
+                return true;
+            }
+            if (format.equalsIgnoreCase("json")) {
+                return false;
+            }
+            throw new IllegalArgumentException("format " + shown(format) + " is not json or csv");
+        }
+        return accept != null && accept.contains("text/csv") && !accept.contains("application/json");
+    }
+
+    /** A whole number parameter within [min, max]; {@code otherwise} when absent. */
+    private static long number(String name, String value, long min, long max, long otherwise) {
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        long n;
+        try {
+            n = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " " + shown(value) + " is not a whole number");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(name + " " + n + " is not within " + min + " and " + max
+                    + (max < Long.MAX_VALUE ? " (the largest page; ask for the next with offset)" : ""));
+        }
+        return n;
+    }
+
+    /** A value quoted for a message: at most 40 characters, control characters escaped. */
+    private static String shown(String value) {
+        String v = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        StringBuilder b = new StringBuilder("\"");
+        v.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || c == '"' || c == '\\') {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.append('"').toString();
+    }
+
+    /**
+     * One CSV row. A cell with a comma, quote or line break is quoted; a text cell a spreadsheet would run as a
+     * formula (starting with =, +, -, @, a tab or a carriage return: the platform's message is from outside) gets a
+     * leading apostrophe, so it is shown as text. Numbers and times are written as they are.
+     */
+    static String row(Object... cells) {
+        StringBuilder line = new StringBuilder(160);
+        for (int i = 0; i < cells.length; i++) {
+            Object v = cells[i];
+            String c = v == null ? "" : v instanceof java.sql.Timestamp t ? t.toInstant().toString() : String.valueOf(v);
+            if (v instanceof CharSequence && !c.isEmpty() && "=+-@\t\r".indexOf(c.charAt(0)) >= 0) {
+                c = "'" + c;
+            }
+            if (i > 0) {
+                line.append(',');
+            }
+            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+                line.append('"').append(c.replace("\"", "\"\"")).append('"');
+            } else {
+                line.append(c);
+            }
+        }
+        return line.append('\n').toString();
     }
 }

@@ -22,6 +22,9 @@ public class UplinkProperties {
     private String trustStoreType = "PKCS12";
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(15);
+    private int maxAnswerBytes = PlatformClient.DEFAULT_MAX_ANSWER_BYTES;
+    private int maxPageSize = 1000;
+    private int maxCsvRows = 100_000;
     private int concurrency = 4;
     private int batchSize = 1;
     private int claimSize = 16;
@@ -102,6 +105,12 @@ public class UplinkProperties {
     public void setConnectTimeout(Duration v) { connectTimeout = v; }
     public Duration getReadTimeout() { return readTimeout; }
     public void setReadTimeout(Duration v) { readTimeout = v; }
+    public int getMaxAnswerBytes() { return maxAnswerBytes; }
+    public void setMaxAnswerBytes(int v) { maxAnswerBytes = v; }
+    public int getMaxPageSize() { return maxPageSize; }
+    public void setMaxPageSize(int v) { maxPageSize = v; }
+    public int getMaxCsvRows() { return maxCsvRows; }
+    public void setMaxCsvRows(int v) { maxCsvRows = v; }
     public int getConcurrency() { return concurrency; }
     public void setConcurrency(int v) { concurrency = v; }
     public int getBatchSize() { return batchSize; }

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,10 +17,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Sends claimed rows to the platform with {@code concurrency} workers, one record per request (or a JSON array of up
- * to {@code batch-size}), and files each answer in its outcome class: ACKED; token refresh and the same request once;
- * retry later with capped exponential back-off and jitter; REJECTED; version change (pause, checkVersion, base data,
- * resume). An open circuit claims nothing, so it costs no attempts.
+ * Sends claimed rows to the platform, one record per request (or a JSON array of up to {@code batch-size}), and files
+ * each answer in its outcome class: ACKED; token refresh and the same request once; retry later with capped
+ * exponential back-off and jitter; REJECTED; version change (pause, checkVersion, base data, resume). An open circuit
+ * claims nothing, so it costs no attempts. The loops are Camel routes ({@link UplinkRoutes}): {@code concurrency}
+ * senders each run {@link #claim()} then {@link #send(Claim)}, and {@code uplink-housekeeping} the rest.
  */
 public class UplinkSender implements SmartLifecycle {
 
@@ -37,14 +36,12 @@ public class UplinkSender implements SmartLifecycle {
     private final CircuitBreaker breaker;
     private final LinkMonitor link;
     private final Counter acks;
-    private final Object work = new Object();
     private final Object versionLock = new Object();
     private final AtomicInteger versionGeneration = new AtomicInteger();
     private volatile boolean running;
     private volatile boolean paused;
     private volatile String dicVersion;
     private volatile String regVersion;
-    private ExecutorService workers;
 
     public UplinkSender(UplinkProperties props, DeliveryStore store, PlatformClient client, TokenManager tokens,
             CircuitBreaker breaker, LinkMonitor link, Counter acks) {
@@ -57,41 +54,28 @@ public class UplinkSender implements SmartLifecycle {
         this.acks = acks;
     }
 
-    /** New rows were committed: wake idle workers. */
-    public void wake() {
-        synchronized (work) {
-            work.notifyAll();
+    /** A sender's claim: the rows it holds (SENDING), the token to send them with, and when the call began. */
+    public record Claim(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0) {
+        @Override
+        public String toString() {
+            return rows.size() + " claimed rows"; // what Hawtio's message views show, never the records
         }
     }
 
     @Override
     public void start() {
-        running = true;
         dicVersion = store.storedDicVersion();
-        paused = true; // until the first checkVersion
-        workers = Executors.newFixedThreadPool(props.getConcurrency() + 1, r -> {
-            Thread t = new Thread(r, "uplink-sender");
-            t.setDaemon(true);
-            return t;
-        });
-        workers.submit(this::housekeeping);
-        for (int i = 0; i < props.getConcurrency(); i++) {
-            workers.submit(this::workLoop);
-        }
+        paused = true; // until the first checkVersion (uplink-housekeeping)
+        running = true;
     }
 
+    /**
+     * Stops claiming: the sending routes finish the request each has in flight, give the rest of their claim back,
+     * and claim nothing more (this phase stops before Camel's, which then waits for those rounds).
+     */
     @Override
     public void stop() {
         running = false;
-        wake();
-        if (workers != null) {
-            workers.shutdownNow();
-            try {
-                workers.awaitTermination(props.getReadTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     @Override
@@ -101,78 +85,82 @@ public class UplinkSender implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 200; // after the database and before the web server stops
+        return Integer.MAX_VALUE - 200; // starts after Camel's routes and stops before them, after the database's
     }
 
-    private void housekeeping() {
-        long lastPurge = 0;
-        long lastVersionCheck = System.nanoTime();
-        while (running) {
-            try {
-                if (System.nanoTime() - lastPurge > Duration.ofMinutes(10).toNanos()) {
-                    lastPurge = System.nanoTime();
-                    int purged = store.purgeAcked(props.getAckedRetention());
-                    if (purged > 0) {
-                        log.info("national uplink: {} ACKED records older than {} deleted", purged,
-                                props.getAckedRetention());
-                    }
-                }
-                if (!paused && System.nanoTime() - lastVersionCheck > props.getVersionCheckInterval().toNanos()) {
-                    // the platform's versions are polled too, not only learnt from a refused upload
-                    lastVersionCheck = System.nanoTime();
-                    pollVersion();
-                }
-                int back = store.releaseExpiredLeases();
-                if (back > 0) {
-                    log.info("national uplink: {} records left SENDING by a stopped hub (lease over) are PENDING again",
-                            back);
-                    wake();
-                }
-                if (paused) {
-                    refreshVersion(versionGeneration.get());
-                }
-                link.checkAlert();
-            } catch (RuntimeException e) {
-                log.warn("national uplink housekeeping failed: {}; tried again in {}", PlatformClient.rootMessage(e),
-                        props.getIdleWait());
-            }
-            idle(props.getIdleWait());
+    // ---- uplink-send: one round of one sender -------------------------------------------------------------------
+
+    /**
+     * Claims due rows for one sender (step {@code uplink-claim}), or null when there is nothing to do now: stopped,
+     * paused for a version change, circuit open (an open circuit claims nothing, so it costs no attempts), no token,
+     * or no due row.
+     */
+    public Claim claim() {
+        if (!running || paused) {
+            return null;
+        }
+        if (!breaker.tryAcquirePermission()) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        TokenManager.Token token;
+        try {
+            token = tokens.current();
+        } catch (TokenManager.TokenException e) {
+            failed(t0, e.getMessage());
+            return null;
+        }
+        List<DeliveryStore.Row> rows = store.claim(Math.max(props.getClaimSize(), props.getBatchSize()),
+                props.getLease());
+        if (rows.isEmpty()) {
+            breaker.releasePermission();
+            return null;
+        }
+        return new Claim(rows, token, t0);
+    }
+
+    /** Sends a claim's rows and files each answer in its outcome class (step {@code uplink-post}). */
+    public void send(Claim claim) {
+        sendAll(claim.rows(), claim.token(), claim.t0());
+    }
+
+    // ---- uplink-housekeeping and its timers -------------------------------------------------------------------
+
+    /** Rows left SENDING by a stopped hub (lease over) return to PENDING; the count. */
+    public int releaseExpiredLeases() {
+        if (!running) {
+            return 0;
+        }
+        int back = store.releaseExpiredLeases();
+        if (back > 0) {
+            log.info("national uplink: {} records left SENDING by a stopped hub (lease over) are PENDING again", back);
+        }
+        return back;
+    }
+
+    /** While paused (at start, or after a version code): checkVersion, the base data, and sending resumes. */
+    public void resumeIfPaused() {
+        if (running && paused) {
+            refreshVersion(versionGeneration.get());
         }
     }
 
-    private void workLoop() {
-        while (running) {
-            try {
-                if (paused) {
-                    idle(props.getIdleWait());
-                    continue;
-                }
-                if (!breaker.tryAcquirePermission()) {
-                    idle(props.getIdleWait());
-                    continue;
-                }
-                TokenManager.Token token;
-                long t0 = System.nanoTime();
-                try {
-                    token = tokens.current();
-                } catch (TokenManager.TokenException e) {
-                    failed(t0, e.getMessage());
-                    idle(props.getIdleWait());
-                    continue;
-                }
-                List<DeliveryStore.Row> rows = store.claim(Math.max(props.getClaimSize(), props.getBatchSize()),
-                        props.getLease());
-                if (rows.isEmpty()) {
-                    breaker.releasePermission();
-                    idle(props.getIdleWait());
-                    continue;
-                }
-                sendAll(rows, token, t0);
-            } catch (RuntimeException e) {
-                log.warn("national uplink worker: {}; continuing after {}", PlatformClient.rootMessage(e),
-                        props.getIdleWait());
-                idle(props.getIdleWait());
-            }
+    /** ACKED rows older than acked-retention deleted; the count. */
+    public int purgeAcked() {
+        if (!running) {
+            return 0;
+        }
+        int purged = store.purgeAcked(props.getAckedRetention());
+        if (purged > 0) {
+            log.info("national uplink: {} ACKED records older than {} deleted", purged, props.getAckedRetention());
+        }
+        return purged;
+    }
+
+    /** The platform's versions polled while sending, not only learnt from a refused upload. */
+    public void checkVersion() {
+        if (running && !paused) {
+            pollVersion();
         }
     }
 
@@ -200,13 +188,17 @@ public class UplinkSender implements SmartLifecycle {
     /** The claimed rows, one request per batch-size; on a failure or pause the rest go back unsent. */
     private void sendAll(List<DeliveryStore.Row> rows, TokenManager.Token token, long t0) {
         int size = Math.max(1, props.getBatchSize());
+        long claimedAt = t0;
+        // the rest of a claim goes back once half its lease is gone: a slow platform must never let the lease of rows
+        // still to be sent lapse, or another sender (of this hub or another) would send them too
+        long leaseHalf = props.getLease().toNanos() / 2;
         Acks acks = new Acks();
         try {
             for (int i = 0; i < rows.size(); i += size) {
                 List<DeliveryStore.Row> group = rows.subList(i, Math.min(rows.size(), i + size));
                 if (i > 0) {
                     t0 = System.nanoTime();
-                    boolean go = running && !paused && breaker.tryAcquirePermission();
+                    boolean go = running && !paused && t0 - claimedAt < leaseHalf && breaker.tryAcquirePermission();
                     if (go) {
                         try {
                             token = tokens.current();
@@ -430,7 +422,6 @@ public class UplinkSender implements SmartLifecycle {
                 versionGeneration.incrementAndGet();
                 paused = false;
                 link.up();
-                wake();
             } catch (TokenManager.TokenException e) {
                 if (running) {
                     link.unreachable(e.getMessage());
@@ -461,17 +452,6 @@ public class UplinkSender implements SmartLifecycle {
             return PlatformClient.JSON.writeValueAsString(o);
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private void idle(Duration d) {
-        synchronized (work) {
-            try {
-                work.wait(Math.max(1, d.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            }
         }
     }
 

@@ -36,6 +36,7 @@ class DeliveryStoreTest {
     @BeforeEach
     void stores() {
         db.jdbc().update("delete from uplink_record");
+        db.jdbc().update("delete from audit_pending");
         hubA = new DeliveryStore(db.jdbc());
         hubB = new DeliveryStore(db.jdbc());
     }
@@ -130,8 +131,40 @@ class DeliveryStoreTest {
         assertThat(hubA.rejected(10, 0)).singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("message", "采集数据项编码 R1 不存在").containsEntry("bodyCode", 400));
         assertThat(hubA.claim(10, Duration.ofMinutes(1))).isEmpty(); // never retried by itself
-        assertThat(hubA.requeue(List.of(row.id()))).isEqualTo(1);
+        assertThat(hubA.requeue(List.of(row.id(), 999_999L), "operator:alice")).isEqualTo(1);
         assertThat(hubA.claim(10, Duration.ofMinutes(1))).hasSize(1);
+        // the call is in the audit chain's intake (moved into the hash chain by the hub): who, and how many
+        assertThat(db.jdbc().queryForList("select action || ' ' || subject || ' ' || result || ' ' || detail "
+                + "from audit_pending where action = 'UPLINK_REQUEUED'", String.class)).containsExactly(
+                "UPLINK_REQUEUED uplink_record OK by=operator:alice count=1 scope=ids ids=" + row.id() + ",999999");
+    }
+
+    @Test
+    void requeueingAllIsAuditedEvenWhenNothingWasRejected() throws Exception {
+        assertThat(hubA.requeue(List.of(), "operator:bob")).isZero();
+        assertThat(db.jdbc().queryForList("select detail from audit_pending where action = 'UPLINK_REQUEUED'",
+                String.class)).containsExactly("by=operator:bob count=0 scope=all");
+    }
+
+    @Test
+    void rejectedRowsAreStreamedInPagesFromAnOffset() throws Exception {
+        db.jdbc().update("delete from uplink_record");
+        List<com.fasterxml.jackson.databind.JsonNode> records = new java.util.ArrayList<>();
+        int n = DeliveryStore.STREAM_PAGE * 2 + 5;
+        for (int i = 0; i < n; i++) {
+            records.add(record("S" + i, "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1"));
+        }
+        hubA.upsert(records);
+        // all rejected at the same instant: the pages must go on by id where updated_at ties
+        db.jdbc().update("update uplink_record set state = 'REJECTED', last_message = 'bad ' || id, "
+                + "updated_at = timestamptz '2026-12-01 00:00:00+00'");
+        assertThat(hubA.rejectedCount()).isEqualTo(n);
+        List<Long> ids = new java.util.ArrayList<>();
+        assertThat(hubA.eachRejected(Long.MAX_VALUE, 0, r -> ids.add((Long) r.get("id")))).isEqualTo(n);
+        assertThat(ids).hasSize(n).doesNotHaveDuplicates().isSorted();
+        List<Long> page = new java.util.ArrayList<>();
+        assertThat(hubA.eachRejected(1500, 3, r -> page.add((Long) r.get("id")))).isEqualTo(1500);
+        assertThat(page).isEqualTo(ids.subList(3, 1503));
     }
 
     @Test

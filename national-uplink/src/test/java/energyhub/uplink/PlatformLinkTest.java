@@ -1,6 +1,7 @@
 package energyhub.uplink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import energyhub.uplink.simulator.DemoPki;
 import energyhub.uplink.simulator.NationalPlatformSimulator;
@@ -110,6 +111,32 @@ class PlatformLinkTest {
             pool.shutdownNow();
         }
         assertThat(refreshes.count()).isEqualTo(2.0); // the first token and one refresh
+    }
+
+    @Test
+    void anAnswerOverMaxAnswerBytesIsCutOffWhileItArrivesAndRetried() throws Exception {
+        PlatformTls tls = PlatformTls.load(pki.clientKeyStore(), "PKCS12", pki.password.toCharArray(),
+                pki.clientTrustStore(), "PKCS12", pki.password.toCharArray());
+        PlatformClient c = new PlatformClient("https://127.0.0.1:" + sim.port(), tls, Duration.ofSeconds(2),
+                Duration.ofSeconds(5), 4, 64 << 10);
+        String token = new TokenManager(c, props(), new SimpleMeterRegistry().counter("r")).current().value();
+
+        // 64 MiB, chunked: nothing says its length before it arrives
+        sim.oversizedAnswers(1, 64L << 20);
+        PlatformClient.Answer a = c.post("/dataEnterpriseEnergy", "{}", token);
+        assertThat(a.failure()).isEqualTo("the answer to /dataEnterpriseEnergy is over 65536 bytes "
+                + "(hub.uplink.max-answer-bytes): cut off unread and retried like no answer");
+        assertThat(new UplinkSender(props(), null, null, null, null, null, null).classify(a))
+                .isEqualTo(UplinkSender.Outcome.RETRY);
+        // the hub closed the connection instead of reading on: the platform's writes failed
+        await().atMost(Duration.ofSeconds(20)).until(() -> sim.oversizedAnswersCutOff() == 1);
+
+        // an answer within the bound is read whole, on the same client
+        sim.oversizedAnswers(1, 60 << 10);
+        PlatformClient.Answer big = c.post("/dataEnterpriseEnergy", "{}", token);
+        assertThat(big.failure()).isNull();
+        assertThat(big.bodyCode()).isEqualTo(200);
+        assertThat(big.message()).hasSizeGreaterThan(59 << 10);
     }
 
     @Test

@@ -24,7 +24,16 @@ final class UplinkDatabase implements AutoCloseable {
         try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "")) {
             c.createStatement().execute("create database " + name);
         }
-        jdbc().execute(Files.readString(Path.of("src/main/resources/db/migration/V300__national_uplink.sql")));
+        // the audit chain's intake as monitoring's V200 makes it (the hub moves its rows into the hash chain)
+        jdbc().execute("create table audit_pending (id bigserial primary key, at timestamptz not null default "
+                + "clock_timestamp(), action text not null, subject text, result text not null, detail text, "
+                + "batch_pk bigint)");
+        try (var migrations = Files.list(Path.of("src/main/resources/db/migration"))) {
+            for (Path m : migrations.filter(p -> p.getFileName().toString().matches("V3\\d\\d__.*\\.sql")).sorted()
+                    .toList()) {
+                jdbc().execute(Files.readString(m));
+            }
+        }
     }
 
     /** A JdbcTemplate on its own connections (each call a new connection: two of them are two hubs). */

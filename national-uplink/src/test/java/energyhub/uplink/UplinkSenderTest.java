@@ -96,16 +96,37 @@ class UplinkSenderTest {
         DeliveryStore store = new DeliveryStore(db.jdbc());
         store.upsert(records("ARR", 500));
         long requests = sim.uploadRequests();
-        UplinkSender s = sender(props(50), store, pki, new LinkMonitor(Duration.ofSeconds(1)));
-        s.start();
-        try {
+        UplinkProperties p = props(50);
+        LinkMonitor link = new LinkMonitor(Duration.ofSeconds(1));
+        try (SendingRoutes routes = SendingRoutes.start(p, sender(p, store, pki, link), link)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> store.countsByState().get("ACKED") == 500);
-        } finally {
-            s.stop();
+            // the sending went through the routes Hawtio shows: both senders' rounds through uplink-send
+            assertThat(routes.completed("uplink-sender-1")).isPositive();
+            assertThat(routes.completed("uplink-sender-2")).isPositive();
+            assertThat(routes.completed("uplink-send")).isPositive();
+            assertThat(routes.failed("uplink-send")).isZero();
         }
         assertThat(sim.uploadRequests() - requests).isEqualTo(10);
         assertThat(sim.received().entrySet().stream().filter(e -> e.getKey().contains("|ARR")))
                 .hasSize(500).allSatisfy(e -> assertThat(e.getValue()).isEqualTo(1));
+    }
+
+    @Test
+    void aSlowPlatformNeverLetsAClaimsLeaseLapseSoNoRecordIsSentTwice() throws Exception {
+        DeliveryStore store = new DeliveryStore(db.jdbc());
+        store.upsert(records("SLOW", 10));
+        UplinkProperties p = props(1);
+        p.setClaimSize(10);
+        p.setLease(Duration.ofSeconds(3)); // a claim of 10 takes 10 s at a second per answer
+        LinkMonitor link = new LinkMonitor(Duration.ofSeconds(30));
+        sim.slow(1000, 1000);
+        try (SendingRoutes routes = SendingRoutes.start(p, sender(p, store, pki, link), link)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> store.countsByState().get("ACKED") == 10);
+        } finally {
+            sim.slow(0, 0);
+        }
+        assertThat(sim.received().entrySet().stream().filter(e -> e.getKey().contains("|SLOW")))
+                .hasSize(10).allSatisfy(e -> assertThat(e.getValue()).as(e.getKey()).isEqualTo(1));
     }
 
     @Test
@@ -115,12 +136,9 @@ class UplinkSenderTest {
         long requests = sim.uploadRequests();
         int tokens = sim.tokensIssued();
         LinkMonitor link = new LinkMonitor(Duration.ofMillis(200));
-        UplinkSender s = sender(props(1), store, wrong, link);
-        s.start();
-        try {
+        UplinkProperties p = props(1);
+        try (SendingRoutes routes = SendingRoutes.start(p, sender(p, store, wrong, link), link)) {
             await().atMost(Duration.ofSeconds(30)).until(link::down);
-        } finally {
-            s.stop();
         }
         assertThat(link.cause()).contains("platform certificate 'CN=national-platform-simulator,O=Test' issued by "
                 + "'CN=Test Platform CA'").contains("not trusted by hub.uplink.trust-store");
@@ -137,12 +155,10 @@ class UplinkSenderTest {
         long requests = sim.uploadRequests();
         int tokens = sim.tokensIssued();
         LinkMonitor link = new LinkMonitor(Duration.ofMillis(200));
-        UplinkSender s = sender(props(1), store, pki, link, pki.expiredClientKeyStore());
-        s.start();
-        try {
+        UplinkProperties p = props(1);
+        try (SendingRoutes routes = SendingRoutes.start(p, sender(p, store, pki, link, pki.expiredClientKeyStore()),
+                link)) {
             await().atMost(Duration.ofSeconds(30)).until(link::down);
-        } finally {
-            s.stop();
         }
         assertThat(link.cause()).contains("the hub's client certificate 'CN=province-hub-expired,O=Expired' issued by "
                 + "'CN=Test Hub Client CA' (hub.uplink.key-store) expired at").contains("refused by the platform");

@@ -40,7 +40,7 @@ import javax.net.ssl.TrustManagerFactory;
  * A national platform for trying the uplink before the province is connected, and for the tests: a real HTTPS server
  * that requires a client certificate, {@code requestAK} checking the SM4 PIN block, short-lived tokens, {@code
  * checkVersion} with a version that can be bumped, base-data download, record upload that counts each identity, and
- * scriptable faults (refused connections, 5xx bursts, slow answers, resets, 401 storms, rejected records).
+ * scriptable faults (refused connections, 5xx bursts, slow answers, resets, 401 storms, rejected records, oversized answers).
  *
  * <p>Run: {@code java -cp deployment/target/exchange-hub.jar -Dloader.main=energyhub.uplink.simulator.NationalPlatformSimulator
  * org.springframework.boot.loader.launch.PropertiesLauncher [port=8443] [dir=sim-pki] [token-lifetime=PT20S]}
@@ -82,6 +82,9 @@ public class NationalPlatformSimulator implements AutoCloseable {
     private final AtomicInteger slow = new AtomicInteger();
     private final AtomicInteger resets = new AtomicInteger();
     private final AtomicInteger unauthorized = new AtomicInteger();
+    private final AtomicInteger oversized = new AtomicInteger();
+    private final AtomicInteger oversizedCutOff = new AtomicInteger();
+    private volatile long oversizedBytes;
     private final AtomicReference<String> dicVersion = new AtomicReference<>("1.0");
     private volatile long slowMillis;
     private volatile Duration tokenLifetime;
@@ -165,6 +168,10 @@ public class NationalPlatformSimulator implements AutoCloseable {
     public void resets(int n) { resets.set(n); }
     /** The next n uploads are answered responseCode 401 in an HTTP 200 (a 401 storm). */
     public void unauthorized(int n) { unauthorized.set(n); }
+    /** The next {@code n} uploads are answered 200 with a body of {@code bytes} bytes, chunked (no length said). */
+    public void oversizedAnswers(int n, long bytes) { oversizedBytes = bytes; oversized.set(n); }
+    /** Oversized answers the client stopped reading (the connection closed before their end). */
+    public int oversizedAnswersCutOff() { return oversizedCutOff.get(); }
     /** Records with this dataCode are refused as bad data (responseCode 400). */
     public void rejectDataCode(String dataCode) { rejectedDataCodes.add(dataCode); }
     public void acceptDataCode(String dataCode) { rejectedDataCodes.remove(dataCode); }
@@ -276,6 +283,10 @@ public class NationalPlatformSimulator implements AutoCloseable {
             answer(ex, 503, "{\"responseCode\":503,\"responseMessage\":\"busy (simulated)\"}");
             return;
         }
+        if (take(oversized)) {
+            answerOversized(ex);
+            return;
+        }
         if (take(unauthorized)) {
             answer(ex, 200, envelope(401, "AK验证失败,请确认AK的完整性和有效性!", null));
             return;
@@ -310,6 +321,27 @@ public class NationalPlatformSimulator implements AutoCloseable {
         ObjectNode data = JSON.createObjectNode();
         data.put("platformTime", PLATFORM_TIME.format(LocalDateTime.now(ZONE)));
         answer(ex, 200, envelope(200, "success", data));
+    }
+
+    /** A valid envelope whose message is padded to oversizedBytes, written in pieces without a Content-Length. */
+    private void answerOversized(HttpExchange ex) throws IOException {
+        byte[] head = "{\"responseCode\":200,\"responseMessage\":\"".getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] pad = new byte[64 << 10];
+        java.util.Arrays.fill(pad, (byte) 'x');
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(200, 0);
+        try (var out = ex.getResponseBody()) {
+            out.write(head);
+            for (long left = Math.max(0, oversizedBytes - head.length - tail.length); left > 0; left -= pad.length) {
+                out.write(pad, 0, (int) Math.min(pad.length, left));
+            }
+            out.write(tail);
+        } catch (IOException e) {
+            oversizedCutOff.incrementAndGet();
+        } finally {
+            ex.close();
+        }
     }
 
     private static boolean take(AtomicInteger budget) {

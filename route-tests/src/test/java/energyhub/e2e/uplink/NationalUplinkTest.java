@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,12 +49,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * record re-queued through the operator API, a dicVersion bump and an outage, each on its own records.
  */
 @CamelSpringBootTest
+@DisableJmx(false) // the routes' MBeans, as Hawtio reads them, are checked
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class NationalUplinkTest extends RunningHub {
 
     static final Path DATA_DIR = tempDir("hub-uplink");
     static final int BROKER_PORT = FreePort.next();
     static final Duration TOKEN_LIFETIME = Duration.ofSeconds(4);
+    /** camel.main.name: the context as Hawtio and JMX show it */
+    static final String CAMEL_CONTEXT = "exchange-hub";
     static final DemoPki PKI;
     static final NationalPlatformSimulator SIM;
 
@@ -224,6 +228,19 @@ class NationalUplinkTest extends RunningHub {
             }
             assertThat(ids).hasSize(28);
             assertThat(SIM.received().keySet()).noneMatch(k -> k.contains(bad));
+            assertThat(list.headers().firstValue("X-Total-Count")).hasValue(String.valueOf(ids.size()));
+
+            // the same rows as CSV, with the platform's code and message; pages stay bounded
+            HttpResponse<String> csv = call("GET", "/api/operator/uplink/rejected?format=csv", null, "viewer", "viewer-pw");
+            assertThat(csv.statusCode()).isEqualTo(200);
+            assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+            List<String> lines = csv.body().lines().toList();
+            assertThat(lines.get(0)).isEqualTo("id,enterpriseCode,dataCode,statType,statDate,uploadDate,attempts,"
+                    + "httpStatus,bodyCode,message,rejectedAt");
+            assertThat(lines.subList(1, lines.size())).filteredOn(l -> l.contains("," + bad + ",")).hasSize(28)
+                    .allSatisfy(l -> assertThat(l).contains(",1,200,400,采集数据项编码 " + bad + " 不存在 (simulated),"));
+            assertThat(call("GET", "/api/operator/uplink/rejected?limit=1001", null, "viewer", "viewer-pw").statusCode())
+                    .isEqualTo(400);
 
             // a viewer may not re-queue; an operator may
             String body = JSON.writeValueAsString(Map.of("ids", ids));
@@ -233,6 +250,14 @@ class NationalUplinkTest extends RunningHub {
             HttpResponse<String> requeued = call("POST", "/api/operator/uplink/requeue", body, "operator", "operator-pw");
             assertThat(requeued.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(requeued.body()).get("requeued").asInt()).isEqualTo(28);
+            // the re-queue is a row of the sealed audit chain: who and how many
+            await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(call("GET",
+                    "/api/operator/audit?action=UPLINK_REQUEUED", null, "viewer", "viewer-pw").body()).size() == 1);
+            JsonNode entry = JSON.readTree(call("GET", "/api/operator/audit?action=UPLINK_REQUEUED", null, "viewer",
+                    "viewer-pw").body()).get(0);
+            assertThat(entry.get("detail").asText()).startsWith("by=operator:operator count=28 scope=ids ids=");
+            assertThat(entry.get("hash").asText()).hasSize(64);
+            assertThat(call("GET", "/api/operator/audit/verify", null, "viewer", "viewer-pw").statusCode()).isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> rows(2, "ACKED") == 60);
             assertThat(receivedOf(2)).hasSize(60).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
@@ -288,6 +313,64 @@ class NationalUplinkTest extends RunningHub {
         assertThat(receivedOf(5)).hasSize(300).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
         assertThat(transitions).contains("OPEN", "HALF_OPEN", "CLOSED");
         assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void theUplinksRoutesAreInJmxForHawtioWithTheirIdsAndCounters() throws Exception {
+        records(FerryPackage.ENTERPRISE, 8, 30).dropInto(inbox());
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(8, "ACKED") == 30);
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        java.util.Set<String> routes = new java.util.TreeSet<>();
+        for (javax.management.ObjectName n : jmx.queryNames(new javax.management.ObjectName(
+                "org.apache.camel:context=" + CAMEL_CONTEXT + ",type=routes,*"), null)) {
+            String id = String.valueOf(jmx.getAttribute(n, "RouteId"));
+            if (id.startsWith("uplink-")) {
+                routes.add(id);
+                assertThat(jmx.getAttribute(n, "State")).as(id).isEqualTo("Started");
+            }
+        }
+        assertThat(routes).containsExactlyInAnyOrder("uplink-intake", "uplink-send", "uplink-sender-1",
+                "uplink-sender-2", "uplink-sender-3", "uplink-sender-4", "uplink-housekeeping", "uplink-version-check",
+                "uplink-purge-acked");
+        assertThat(counter(jmx, "routes", "uplink-intake", "ExchangesCompleted")).isPositive();
+        assertThat(counter(jmx, "routes", "uplink-send", "ExchangesCompleted")).isPositive();
+        assertThat(counter(jmx, "processors", "uplink-upsert-chunk", "ExchangesCompleted")).isPositive();
+        assertThat(counter(jmx, "processors", "uplink-post", "ExchangesCompleted")).isPositive();
+        assertThat(counter(jmx, "routes", "uplink-intake", "ExchangesFailed")).isZero();
+    }
+
+    @Test
+    void aChunkWhoseRowsCannotBeCommittedStaysOnTheQueueAndIsStoredOnceTheDatabaseTakesIt() throws Exception {
+        // the database refuses this series' rows (as an outage would): the intake must not take the chunk off the queue
+        jdbc.execute("create function uplink_test_refuse() returns trigger language plpgsql as $$ begin "
+                + "if new.data_code like '000000000233009%' then raise exception 'refused by the test'; end if; "
+                + "return new; end $$");
+        jdbc.execute("create trigger uplink_test_refuse before insert on uplink_record for each row "
+                + "execute function uplink_test_refuse()");
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        long failedBefore = counter(jmx, "routes", "uplink-intake", "ExchangesFailed");
+        try {
+            records(FerryPackage.OTHER_ENTERPRISE, 9, 40).dropInto(inbox());
+            // refused, rolled back to the queue, redelivered (5 s later) and refused again
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> counter(jmx, "routes", "uplink-intake", "ExchangesFailed") - failedBefore >= 2);
+            assertThat(rows(9, "PENDING") + rows(9, "SENDING") + rows(9, "ACKED")).isZero();
+        } finally {
+            jdbc.execute("drop trigger uplink_test_refuse on uplink_record");
+            jdbc.execute("drop function uplink_test_refuse()");
+        }
+        // the next redelivery is stored, and then sent, once
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(9, "ACKED") == 40);
+        assertThat(receivedOf(9)).hasSize(40).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> nationalQueueDepth() == 0);
+    }
+
+    private static long counter(javax.management.MBeanServer jmx, String type, String name, String attribute)
+            throws Exception {
+        var names = jmx.queryNames(new javax.management.ObjectName("org.apache.camel:context="
+                + CAMEL_CONTEXT + ",type=" + type + ",name=\"" + name + "\",*"), null);
+        assertThat(names).as(type + " " + name).hasSize(1);
+        return ((Number) jmx.getAttribute(names.iterator().next(), attribute)).longValue();
     }
 
     private String health() throws Exception {
