@@ -48,7 +48,7 @@ public class AckSigner {
      * Loads (or, when allowed, makes) the hub's key and registers its public half as a HUB key if it is not yet;
      * called by {@link FerryKeysAtStart} before any route starts, so the first ACK is signed already.
      */
-    void load() throws IOException {
+    public void load() throws IOException {
         String file = properties.getAckKeyFile();
         if (file == null || file.isBlank()) {
             return;

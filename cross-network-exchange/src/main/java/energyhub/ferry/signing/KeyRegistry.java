@@ -168,20 +168,27 @@ public class KeyRegistry {
                 existing = get(k.keyId()); // registered by another hub in between
             }
         }
-        if (existing.ownerKind() != k.ownerKind() || !samePublicKey(existing.publicKey(), k.publicKey())) {
+        if (existing.ownerKind() != k.ownerKind() || !existing.algorithm().equals(k.algorithm())
+                || !samePublicKey(existing.publicKey(), k.publicKey())) {
             throw new IllegalStateException("key id " + k.keyId() + " is registered for another key ("
                     + existing.ownerKind() + " " + existing.owner() + ")");
         }
         return existing;
     }
 
-    /** Whether two SPKI PEMs hold the same SM2 public key (whatever their line breaks); false if either is none. */
+    /**
+     * Whether two SPKI PEMs hold the same public key of one algorithm's curve (whatever their line breaks); false if
+     * either is none, or they are keys of different curves.
+     */
     public static boolean samePublicKey(String pemA, String pemB) {
-        try {
-            return Sm2.readPublic(pemA).getQ().equals(Sm2.readPublic(pemB).getQ());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return false;
+        for (KeyAlgorithm a : KeyAlgorithm.values()) {
+            try {
+                return a.readPublic(pemA).getQ().equals(a.readPublic(pemB).getQ());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                // not a key of this curve: the next one
+            }
         }
+        return false;
     }
 
     /** Whether an EXCHANGE key is ACTIVE and valid at {@code now}, read from the table itself (not the cache). */

@@ -93,6 +93,11 @@ class ResendRequestsTest {
             }
 
             @Override
+            public java.util.Optional<Entry> find(String keyId) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
             public FerryKey register(FerryKey k) {
                 return k;
             }
@@ -106,7 +111,7 @@ class ResendRequestsTest {
         ferry.setAckKeyFile(key.toString());
         ferry.setAckKeyGenerate(true);
         ferry.setAckKeyId("province-hub-key");
-        signer.start();
+        signer.load();
         Path pub = key.resolveSibling("hub.pub.pem");
         Files.writeString(pub, Sm2.publicPem(Sm2.publicOf(Sm2.readPrivate(Files.readString(key)))));
         return pub;
