@@ -75,6 +75,7 @@ public class NationalPlatformSimulator implements AutoCloseable {
     private final AtomicInteger downloads = new AtomicInteger();
     private final AtomicInteger versionChecks = new AtomicInteger();
     private final AtomicLong uploadRequests = new AtomicLong();
+    private final AtomicLong recordsAccepted = new AtomicLong();
     private final AtomicLong expiredTokenUses = new AtomicLong();
     private final AtomicLong rejections = new AtomicLong();
     private final AtomicInteger serverErrors = new AtomicInteger();
@@ -158,6 +159,10 @@ public class NationalPlatformSimulator implements AutoCloseable {
 
     /** The next n uploads are answered HTTP 503. */
     public void serverErrors(int n) { serverErrors.set(n); }
+    /** 503 answers of the last {@link #serverErrors(int)} not yet given. */
+    public int serverErrorsLeft() { return serverErrors.get(); }
+    /** Whether connections are refused now ({@link #refuse()}). */
+    public synchronized boolean refusing() { return server == null; }
     /** The next n uploads are answered after {@code millis}. */
     public void slow(int n, long millis) { slowMillis = millis; slow.set(n); }
     /** The next n uploads are closed without an answer. */
@@ -188,6 +193,8 @@ public class NationalPlatformSimulator implements AutoCloseable {
     public int downloads() { return downloads.get(); }
     public int versionChecks() { return versionChecks.get(); }
     public long uploadRequests() { return uploadRequests.get(); }
+    /** Records accepted so far, re-sends included (cheap to poll, unlike {@link #received()}). */
+    public long recordsAccepted() { return recordsAccepted.get(); }
     public long expiredTokenUses() { return expiredTokenUses.get(); }
     public long rejections() { return rejections.get(); }
     public String dicVersion() { return dicVersion.get(); }
@@ -306,6 +313,7 @@ public class NationalPlatformSimulator implements AutoCloseable {
                     + r.path("statType").asText() + "|" + r.path("statDate").asText();
             received.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         }
+        recordsAccepted.addAndGet(records.size());
         ObjectNode data = JSON.createObjectNode();
         data.put("platformTime", PLATFORM_TIME.format(LocalDateTime.now(ZONE)));
         answer(ex, 200, envelope(200, "success", data));
