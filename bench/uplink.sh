@@ -13,7 +13,7 @@
 # HUB_ARGS adds options to every hub start, HUB_JVM_OPTS JVM options ({label} is replaced by the start's name, e.g.
 # HUB_JVM_OPTS='-XX:StartFlightRecording=filename=/tmp/{label}.jfr'). Each hub gets a fresh database on the PostgreSQL at 127.0.0.1:5432 when
 # one answers (dropped at the end), else its embedded one.
-# Needs deployment/target/exchange-hub.jar and bench/target (mvn -B -o -q package), java, psql for the databases.
+# Needs deployment/target/exchange-hub.jar and bench/target (mvn -B -o -q -DskipTests package), java, psql for the databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -36,8 +36,8 @@ while [ $# -gt 0 ]; do
 done
 
 JAR=${HUB_JAR:-$ROOT/deployment/target/exchange-hub.jar}
-[ -f "$JAR" ] || { echo "missing $JAR: mvn -B -o -q package" >&2; exit 1; }
-[ -f "$ROOT/bench/target/classes/energyhub/bench/UplinkBench.class" ] || { echo "missing bench/target: mvn -B -o -q package" >&2; exit 1; }
+[ -f "$JAR" ] || { echo "missing $JAR: mvn -B -o -q -DskipTests package" >&2; exit 1; }
+[ -f "$ROOT/bench/target/classes/energyhub/bench/UplinkBench.class" ] || { echo "missing bench/target: mvn -B -o -q -DskipTests package" >&2; exit 1; }
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RUN=$WORK/run-$STAMP
