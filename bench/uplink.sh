@@ -47,20 +47,23 @@ RESULTS=$ROOT/bench/results/$STAMP-uplink.properties
 
 # a fresh database per hub start (one per mode), dropped at the end
 DBS=()
-cleanup() { for d in "${DBS[@]:-}"; do [ -n "$d" ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists $d" >/dev/null 2>&1; done; return 0; }
+cleanup() {
+  for d in "${DBS[@]:-}"; do [ -n "$d" ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists $d" >/dev/null 2>&1; done
+  rm -rf "$RUN/single" "$RUN/batched" # the hubs' data (broker journal); their logs stay in $RUN
+  return 0
+}
 trap cleanup EXIT
-database() {
+database() { # MODE: sets DB to a fresh database's JDBC URL, or "-" (the hub's embedded PostgreSQL)
+  DB=-
   if command -v psql >/dev/null && pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
     local name="uplink_bench_${STAMP,,}_$1"
     psql -h 127.0.0.1 -U postgres -qc "create database $name" >&2
     DBS+=("$name")
-    echo "jdbc:postgresql://127.0.0.1:5432/$name"
-  else
-    echo "-"
+    DB="jdbc:postgresql://127.0.0.1:5432/$name"
   fi
 }
-DB_SINGLE=$(database single)
-DB_BATCHED=$(database batched)
+database single; DB_SINGLE=$DB
+database batched; DB_BATCHED=$DB
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "uplink bench: $RECORDS records one per request, $BATCHED_RECORDS in arrays of $BATCH_SIZE, concurrency $CONCURRENCY; work in $RUN" >&2
