@@ -1,5 +1,7 @@
 package energyhub;
 
+import energyhub.uplink.simulator.NationalPlatformSimulator;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -7,7 +9,14 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class HubApplication {
 
-    public static void main(String[] args) {
+    /** The first argument that starts the national-platform simulator instead of the hub (docs/national-uplink.md). */
+    static final String SIMULATOR = "--national-platform-simulator";
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(SIMULATOR)) {
+            NationalPlatformSimulator.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         SpringApplication.run(HubApplication.class, args);
     }
 }

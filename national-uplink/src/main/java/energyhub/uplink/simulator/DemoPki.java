@@ -38,10 +38,14 @@ public final class DemoPki {
         if (Files.exists(pki.clientTrustStore())) {
             return pki;
         }
-        // a run cut short leaves some stores: start over (keytool refuses an alias that exists)
+        // a run cut short leaves some stores: start over (keytool refuses an alias that exists); only the PKI's own
+        // files, never anything else a mistaken dir may hold
         try (var old = Files.list(dir)) {
             for (Path f : old.toList()) {
-                Files.deleteIfExists(f);
+                String name = f.getFileName().toString();
+                if (Files.isRegularFile(f) && (name.endsWith(".p12") || name.endsWith(".crt") || name.endsWith(".csr"))) {
+                    Files.delete(f);
+                }
             }
         }
         pki.ca("platform-ca", prefix + " Platform CA");

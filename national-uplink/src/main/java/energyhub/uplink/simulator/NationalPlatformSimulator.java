@@ -42,9 +42,8 @@ import javax.net.ssl.TrustManagerFactory;
  * checkVersion} with a version that can be bumped, base-data download, record upload that counts each identity, and
  * scriptable faults (refused connections, 5xx bursts, slow answers, resets, 401 storms, rejected records, oversized answers).
  *
- * <p>Run: {@code java -cp deployment/target/exchange-hub.jar -Dloader.main=energyhub.uplink.simulator.NationalPlatformSimulator
- * org.springframework.boot.loader.launch.PropertiesLauncher [port=8443] [dir=sim-pki] [token-lifetime=PT20S]}
- * (docs/national-uplink.md).
+ * <p>Run: {@code java -jar deployment/target/exchange-hub.jar --national-platform-simulator [port=8443]
+ * [dir=data/national-simulator] [token-lifetime=PT20S]} (docs/national-uplink.md).
  */
 public class NationalPlatformSimulator implements AutoCloseable {
 
@@ -76,6 +75,7 @@ public class NationalPlatformSimulator implements AutoCloseable {
     private final AtomicInteger downloads = new AtomicInteger();
     private final AtomicInteger versionChecks = new AtomicInteger();
     private final AtomicLong uploadRequests = new AtomicLong();
+    private final AtomicLong recordsAccepted = new AtomicLong();
     private final AtomicLong expiredTokenUses = new AtomicLong();
     private final AtomicLong rejections = new AtomicLong();
     private final AtomicInteger serverErrors = new AtomicInteger();
@@ -162,6 +162,10 @@ public class NationalPlatformSimulator implements AutoCloseable {
 
     /** The next n uploads are answered HTTP 503. */
     public void serverErrors(int n) { serverErrors.set(n); }
+    /** 503 answers of the last {@link #serverErrors(int)} not yet given. */
+    public int serverErrorsLeft() { return serverErrors.get(); }
+    /** Whether connections are refused now ({@link #refuse()}). */
+    public synchronized boolean refusing() { return server == null; }
     /** The next n uploads are answered after {@code millis}. */
     public void slow(int n, long millis) { slowMillis = millis; slow.set(n); }
     /** The next n uploads are closed without an answer. */
@@ -196,6 +200,8 @@ public class NationalPlatformSimulator implements AutoCloseable {
     public int downloads() { return downloads.get(); }
     public int versionChecks() { return versionChecks.get(); }
     public long uploadRequests() { return uploadRequests.get(); }
+    /** Records accepted so far, re-sends included (cheap to poll, unlike {@link #received()}). */
+    public long recordsAccepted() { return recordsAccepted.get(); }
     public long expiredTokenUses() { return expiredTokenUses.get(); }
     public long rejections() { return rejections.get(); }
     public String dicVersion() { return dicVersion.get(); }
@@ -318,6 +324,7 @@ public class NationalPlatformSimulator implements AutoCloseable {
                     + r.path("statType").asText() + "|" + r.path("statDate").asText();
             received.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         }
+        recordsAccepted.addAndGet(records.size());
         ObjectNode data = JSON.createObjectNode();
         data.put("platformTime", PLATFORM_TIME.format(LocalDateTime.now(ZONE)));
         answer(ex, 200, envelope(200, "success", data));
@@ -379,28 +386,105 @@ public class NationalPlatformSimulator implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** {@code port=8443 dir=sim-pki token-lifetime=PT20S}: makes a demo PKI in dir (once) and serves until stopped. */
+    /** Where the simulator keeps its demo PKI by default: under the data folder of a hub started in the same folder. */
+    public static final String DEFAULT_DIR = "data/national-simulator";
+    /** The file (in the PKI's folder) with the settings of a hub that talks to this simulator; the dev profile imports it. */
+    public static final String HUB_SETTINGS = "hub-uplink.properties";
+    private static final String PASSWORD_FILE = "store-password";
+
+    /**
+     * {@code [port=8443] [dir=data/national-simulator] [token-lifetime=PT20S]}: makes a demo PKI in dir (once, with a
+     * random store password kept there), writes the settings of a hub that talks to it into dir/hub-uplink.properties
+     * (owner-only; the hub's dev profile imports it) and serves until stopped. Started from the hub's jar with
+     * {@code java -jar exchange-hub.jar --national-platform-simulator}.
+     */
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new java.util.HashMap<>(Map.of("port", "8443", "dir", "sim-pki",
-                "token-lifetime", "PT20S", "password", "changeit"));
+        Map<String, String> a = new java.util.HashMap<>(Map.of("port", "8443", "dir", DEFAULT_DIR,
+                "token-lifetime", "PT20S"));
         for (String arg : args) {
             int i = arg.indexOf('=');
             if (i > 0) {
-                a.put(arg.substring(0, i), arg.substring(i + 1));
+                a.put(arg.substring(i > 2 && arg.startsWith("--") ? 2 : 0, i), arg.substring(i + 1));
             }
         }
-        DemoPki pki = DemoPki.create(Path.of(a.get("dir")).toAbsolutePath(), a.get("password"), "Simulator");
+        Path dir = Path.of(a.get("dir")).toAbsolutePath().normalize();
+        DemoPki pki = demoPki(dir, a.get("password"));
         NationalPlatformSimulator sim = start(Integer.parseInt(a.get("port")), pki, Duration.parse(a.get("token-lifetime")));
-        System.out.println("national platform simulator on https://127.0.0.1:" + sim.port() + " (client certificate required)");
-        System.out.println("hub settings:");
-        System.out.println("  HUB_UPLINK_ENABLED=true HUB_UPLINK_BASE_URL=https://127.0.0.1:" + sim.port());
-        System.out.println("  HUB_UPLINK_ENTERPRISE_CODE=" + ENTERPRISE_CODE + " HUB_UPLINK_SECRET_KEY=" + SECRET_KEY
-                + " HUB_UPLINK_PIN=" + PIN);
-        System.out.println("  HUB_UPLINK_KEY_STORE=" + pki.clientKeyStore() + " HUB_UPLINK_TRUST_STORE="
-                + pki.clientTrustStore());
-        System.out.println("  HUB_UPLINK_KEY_STORE_PASSWORD=" + a.get("password") + " HUB_UPLINK_TRUST_STORE_PASSWORD="
-                + a.get("password") + "   (a demo PKI: never for production)");
+        Path settings = writeHubSettings(sim, pki);
+        System.out.println("national platform simulator on https://127.0.0.1:" + sim.port() + " (client certificate "
+                + "required; demo PKI in " + dir + ", never for production)");
+        System.out.println("a hub started in the dev profile from the folder holding data/ reads its settings from "
+                + settings + ": add --hub.uplink.enabled=true (docs/national-uplink.md)");
+        System.out.println("a hub in another profile: the same hub.uplink.* settings, e.g. as HUB_UPLINK_* variables");
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
-        Thread.currentThread().join();
+        long reported = 0;
+        while (true) { // one line when records arrived, at most every 5 s; never one per record
+            Thread.sleep(5000);
+            long identities = sim.received.size();
+            if (identities != reported) {
+                reported = identities;
+                System.out.println("national platform simulator: " + identities + " record identities received, "
+                        + sim.uploadRequests() + " upload requests");
+            }
+        }
+    }
+
+    /** The demo PKI in {@code dir}, made with a random store password on first start (or with {@code password}). */
+    static DemoPki demoPki(Path dir, String password) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        try { // the stores hold the demo CAs' private keys: readable by the owner only
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX modes: as the folder's owner made it
+        }
+        Path kept = dir.resolve(PASSWORD_FILE);
+        String pw = password;
+        if (pw == null) {
+            if (Files.exists(kept)) {
+                pw = Files.readString(kept).strip();
+            } else {
+                pw = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(16));
+                // stores of an earlier password (or a start cut short) are made again with this one
+                Files.deleteIfExists(dir.resolve("hub-trust.p12"));
+            }
+        }
+        DemoPki pki = DemoPki.create(dir, pw, "Simulator");
+        if (password == null) {
+            ownerOnly(kept, pw + "\n");
+        }
+        return pki;
+    }
+
+    /** The settings of a hub that talks to this simulator, as a properties file (owner-only); its path. */
+    static Path writeHubSettings(NationalPlatformSimulator sim, DemoPki pki) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("hub.uplink.base-url", "https://127.0.0.1:" + sim.port());
+        p.setProperty("hub.uplink.enterprise-code", ENTERPRISE_CODE);
+        p.setProperty("hub.uplink.secret-key", SECRET_KEY);
+        p.setProperty("hub.uplink.pin", PIN);
+        p.setProperty("hub.uplink.key-store", pki.clientKeyStore().toString());
+        p.setProperty("hub.uplink.key-store-password", pki.password);
+        p.setProperty("hub.uplink.trust-store", pki.clientTrustStore().toString());
+        p.setProperty("hub.uplink.trust-store-password", pki.password);
+        java.io.StringWriter text = new java.io.StringWriter();
+        p.store(text, " the national-platform simulator's settings for a hub (demo PKI, never for production);"
+                + " written on each start of the simulator, imported by the hub's dev profile");
+        Path file = pki.dir.resolve(HUB_SETTINGS);
+        ownerOnly(file, text.toString());
+        return file;
+    }
+
+    private static void ownerOnly(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(tmp);
+        }
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }
