@@ -68,7 +68,9 @@ public final class FerryLanes {
         liveProfile.setPoolSize(l);
         liveProfile.setMaxPoolSize(l);
         liveProfile.setMaxQueueSize(l);
-        liveProfile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort); // the route's threads() runs it on the poller
+        // a full lane: the poller stages the package itself (Abort would fail the exchange, and its claim would
+        // hold the package back for claim-release-delay)
+        liveProfile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
         this.live = camel.getExecutorServiceManager().newThreadPool(this, routeId + "-live-lane", liveProfile);
     }
 
