@@ -32,7 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /**
- * The key import file (hub.ferry.keys-import-file) on a real PostgreSQL with the registry's migration (V400)
+ * The key import file (hub.ferry.keys-import-file) on a real PostgreSQL with the registry's migrations (V4xx)
  * and its audit trigger: keys added once, the same file again changes nothing, another public key under a
  * registered id stops the start naming file, entry and key with nothing applied, a REVOKED key stays revoked,
  * and every change is an audit row by=import:FILE. Hostile files are refused before the database is asked.
@@ -61,7 +61,13 @@ class KeyImportTest {
         // the audit queue the monitoring module's V200 makes (the trigger of V400 writes into it)
         jdbc.execute("create table audit_pending (id bigserial primary key, at timestamptz not null default "
                 + "clock_timestamp(), action text not null, subject text, result text not null, detail text, batch_pk bigint)");
-        jdbc.execute(Files.readString(Path.of("src/main/resources/db/migration/V400__ferry_keys.sql")));
+        // the registry's migrations, in order (V400, then V401's second algorithm, ...)
+        try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            for (Path m : files.filter(f -> f.getFileName().toString().matches("V4\\d\\d__.*\\.sql"))
+                    .sorted(java.util.Comparator.comparing(f -> f.getFileName().toString())).toList()) {
+                jdbc.execute(Files.readString(m));
+            }
+        }
     }
 
     @AfterAll
