@@ -95,10 +95,17 @@ public class BatchLedger {
                 chunk.recordCount(), chunk.gzip());
     }
 
+    /**
+     * The batch's deliveries, PENDING. Its intake claims them at once (a claim does not look at
+     * {@code next_attempt_at}); delivery-sweep leaves them to it for {@code hub.routing.ack-grace}, as it leaves
+     * the ACK. Due at once, the sweep took now and then a delivery the intake was about to send: the intake's claim
+     * failed, the batch was answered by the sweep after the ACK grace, and its ACK came 10-15 s late.
+     */
     public void insertDeliveries(long pk) {
         for (Target t : Target.values()) {
-            jdbc.update("insert into delivery (batch_pk, target, status, next_attempt_at) values (?,?,'PENDING',now())",
-                    pk, t.id());
+            jdbc.update("insert into delivery (batch_pk, target, status, next_attempt_at) "
+                    + "values (?,?,'PENDING',now() + ? * interval '1 millisecond')", pk, t.id(),
+                    properties.getAckGrace().toMillis());
         }
     }
 
