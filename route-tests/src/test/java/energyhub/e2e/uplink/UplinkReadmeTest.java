@@ -91,6 +91,11 @@ class UplinkReadmeTest {
                 .until(() -> !started.get(1).isAlive() || ready(http, ready));
         assertThat(started.get(1).isAlive()).as("the hub runs (log %s)", hubLog).isTrue();
 
+        // Try it signs its package with ferry-signer/target/ferry-signer.jar, relative to where the README's reader
+        // stands (the clone), as ReadmeTryItTest provides it
+        Path signer = Path.of("..", "ferry-signer").toAbsolutePath().normalize();
+        assertThat(signer.resolve("target/ferry-signer.jar")).as("the signing command, built by mvn package").isRegularFile();
+        Files.createSymbolicLink(folder.resolve("ferry-signer"), signer);
         Process tryIt = new ProcessBuilder("bash", "-c", tryItCommands()).directory(folder.toFile())
                 .redirectErrorStream(true).redirectOutput(folder.resolve("try-it.out").toFile()).start();
         assertThat(tryIt.waitFor(90, TimeUnit.SECONDS)).as("the Try it commands end").isTrue();
@@ -105,8 +110,8 @@ class UplinkReadmeTest {
         assertThat(summary.path("link").asText()).isEqualTo("UP");
         // and the simulator says so too (its line comes at most 5 s after the record)
         await().atMost(Duration.ofSeconds(30)).until(() -> read(simulatorOut).contains("1 record identities received"));
-        assertThat(Files.readString(hubLog)).contains("national uplink on: consuming energy.national")
-                .contains("sending to https://127.0.0.1:" + simulatorPort);
+        assertThat(Files.readString(hubLog)).contains("national uplink on: route uplink-intake consumes energy.national")
+                .contains("send to https://127.0.0.1:" + simulatorPort);
     }
 
     private static boolean ready(HttpClient http, HttpRequest ready) {
