@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * embedded one refuses to run as root, as the test machines run).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReadmeTryItTest {
+public class ReadmeTryItTest {
 
     private Path folder;
     private Path log;
@@ -45,9 +45,7 @@ class ReadmeTryItTest {
         folder = RunningHub.tempDir("hub-readme");
         // the folder stands for the repository's root, where the README's first command built both jars: the
         // Try it commands run the signing command as ferry-signer/target/ferry-signer.jar
-        Path signer = Path.of("..", "ferry-signer").toAbsolutePath().normalize();
-        assertThat(signer.resolve("target/ferry-signer.jar")).as("the signing command, built by mvn package").isRegularFile();
-        Files.createSymbolicLink(folder.resolve("ferry-signer"), signer);
+        linkSigner(folder);
         log = HubProcess.logFile("readme-try-it").toPath().toAbsolutePath();
         Files.deleteIfExists(log);
         Map<String, String> props = new LinkedHashMap<>();
@@ -119,8 +117,18 @@ class ReadmeTryItTest {
                 .noneMatch(l -> l.matches(".* (WARN|ERROR) .*(o\\.f\\.|org\\.flywaydb\\.).*"));
     }
 
+    /**
+     * Makes {@code folder} stand for the repository's root as the Try it commands expect it: they run the signing
+     * command as ferry-signer/target/ferry-signer.jar, built by the README's first command.
+     */
+    public static void linkSigner(Path folder) throws java.io.IOException {
+        Path signer = Path.of("..", "ferry-signer").toAbsolutePath().normalize();
+        assertThat(signer.resolve("target/ferry-signer.jar")).as("the signing command, built by mvn package").isRegularFile();
+        Files.createSymbolicLink(folder.resolve("ferry-signer"), signer);
+    }
+
     /** The indented block of README.md's section "Try it", without its indentation. */
-    static String tryItCommands() throws Exception {
+    public static String tryItCommands() throws java.io.IOException {
         List<String> readme = Files.readAllLines(Path.of("..", "README.md"));
         int section = readme.indexOf("## Try it");
         assertThat(section).as("README.md has a section 'Try it'").isNotNegative();

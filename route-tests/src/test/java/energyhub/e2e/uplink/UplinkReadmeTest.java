@@ -3,6 +3,7 @@ package energyhub.e2e.uplink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import energyhub.e2e.ReadmeTryItTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import energyhub.e2e.support.FreePort;
@@ -91,12 +92,8 @@ class UplinkReadmeTest {
                 .until(() -> !started.get(1).isAlive() || ready(http, ready));
         assertThat(started.get(1).isAlive()).as("the hub runs (log %s)", hubLog).isTrue();
 
-        // Try it signs its package with ferry-signer/target/ferry-signer.jar, relative to where the README's reader
-        // stands (the clone), as ReadmeTryItTest provides it
-        Path signer = Path.of("..", "ferry-signer").toAbsolutePath().normalize();
-        assertThat(signer.resolve("target/ferry-signer.jar")).as("the signing command, built by mvn package").isRegularFile();
-        Files.createSymbolicLink(folder.resolve("ferry-signer"), signer);
-        Process tryIt = new ProcessBuilder("bash", "-c", tryItCommands()).directory(folder.toFile())
+        ReadmeTryItTest.linkSigner(folder);
+        Process tryIt = new ProcessBuilder("bash", "-c", ReadmeTryItTest.tryItCommands()).directory(folder.toFile())
                 .redirectErrorStream(true).redirectOutput(folder.resolve("try-it.out").toFile()).start();
         assertThat(tryIt.waitFor(90, TimeUnit.SECONDS)).as("the Try it commands end").isTrue();
         assertThat(read(folder.resolve("try-it.out"))).contains("\"status\":\"ACCEPTED\"");
@@ -123,23 +120,6 @@ class UplinkReadmeTest {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** The indented block of README.md's "Try it" (as ReadmeTryItTest reads it), without its indentation. */
-    private static String tryItCommands() throws IOException {
-        List<String> readme = Files.readAllLines(Path.of("..", "README.md"));
-        int section = readme.indexOf("## Try it");
-        assertThat(section).as("README.md has a section 'Try it'").isNotNegative();
-        List<String> block = new ArrayList<>();
-        for (String line : readme.subList(section + 1, readme.size())) {
-            if (line.startsWith("    ")) {
-                block.add(line.substring(4));
-            } else if (!block.isEmpty() || line.startsWith("## ")) {
-                break;
-            }
-        }
-        assertThat(block).as("the commands of README.md's 'Try it'").isNotEmpty();
-        return String.join("\n", block) + "\n";
     }
 
     /** README's command with the jar where the build left it (README's commands run from the repository's root). */
