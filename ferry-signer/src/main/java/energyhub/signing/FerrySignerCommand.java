@@ -26,7 +26,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
-import org.bouncycastle.crypto.digests.SM3Digest;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
@@ -182,7 +181,7 @@ public final class FerrySignerCommand {
         m.put("recordCount", records(target));
         m.put("byteSize", bytes.length);
         m.put("sha256", sha256(bytes));
-        m.put("sm3", sm3(bytes));
+        m.put("sm3", Sm3.hex(bytes));
         m.put("schemaVersion", "1.0");
         byte[] payload = JSON.writeValueAsBytes(m);
         writeAtomically(dir.resolve(name + ".manifest"), Dsse.write(Dsse.sign(Dsse.MANIFEST_TYPE, payload, keyid, alg, key)));
@@ -274,13 +273,6 @@ public final class FerrySignerCommand {
         }
     }
 
-    static String sm3(byte[] bytes) {
-        SM3Digest d = new SM3Digest();
-        d.update(bytes, 0, bytes.length);
-        byte[] h = new byte[32];
-        d.doFinal(h, 0);
-        return HexFormat.of().formatHex(h);
-    }
 
     static String sha256(byte[] bytes) {
         try {

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HexFormat;
-import org.bouncycastle.crypto.digests.SM3Digest;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
@@ -64,7 +61,7 @@ public final class FerryVerifier {
             throw new SignatureProblem("SIZE_MISMATCH", data + " is " + size + " bytes, the manifest says "
                     + m.path("byteSize"));
         }
-        if (!sm3(data).equalsIgnoreCase(m.path("sm3").asText())) {
+        if (!Sm3.hex(data).equalsIgnoreCase(m.path("sm3").asText())) {
             throw new SignatureProblem("DIGEST_MISMATCH", "sm3 of " + data + " does not match the manifest");
         }
         return new VerifiedManifest(keyid, e.payload(), m, true);
@@ -101,17 +98,4 @@ public final class FerryVerifier {
         throw last;
     }
 
-    /** SM3 of a file, streamed. */
-    static String sm3(Path file) throws IOException {
-        SM3Digest d = new SM3Digest();
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0;) {
-                d.update(buffer, 0, n);
-            }
-        }
-        byte[] h = new byte[32];
-        d.doFinal(h, 0);
-        return HexFormat.of().formatHex(h);
-    }
 }

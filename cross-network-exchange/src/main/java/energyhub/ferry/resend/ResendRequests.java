@@ -32,7 +32,6 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import org.bouncycastle.crypto.digests.SM3Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -249,7 +248,7 @@ public class ResendRequests {
         manifest.put("byteSize", bytes.length);
         manifest.put("sha256", sha256(bytes));
         if (sign) {
-            manifest.put("sm3", sm3(bytes));
+            manifest.put("sm3", energyhub.signing.Sm3.hex(bytes));
         }
         manifest.put("schemaVersion", "1.0");
         byte[] payload = json(manifest);
@@ -266,13 +265,6 @@ public class ResendRequests {
         }
     }
 
-    static String sm3(byte[] bytes) {
-        SM3Digest d = new SM3Digest();
-        d.update(bytes, 0, bytes.length);
-        byte[] h = new byte[32];
-        d.doFinal(h, 0);
-        return HexFormat.of().formatHex(h);
-    }
 
     static String sha256(byte[] bytes) {
         try {

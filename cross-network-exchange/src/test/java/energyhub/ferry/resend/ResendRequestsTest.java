@@ -332,7 +332,7 @@ class ResendRequestsTest {
         assertThat(m.get("notAfter").asText()).isEqualTo("2026-12-08T07:00:00.000+08:00"); // hub.ferry.max-package-lifetime
         assertThat(m.get("target").asText()).isEqualTo("53");
         assertThat(m.get("recordCount").asInt()).isEqualTo(1);
-        assertThat(m.get("sm3").asText()).isEqualTo(ResendRequests.sm3(Files.readAllBytes(outbox.resolve(data))));
+        assertThat(m.get("sm3").asText()).isEqualTo(energyhub.signing.Sm3.hex(Files.readAllBytes(outbox.resolve(data))));
         assertThat(m.get("batchId").asText()).isEqualTo(ledger.requested.get(0).get(1));
 
         // one byte of the data file changed (same length): refused
