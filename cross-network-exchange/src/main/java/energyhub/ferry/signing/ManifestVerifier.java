@@ -9,6 +9,9 @@ import energyhub.ferry.PackageProblem;
 import energyhub.signing.Dsse;
 import energyhub.signing.SignatureProblem;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,12 +47,20 @@ public class ManifestVerifier {
     private final KeyRegistry registry;
     private final FerryProperties properties;
     private final Clock clock;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final ObjectProvider<MeterRegistry> meters;
+    /** The check's wall time and its thread's CPU time (made on first use: the registry may come late). */
+    private volatile Timer checkTimer;
+    private volatile Timer checkCpuTimer;
 
     /**
-     * An envelope whose signatures passed: its exact payload bytes (the v2 manifest) and the keys that signed it.
+     * An envelope whose signatures passed: its exact payload bytes (the v2 manifest), the keys that signed it and
+     * when its check began ({@link System#nanoTime} and the thread's CPU time; {@link #payload} records the whole
+     * check's time and CPU from there).
      */
-    public record Verified(byte[] payload, List<String> keyIds, List<KeyRegistry.Entry> signers) {
+    public record Verified(byte[] payload, List<String> keyIds, List<KeyRegistry.Entry> signers, long startedNanos,
+            long startedCpuNanos) {
     }
 
     public ManifestVerifier(KeyRegistry registry, FerryProperties properties, Clock clock,
@@ -66,6 +77,8 @@ public class ManifestVerifier {
      * answers those) when the policy lets it through (warn: logged and counted).
      */
     public Verified envelope(String file, byte[] bytes) throws PackageProblem {
+        long started = System.nanoTime();
+        long startedCpu = THREADS.getCurrentThreadCpuTime();
         FerryProperties.Signatures policy = properties.getSignatures();
         JsonNode node;
         try {
@@ -117,7 +130,7 @@ public class ManifestVerifier {
             signers.add(e);
             ids.add(s.keyid());
         }
-        return new Verified(envelope.payload(), List.copyOf(ids), List.copyOf(signers));
+        return new Verified(envelope.payload(), List.copyOf(ids), List.copyOf(signers), started, startedCpu);
     }
 
     /** Status and validity of a key at {@code now}; for a RETIRING key also the package's creation time. */
@@ -202,7 +215,33 @@ public class ManifestVerifier {
             throw refused("sig", "SENDER_NOT_ALLOWED", "enterprise " + sender
                     + " signs its packages, and this one lacks its signature", keys);
         }
+        timed(v);
         return records;
+    }
+
+    /**
+     * Records what a signed package cost to check, envelope to sender rules (the data file's sm3 is computed while
+     * the data is read, as sha256 is for v1): {@code hub.ferry.signature.check} (wall time, waits for a CPU
+     * included) and {@code hub.ferry.signature.check.cpu} (the thread's CPU time, the steadier figure, which
+     * bench/signature-cost.sh sets beside the hub's CPU per package).
+     */
+    private void timed(Verified v) {
+        Timer wall = checkTimer;
+        Timer cpu = checkCpuTimer;
+        if (wall == null) {
+            MeterRegistry m = meters.getIfAvailable();
+            if (m == null) {
+                return;
+            }
+            wall = Timer.builder("hub.ferry.signature.check")
+                    .description("wall time of checking one signed manifest").register(m);
+            cpu = Timer.builder("hub.ferry.signature.check.cpu")
+                    .description("CPU time of checking one signed manifest (its thread's)").register(m);
+            checkCpuTimer = cpu;
+            checkTimer = wall;
+        }
+        wall.record(System.nanoTime() - v.startedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        cpu.record(THREADS.getCurrentThreadCpuTime() - v.startedCpuNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private static Set<String> intersect(Set<String> a, Set<String> b) {

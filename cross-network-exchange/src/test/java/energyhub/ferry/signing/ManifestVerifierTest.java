@@ -100,6 +100,12 @@ class ManifestVerifierTest {
                 .hasFieldOrPropertyWithValue("code", "TARGET_MISMATCH");
         assertThatThrownBy(() -> v.payload(manifest("2026-12-01T09:00:00+08:00", "2026-12-02T09:00:00+08:00", "53", null), ok))
                 .hasFieldOrPropertyWithValue("code", "BAD_MANIFEST");
+        // the one check that passed is timed (wall and CPU, what bench/signature-cost.sh reads); refusals are counted
+        assertThat(meters.timer("hub.ferry.signature.check").count()).isEqualTo(1);
+        assertThat(meters.timer("hub.ferry.signature.check.cpu").count()).isEqualTo(1);
+        assertThat(meters.timer("hub.ferry.signature.check.cpu").totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+                .isLessThanOrEqualTo(meters.timer("hub.ferry.signature.check").totalTime(
+                        java.util.concurrent.TimeUnit.NANOSECONDS) + 1_000_000); // a thread's CPU within its wall time
     }
 
     static final ECPrivateKeyParameters P256_KEY =
