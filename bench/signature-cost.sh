@@ -4,11 +4,11 @@
 # signed by OpenSSL, verified by the hub) and unsigned (v1, no cryptography), in one run, so both kinds see the
 # same machine, JIT and database. Prints packages/s per kind and the rate lost by signing.
 # The first rounds warm the hub (its JIT, pools and caches) and are not counted: warm against warm.
-# Usage: bench/signature-cost.sh [rounds=10] [packages-per-block=80] [records=50] [warm-up rounds=4]
+# Usage: bench/signature-cost.sh [rounds=20] [packages-per-block=80] [records=50] [warm-up rounds=10]  (about 5 min)
 # Needs deployment/target/exchange-hub.jar (mvn -q -DskipTests package), python3, curl and openssl 3 with SM2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${1:-10}; BLOCK=${2:-80}; RECORDS=${3:-50}; WARM=${4:-4}
+ROUNDS=${1:-20}; BLOCK=${2:-80}; RECORDS=${3:-50}; WARM=${4:-10}
 TOTAL=$((WARM + ROUNDS))
 JAR=${JAR:-deployment/target/exchange-hub.jar}
 WORK=$(mktemp -d /tmp/hub-sigbench.XXXXXX)
