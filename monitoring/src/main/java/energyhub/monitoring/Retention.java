@@ -165,6 +165,37 @@ public class Retention {
         });
     }
 
+    /**
+     * The energy-supplier wing's file rows ({@code supplier_file}, one per distinct file a supplier delivered, with
+     * its row errors and its unmatched rows already routed, by their foreign keys) received longer ago than
+     * {@code hub.retention.batches}: the same window as the batch rows, so a file delivered again is recognised
+     * exactly as long as its batch is. A file with unmatched rows still OPEN (waiting for the account registry)
+     * stays until they are routed. The heat API's pull windows stay (one row per supplier and window: they say
+     * which windows are never fetched again). A hub without the supplier tables has nothing to purge.
+     */
+    public Purged purgeSupplierFiles() {
+        Timestamp cutoff = Timestamp.from(clock.instant().minus(properties.getBatches()));
+        return clustered("supplier files", db -> {
+            if (db.queryForObject("select to_regclass('supplier_file') is null", Boolean.class)) {
+                return new Purged("supplier files", 0, false, "no supplier tables");
+            }
+            long n = 0;
+            while (true) {
+                int page = db.update("delete from supplier_file where id in (select f.id from supplier_file f "
+                        + "where f.received_at < ? and not exists (select 1 from supplier_unmatched u "
+                        + "where u.file_pk = f.id and u.status = 'OPEN') order by f.id limit ?)", cutoff,
+                        properties.getPage());
+                n += page;
+                if (page < properties.getPage()) {
+                    break;
+                }
+            }
+            return new Purged("supplier files", n, false, n + " supplier files received before " + cutoff.toInstant()
+                    + " (hub.retention.batches " + days(properties.getBatches()) + "), with their row errors and "
+                    + "routed unmatched rows");
+        });
+    }
+
     /** Claim rows on intake files not kept alive for {@code hub.cluster.claim-max-age}: their hub died. */
     public Purged purgeClaims() {
         Timestamp cutoff = Timestamp.from(clock.instant().minus(cluster.getClaimMaxAge()));

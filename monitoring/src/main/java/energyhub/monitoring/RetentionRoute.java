@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
  * The retention purges ({@link Retention}), one route per store so that one failing (a database outage, a folder
  * that cannot be read) never holds the others back: {@code retention-bodies}, {@code retention-claims},
  * {@code retention-quality}, {@code retention-resend-requests}, {@code retention-archives},
- * {@code retention-quarantine}, {@code retention-batches}, every {@code hub.retention.interval}. The audit trail has its own
+ * {@code retention-quarantine}, {@code retention-batches}, {@code retention-supplier-files}, every {@code hub.retention.interval}. The audit trail has its own
  * {@code audit-purge}.
  */
 @Component
@@ -31,6 +31,7 @@ public class RetentionRoute extends RouteBuilder {
         purge("archives", "purgeArchives", 4);
         purge("quarantine", "purgeQuarantine", 5);
         purge("batches", "purgeBatches", 6);
+        purge("supplier-files", "purgeSupplierFiles", 7);
     }
 
     private void purge(String store, String method, int n) {

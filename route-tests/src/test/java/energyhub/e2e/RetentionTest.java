@@ -251,6 +251,47 @@ class RetentionTest {
     }
 
     @Test
+    void supplierFilesGoWithTheirBatchesWindowButNotWhileUnmatchedRowsWaitAndPullWindowsStay() {
+        Instant now = clock.instant();
+        Timestamp old = Timestamp.from(now.minus(properties.getBatches()).minus(Duration.ofHours(1)));
+        Timestamp inside = Timestamp.from(now.minus(properties.getBatches()).plus(Duration.ofHours(1)));
+        long gone = supplierFile("ELEC_1_old.csv", old);
+        long gone2 = supplierFile("ELEC_1_old2.csv", old);
+        long waiting = supplierFile("ELEC_1_waiting.csv", old);
+        long kept = supplierFile("ELEC_1_new.csv", inside);
+        db.update("insert into supplier_row_error (file_pk, line, field, code, message) values (?, 3, 'value', "
+                + "'BAD_NUMBER', 'x'), (?, 4, 'value', 'BAD_NUMBER', 'y')", gone, kept);
+        unmatched(gone, "ROUTED");
+        unmatched(waiting, "OPEN"); // still waiting for the account registry: its file stays
+        db.update("insert into supplier_pull_window (supplier, window_from, window_to, status, updated_at) "
+                + "values ('heat', '2020-01-01', '2020-01-01', 'COMPLETED', ?)", old);
+
+        Retention.Purged purged = retention().purgeSupplierFiles();
+
+        assertThat(purged.removed()).isEqualTo(2);
+        assertThat(db.queryForList("select id from supplier_file order by id", Long.class))
+                .containsExactly(waiting, kept).doesNotContain(gone, gone2);
+        assertThat(db.queryForList("select file_pk from supplier_row_error", Long.class)).containsExactly(kept);
+        assertThat(db.queryForList("select status from supplier_unmatched", String.class)).containsExactly("OPEN");
+        assertThat(db.queryForObject("select count(*) from supplier_pull_window", Integer.class)).isEqualTo(1);
+        assertThat(db.queryForList("select subject || ' ' || detail from audit_event where action = 'RETENTION_PURGED'",
+                String.class)).singleElement().asString().startsWith("supplier files 2 supplier files received before");
+        assertThat(retention().purgeSupplierFiles().removed()).as("a second run finds nothing").isZero();
+    }
+
+    private long supplierFile(String name, Timestamp receivedAt) {
+        return db.queryForObject("insert into supplier_file (supplier, file_name, sha256, batch_id, received_at) "
+                + "values ('electricity', ?, md5(?), ?, ?) returning id", Long.class, name, name, "SUP-" + name,
+                receivedAt);
+    }
+
+    private void unmatched(long filePk, String status) {
+        db.update("insert into supplier_unmatched (file_pk, supplier, supplier_code, account_type, account_no, line, "
+                + "raw_row, reason, stat_type, stat_date, data_value, valid, status) values (?, 'electricity', '1', 2, "
+                + "'A-1', 2, 'raw', 'UNKNOWN_ACCOUNT', '1', date '2026-10-01', '1.0', '1', ?)", filePk, status);
+    }
+
+    @Test
     void archiveDayFoldersPastRetentionGoWithoutFollowingLinksOrLeavingTheFolder() throws Exception {
         LocalDate today = LocalDate.now(clock.withZone(CST));
         Path archive = dir.resolve("archive");
