@@ -148,17 +148,9 @@ public class Retention {
         Timestamp cutoff = Timestamp.from(clock.instant().minus(properties.getBatches()));
         Timestamp replay = Timestamp.from(clock.instant().minus(routing.getBodyRetention()));
         return clustered("batches", db -> {
-            long n = 0;
-            while (true) {
-                int page = db.update("delete from batch where id in (select b.id from batch b where b.received_at < ? "
-                        + "and b.status <> 'DELIVERING' and not exists (select 1 from delivery d where d.batch_pk = b.id "
-                        + "and (d.status <> 'DELIVERED' or d.delivered_at >= ?)) order by b.id limit ?)", cutoff, replay,
-                        properties.getPage());
-                n += page;
-                if (page < properties.getPage()) {
-                    break;
-                }
-            }
+            long n = pages(db, "delete from batch where id in (select b.id from batch b where b.received_at < ? "
+                    + "and b.status <> 'DELIVERING' and not exists (select 1 from delivery d where d.batch_pk = b.id "
+                    + "and (d.status <> 'DELIVERED' or d.delivered_at >= ?)) order by b.id limit ?)", cutoff, replay);
             return new Purged("batches", n, false, n + " batches received before " + cutoff.toInstant()
                     + " (hub.retention.batches " + days(properties.getBatches()) + "), with their deliveries and "
                     + "record errors; their events stay in the audit trail");
@@ -179,17 +171,9 @@ public class Retention {
             if (db.queryForObject("select to_regclass('supplier_file') is null", Boolean.class)) {
                 return new Purged("supplier files", 0, false, "no supplier tables");
             }
-            long n = 0;
-            while (true) {
-                int page = db.update("delete from supplier_file where id in (select f.id from supplier_file f "
-                        + "where f.received_at < ? and not exists (select 1 from supplier_unmatched u "
-                        + "where u.file_pk = f.id and u.status = 'OPEN') order by f.id limit ?)", cutoff,
-                        properties.getPage());
-                n += page;
-                if (page < properties.getPage()) {
-                    break;
-                }
-            }
+            long n = pages(db, "delete from supplier_file where id in (select f.id from supplier_file f "
+                    + "where f.received_at < ? and not exists (select 1 from supplier_unmatched u "
+                    + "where u.file_pk = f.id and u.status = 'OPEN') order by f.id limit ?)", cutoff);
             return new Purged("supplier files", n, false, n + " supplier files received before " + cutoff.toInstant()
                     + " (hub.retention.batches " + days(properties.getBatches()) + "), with their row errors and "
                     + "routed unmatched rows");
@@ -485,11 +469,13 @@ public class Retention {
         return files[0];
     }
 
-    /** Deletes page after page with a statement taking (cutoff, page) until a page is not full. */
-    private long pages(JdbcTemplate db, String sql, Object cutoff) {
+    /** Deletes page after page with a statement taking its arguments, then the page size, until a page is not full. */
+    private long pages(JdbcTemplate db, String sql, Object... args) {
+        Object[] withPage = java.util.Arrays.copyOf(args, args.length + 1);
+        withPage[args.length] = properties.getPage();
         long total = 0;
         while (true) {
-            int n = db.update(sql, cutoff, properties.getPage());
+            int n = db.update(sql, withPage);
             total += n;
             if (n < properties.getPage()) {
                 return total;
