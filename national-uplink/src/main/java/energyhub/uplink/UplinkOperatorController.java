@@ -1,5 +1,6 @@
 package energyhub.uplink;
 
+import energyhub.api.OperatorInput;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -86,10 +87,10 @@ public class UplinkOperatorController {
             @RequestParam(required = false) String offset, @RequestParam(required = false) String format,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, HttpServletResponse response)
             throws IOException {
-        boolean asCsv = csv(format, accept);
+        boolean asCsv = OperatorInput.wantsCsv(format, accept);
         int max = asCsv ? props.getMaxCsvRows() : props.getMaxPageSize();
-        long pageSize = number("limit", limit, 1, max, asCsv ? max : Math.min(100, max));
-        long from = number("offset", offset, 0, Long.MAX_VALUE, 0);
+        long pageSize = OperatorInput.number("limit", limit, 1, max, asCsv ? max : Math.min(100, max));
+        long from = OperatorInput.number("offset", offset, 0, Long.MAX_VALUE, 0);
         long total = store.rejectedCount();
         if (!asCsv) {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(TOTAL, Long.toString(total))
@@ -105,9 +106,9 @@ public class UplinkOperatorController {
         try {
             store.eachRejected(pageSize, from, r -> {
                 try {
-                    out.write(row(r.get("id"), r.get("enterpriseCode"), r.get("dataCode"), r.get("statType"),
-                            r.get("statDate"), r.get("uploadDate"), r.get("attempts"), r.get("httpStatus"),
-                            r.get("bodyCode"), r.get("message"), r.get("rejectedAt")));
+                    out.write(OperatorInput.csvRow(r.get("id"), r.get("enterpriseCode"), r.get("dataCode"),
+                            r.get("statType"), r.get("statDate"), r.get("uploadDate"), r.get("attempts"),
+                            r.get("httpStatus"), r.get("bodyCode"), r.get("message"), r.get("rejectedAt")));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -156,75 +157,5 @@ public class UplinkOperatorController {
         log.info("uplink API: {} {} refused: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("error", String.valueOf(e.getMessage())));
-    }
-
-    private static boolean csv(String format, String accept) {
-        if (format != null && !format.isBlank()) {
-            if (format.equalsIgnoreCase("csv")) {
-                return true;
-            }
-            if (format.equalsIgnoreCase("json")) {
-                return false;
-            }
-            throw new IllegalArgumentException("format " + shown(format) + " is not json or csv");
-        }
-        return accept != null && accept.contains("text/csv") && !accept.contains("application/json");
-    }
-
-    /** A whole number parameter within [min, max]; {@code otherwise} when absent. */
-    private static long number(String name, String value, long min, long max, long otherwise) {
-        if (value == null || value.isBlank()) {
-            return otherwise;
-        }
-        long n;
-        try {
-            n = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " " + shown(value) + " is not a whole number");
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(name + " " + n + " is not within " + min + " and " + max
-                    + (max < Long.MAX_VALUE ? " (the largest page; ask for the next with offset)" : ""));
-        }
-        return n;
-    }
-
-    /** A value quoted for a message: at most 40 characters, control characters escaped. */
-    private static String shown(String value) {
-        String v = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        StringBuilder b = new StringBuilder("\"");
-        v.codePoints().forEach(c -> {
-            if (Character.isISOControl(c) || c == '"' || c == '\\') {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.append('"').toString();
-    }
-
-    /**
-     * One CSV row. A cell with a comma, quote or line break is quoted; a text cell a spreadsheet would run as a
-     * formula (starting with =, +, -, @, a tab or a carriage return: the platform's message is from outside) gets a
-     * leading apostrophe, so it is shown as text. Numbers and times are written as they are.
-     */
-    static String row(Object... cells) {
-        StringBuilder line = new StringBuilder(160);
-        for (int i = 0; i < cells.length; i++) {
-            Object v = cells[i];
-            String c = v == null ? "" : v instanceof java.sql.Timestamp t ? t.toInstant().toString() : String.valueOf(v);
-            if (v instanceof CharSequence && !c.isEmpty() && "=+-@\t\r".indexOf(c.charAt(0)) >= 0) {
-                c = "'" + c;
-            }
-            if (i > 0) {
-                line.append(',');
-            }
-            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
-                line.append('"').append(c.replace("\"", "\"\"")).append('"');
-            } else {
-                line.append(c);
-            }
-        }
-        return line.append('\n').toString();
     }
 }

@@ -1,5 +1,6 @@
 package energyhub.monitoring.api;
 
+import energyhub.api.OperatorInput;
 import energyhub.monitoring.AuditTrail;
 import energyhub.routing.quality.ConsistencyChecks;
 import energyhub.routing.quality.QualityProperties;
@@ -89,10 +90,10 @@ public class QualityController {
             HttpServletResponse response) throws IOException {
         YearMonth m = month(month);
         boolean onlyBelow = flag("below", below);
-        boolean asCsv = csv(format, accept);
+        boolean asCsv = OperatorInput.wantsCsv(format, accept);
         int max = asCsv ? properties.getMaxCsvRows() : properties.getMaxPageSize();
-        int pageSize = (int) number("limit", limit, 1, max, max);
-        long from = number("offset", offset, 0, Long.MAX_VALUE, 0);
+        int pageSize = (int) OperatorInput.number("limit", limit, 1, max, max);
+        long from = OperatorInput.number("offset", offset, 0, Long.MAX_VALUE, 0);
         List<EnterpriseQuality> all = reports.enterprises(m).stream().filter(e -> !onlyBelow || e.belowThreshold())
                 .toList();
         List<EnterpriseQuality> page = all.subList((int) Math.min(from, all.size()),
@@ -125,10 +126,10 @@ public class QualityController {
             HttpServletResponse response) throws IOException {
         String code = enterpriseCode(enterpriseCode);
         YearMonth m = month(month);
-        boolean asCsv = csv(format, accept);
+        boolean asCsv = OperatorInput.wantsCsv(format, accept);
         int max = asCsv ? properties.getMaxCsvRows() : properties.getMaxPageSize();
-        int pageSize = (int) number("limit", limit, 1, max, max);
-        long from = number("offset", offset, 0, Long.MAX_VALUE, 0);
+        int pageSize = (int) OperatorInput.number("limit", limit, 1, max, max);
+        long from = OperatorInput.number("offset", offset, 0, Long.MAX_VALUE, 0);
         EnterpriseQuality summary = reports.enterprise(m, code);
         if (asCsv) {
             Writer out = csvResponse(response, "holes-" + code + "-" + m + ".csv",
@@ -177,7 +178,7 @@ public class QualityController {
         String code = enterpriseCode(enterpriseCode);
         Object sender = request == null ? null : request.get("sender");
         if (!(sender instanceof String s) || SenderBindings.plainSender(s) == null) {
-            throw new IllegalArgumentException("sender " + ScheduleCsv.shown(String.valueOf(sender))
+            throw new IllegalArgumentException("sender " + OperatorInput.shown(String.valueOf(sender))
                     + " is not a plain identifier [0-9A-Za-z-]{1,64}");
         }
         var before = senders.bindSender(code, s, who.getName());
@@ -199,7 +200,7 @@ public class QualityController {
             @RequestParam(required = false) String format,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         String code = enterpriseCode(enterpriseCode);
-        boolean asCsv = csv(format, accept);
+        boolean asCsv = OperatorInput.wantsCsv(format, accept);
         List<ScheduleEntry> entries = schedules.schedule(code);
         if (!asCsv) {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(entries);
@@ -258,26 +259,8 @@ public class QualityController {
                 // falls through to the answer below (e.g. 2026-13)
             }
         }
-        throw new IllegalArgumentException("month " + ScheduleCsv.shown(month) + " is not a month yyyy-MM, e.g. "
+        throw new IllegalArgumentException("month " + OperatorInput.shown(month) + " is not a month yyyy-MM, e.g. "
                 + YearMonth.now(clock.withZone(RecordValidator.CHINA)));
-    }
-
-    /** A whole number parameter within [min, max]; {@code otherwise} when absent. */
-    private static long number(String name, String value, long min, long max, long otherwise) {
-        if (value == null || value.isBlank()) {
-            return otherwise;
-        }
-        long n;
-        try {
-            n = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " " + ScheduleCsv.shown(value) + " is not a whole number");
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(name + " " + n + " is not within " + min + " and " + max
-                    + (max < Long.MAX_VALUE ? " (the largest page; ask for the next with offset)" : ""));
-        }
-        return n;
     }
 
     private static boolean flag(String name, String value) {
@@ -287,7 +270,7 @@ public class QualityController {
         if (value.equalsIgnoreCase("true")) {
             return true;
         }
-        throw new IllegalArgumentException(name + " " + ScheduleCsv.shown(value) + " is not true or false");
+        throw new IllegalArgumentException(name + " " + OperatorInput.shown(value) + " is not true or false");
     }
 
     private static String enterpriseCode(String code) {
@@ -295,19 +278,6 @@ public class QualityController {
             throw new IllegalArgumentException(p);
         });
         return code;
-    }
-
-    private static boolean csv(String format, String accept) {
-        if (format != null && !format.isBlank()) {
-            if (format.equalsIgnoreCase("csv")) {
-                return true;
-            }
-            if (format.equalsIgnoreCase("json")) {
-                return false;
-            }
-            throw new IllegalArgumentException("format " + ScheduleCsv.shown(format) + " is not json or csv");
-        }
-        return accept != null && accept.contains("text/csv") && !accept.contains("application/json");
     }
 
     private static ResponseEntity<String> csvBody(StringBuilder out, String fileName) {
@@ -326,27 +296,13 @@ public class QualityController {
         return new java.io.BufferedWriter(response.getWriter(), 16 * 1024);
     }
 
-    /** One CSV row; a cell with a comma, quote or line break is quoted (codes are checked, but be plain). */
+    /** One CSV row (formula-safe, {@link OperatorInput#csvRow}). */
     private static void row(Writer out, Object... cells) throws IOException {
-        StringBuilder line = new StringBuilder(96);
-        row(line, cells);
-        out.write(line.toString());
+        out.write(OperatorInput.csvRow(cells));
     }
 
-    /** One CSV row; a cell with a comma, quote or line break is quoted (codes are checked, but be plain). */
     private static void row(StringBuilder out, Object... cells) {
-        for (int i = 0; i < cells.length; i++) {
-            String c = String.valueOf(cells[i]);
-            if (i > 0) {
-                out.append(',');
-            }
-            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
-                out.append('"').append(c.replace("\"", "\"\"")).append('"');
-            } else {
-                out.append(c);
-            }
-        }
-        out.append('\n');
+        out.append(OperatorInput.csvRow(cells));
     }
 
     // ------------------------------------------------------------------ answers to bad input

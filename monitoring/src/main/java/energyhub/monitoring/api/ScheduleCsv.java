@@ -1,5 +1,6 @@
 package energyhub.monitoring.api;
 
+import energyhub.api.OperatorInput;
 import energyhub.routing.quality.QualitySchedule.ScheduleEntry;
 import energyhub.standard.UnifiedSocialCreditCode;
 import java.io.BufferedReader;
@@ -94,28 +95,14 @@ final class ScheduleCsv {
             throw new BadSchedule(n, "enterpriseCode", "line " + n + ", field enterpriseCode: " + p);
         });
         if (!DATA_CODE.matcher(dataCode).matches()) {
-            throw new BadSchedule(n, "dataCode", "line " + n + ", field dataCode: " + shown(dataCode)
+            throw new BadSchedule(n, "dataCode", "line " + n + ", field dataCode: " + OperatorInput.shown(dataCode)
                     + " is not 14 to 18 digits");
         }
         if (!STAT_TYPE.matcher(statType).matches()) {
-            throw new BadSchedule(n, "statType", "line " + n + ", field statType: " + shown(statType)
+            throw new BadSchedule(n, "statType", "line " + n + ", field statType: " + OperatorInput.shown(statType)
                     + " is not 0 (15 minutes), 1 (day), 2 (month) or 3 (year)");
         }
         return new ScheduleEntry(code, dataCode, statType.charAt(0) - '0');
-    }
-
-    /** A value quoted for a message: at most 40 characters, control characters escaped. */
-    static String shown(String value) {
-        String v = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        StringBuilder b = new StringBuilder("\"");
-        v.codePoints().forEach(c -> {
-            if (Character.isISOControl(c) || c == '"' || c == '\\') {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.append('"').toString();
     }
 
     /** Stops reading past {@code max} bytes. */
