@@ -79,24 +79,15 @@ class NationalUplinkTest extends RunningHub {
         r.add("hub.security.users.viewer.roles", () -> "viewer");
         r.add("hub.security.users.operator.password-hash", () -> bcrypt.encode("operator-pw"));
         r.add("hub.security.users.operator.roles", () -> "operator");
-        Map<String, String> u = Map.ofEntries(
-                Map.entry("enabled", "true"),
-                Map.entry("base-url", "https://127.0.0.1:" + SIM.port()),
-                Map.entry("enterprise-code", NationalPlatformSimulator.ENTERPRISE_CODE),
-                Map.entry("secret-key", NationalPlatformSimulator.SECRET_KEY),
-                Map.entry("pin", NationalPlatformSimulator.PIN),
-                Map.entry("key-store", PKI.clientKeyStore().toString()),
-                Map.entry("key-store-password", PKI.password),
-                Map.entry("trust-store", PKI.clientTrustStore().toString()),
-                Map.entry("trust-store-password", PKI.password),
-                Map.entry("connect-timeout", "1s"),
-                Map.entry("read-timeout", "2s"),
-                Map.entry("retry-initial-delay", "100ms"),
-                Map.entry("retry-max-delay", "1s"),
-                Map.entry("alert-after", "1s"),
-                Map.entry("idle-wait", "100ms"),
-                Map.entry("circuit-open-wait", "1s"));
-        u.forEach((k, v) -> r.add("hub.uplink." + k, () -> v));
+        UplinkSettings.of(SIM, PKI,
+                "connect-timeout", "1s",
+                "read-timeout", "2s",
+                "retry-initial-delay", "100ms",
+                "retry-max-delay", "1s",
+                "alert-after", "1s",
+                "idle-wait", "100ms",
+                "circuit-open-wait", "1s")
+                .forEach((k, v) -> r.add(k, () -> v));
     }
 
     @Autowired

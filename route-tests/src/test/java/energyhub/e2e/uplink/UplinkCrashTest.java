@@ -44,21 +44,12 @@ class UplinkCrashTest {
             int brokerPort = FreePort.next();
             Map<String, String> props = new HashMap<>(HubTest.hubProperties(dataDir, brokerPort));
             props.put("spring.datasource.url", database.get());
-            Map<String, String> u = Map.ofEntries(
-                    Map.entry("enabled", "true"),
-                    Map.entry("base-url", "https://127.0.0.1:" + sim.port()),
-                    Map.entry("enterprise-code", NationalPlatformSimulator.ENTERPRISE_CODE),
-                    Map.entry("secret-key", NationalPlatformSimulator.SECRET_KEY),
-                    Map.entry("pin", NationalPlatformSimulator.PIN),
-                    Map.entry("key-store", pki.clientKeyStore().toString()),
-                    Map.entry("key-store-password", pki.password),
-                    Map.entry("trust-store", pki.clientTrustStore().toString()),
-                    Map.entry("trust-store-password", pki.password),
-                    Map.entry("concurrency", String.valueOf(CONCURRENCY)),
-                    Map.entry("claim-size", String.valueOf(CLAIM_SIZE)),
-                    Map.entry("lease", "3s"),
-                    Map.entry("idle-wait", "200ms"));
-            u.forEach((k, v) -> props.put("hub.uplink." + k, v));
+            UplinkSettings.of(sim, pki,
+                    "concurrency", String.valueOf(CONCURRENCY),
+                    "claim-size", String.valueOf(CLAIM_SIZE),
+                    "lease", "3s",
+                    "idle-wait", "200ms")
+                    .forEach(props::put);
             Path log = HubProcess.logFile("uplink-crash").toPath();
             Path inbox = dataDir.resolve("ferry/inbox");
             int total = PACKAGES * RECORDS;

@@ -82,29 +82,20 @@ class UplinkOutageTest extends RunningHub {
         BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
         r.add("hub.security.users.viewer.password-hash", () -> bcrypt.encode("viewer-pw"));
         r.add("hub.security.users.viewer.roles", () -> "viewer");
-        Map<String, String> u = Map.ofEntries(
-                Map.entry("enabled", "true"),
-                Map.entry("base-url", "https://127.0.0.1:" + SIM.port()),
-                Map.entry("enterprise-code", NationalPlatformSimulator.ENTERPRISE_CODE),
-                Map.entry("secret-key", NationalPlatformSimulator.SECRET_KEY),
-                Map.entry("pin", NationalPlatformSimulator.PIN),
-                Map.entry("key-store", PKI.clientKeyStore().toString()),
-                Map.entry("key-store-password", PKI.password),
-                Map.entry("trust-store", PKI.clientTrustStore().toString()),
-                Map.entry("trust-store-password", PKI.password),
-                Map.entry("concurrency", String.valueOf(CONCURRENCY)),
-                Map.entry("batch-size", String.valueOf(BATCH_SIZE)), // JSON arrays of 5
-                Map.entry("claim-size", "20"),
-                Map.entry("connect-timeout", "1s"),
-                Map.entry("read-timeout", "2s"),
-                Map.entry("retry-initial-delay", "200ms"),
-                Map.entry("retry-max-delay", "2s"),
-                Map.entry("alert-after", DOWN_AFTER.toSeconds() + "s"),
-                Map.entry("idle-wait", "100ms"),
-                Map.entry("circuit-window", "20"),
-                Map.entry("circuit-minimum-calls", String.valueOf(MINIMUM_CALLS)),
-                Map.entry("circuit-open-wait", OPEN_WAIT.toSeconds() + "s"));
-        u.forEach((k, v) -> r.add("hub.uplink." + k, () -> v));
+        UplinkSettings.of(SIM, PKI,
+                "concurrency", String.valueOf(CONCURRENCY),
+                "batch-size", String.valueOf(BATCH_SIZE), // JSON arrays of 5
+                "claim-size", "20",
+                "connect-timeout", "1s",
+                "read-timeout", "2s",
+                "retry-initial-delay", "200ms",
+                "retry-max-delay", "2s",
+                "alert-after", DOWN_AFTER.toSeconds() + "s",
+                "idle-wait", "100ms",
+                "circuit-window", "20",
+                "circuit-minimum-calls", String.valueOf(MINIMUM_CALLS),
+                "circuit-open-wait", OPEN_WAIT.toSeconds() + "s")
+                .forEach((k, v) -> r.add(k, () -> v));
     }
 
     @Autowired

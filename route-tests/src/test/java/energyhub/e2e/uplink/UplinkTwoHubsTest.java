@@ -118,18 +118,7 @@ class UplinkTwoHubsTest {
         p.put("hub.ferry.outbox", inbox.resolveSibling("outbox").toString());
         p.put("hub.security.users.viewer.password-hash", new BCryptPasswordEncoder(4).encode("viewer-pw"));
         p.put("hub.security.users.viewer.roles", "viewer");
-        Map<String, String> u = Map.ofEntries(
-                Map.entry("enabled", "true"),
-                Map.entry("base-url", "https://127.0.0.1:" + sim.port()),
-                Map.entry("enterprise-code", NationalPlatformSimulator.ENTERPRISE_CODE),
-                Map.entry("secret-key", NationalPlatformSimulator.SECRET_KEY),
-                Map.entry("pin", NationalPlatformSimulator.PIN),
-                Map.entry("key-store", pki.clientKeyStore().toString()),
-                Map.entry("key-store-password", pki.password),
-                Map.entry("trust-store", pki.clientTrustStore().toString()),
-                Map.entry("trust-store-password", pki.password),
-                Map.entry("idle-wait", "200ms"));
-        u.forEach((k, v) -> p.put("hub.uplink." + k, v));
+        UplinkSettings.of(sim, pki, "idle-wait", "200ms").forEach(p::put);
         return p;
     }
 
