@@ -70,14 +70,6 @@ public class Retention {
     private final Path supplierDir;
 
     public Retention(DataSource dataSource, AuditTrail audit, RetentionProperties properties,
-            RoutingProperties routing, ClusterProperties cluster, Clock clock, String ferryArchive,
-            String ferryQuarantine, String supplierDir) {
-        this(dataSource, audit, properties, routing, cluster, clock, ferryArchive, ferryQuarantine, supplierDir,
-                Duration.ofDays(7));
-    }
-
-    @org.springframework.beans.factory.annotation.Autowired
-    public Retention(DataSource dataSource, AuditTrail audit, RetentionProperties properties,
             RoutingProperties routing, ClusterProperties cluster, Clock clock,
             @Value("${hub.ferry.archive:${hub.data-dir:./data}/ferry/archive}") String ferryArchive,
             @Value("${hub.ferry.quarantine:${hub.data-dir:./data}/ferry/quarantine}") String ferryQuarantine,

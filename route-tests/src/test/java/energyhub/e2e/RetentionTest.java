@@ -81,7 +81,7 @@ class RetentionTest {
 
     private Retention retention() {
         return new Retention(dataSource, audit, properties, routing, cluster, clock, dir.resolve("archive").toString(),
-                dir.resolve("quarantine").toString(), dir.resolve("suppliers").toString());
+                dir.resolve("quarantine").toString(), dir.resolve("suppliers").toString(), Duration.ofDays(7));
     }
 
     @Test
