@@ -266,6 +266,9 @@ public final class Soak {
 
         // the hub's start-up collections are not the run's: the GC log is read from here on
         gcOffset = Files.exists(Path.of(opt.get("gcLog"))) ? Files.size(Path.of(opt.get("gcLog"))) : 0;
+        burstCpuStart = new double[quarters];
+        burstCpuEnd = new double[quarters];
+        burstAcked = new java.util.concurrent.atomic.AtomicIntegerArray(quarters);
         hubCpuStart = hubCpuSeconds();
         t0 = System.nanoTime();
         t0Instant = Instant.now();
@@ -286,6 +289,7 @@ public final class Soak {
             }
             long b0 = System.nanoTime();
             expected.addAll(nextIds);
+            burstCpuStart[q] = hubCpuSeconds();
             for (Pkg p : next) {
                 // as a gate: the data file complete first, then its manifest
                 Files.move(staging.resolve(p.name), inbox.resolve(p.name), StandardCopyOption.ATOMIC_MOVE);
@@ -352,6 +356,10 @@ public final class Soak {
 
     private LongArray lastIds;
     private double prepareSeconds;
+    /** Per quarter: the hub's CPU seconds when its burst began to land, and when its last ACK was taken. */
+    private double[] burstCpuStart;
+    private double[] burstCpuEnd;
+    private java.util.concurrent.atomic.AtomicIntegerArray burstAcked;
 
     /** Writes quarter {@code q}'s packages into the staging folder; their identities go to {@link #lastIds}. */
     private List<Pkg> prepare(Generate gate, String sender, Path staging, int q) throws Exception {
@@ -419,6 +427,9 @@ public final class Soak {
                         k.status = a.path("status").asText();
                         k.accepted = a.path("accepted").asLong();
                         k.acked = now;
+                        if (burstAcked.incrementAndGet(k.quarter) == enterprises) {
+                            burstCpuEnd[k.quarter] = hubCpuSeconds();
+                        }
                     } else {
                         duplicateAcks.incrementAndGet();
                     }
@@ -1203,8 +1214,10 @@ public final class Soak {
             }
             md.append("\n## Bursts\n\nEach quarter's packages land within a fraction of a second; how long the hub took to "
                     + "answer them all (first landing → last ACK taken), and their ACK latency.\n\n"
-                    + "| quarter | packages | first landing → last ACK, s | packages/s | ACK p50 s | ACK p99 s |\n"
-                    + "|---|---|---|---|---|---|\n");
+                    + "The hub JVM's CPU over that span (/proc; its embedded broker included, PostgreSQL not) per "
+                    + "package.\n\n"
+                    + "| quarter | packages | first landing → last ACK, s | packages/s | ACK p50 s | ACK p99 s | hub CPU ms a package |\n"
+                    + "|---|---|---|---|---|---|---|\n");
             for (int q = 0; q < quarters; q++) {
                 int qq = q;
                 List<Pkg> burst = packages.values().stream().filter(p -> p.quarter == qq).toList();
@@ -1218,9 +1231,10 @@ public final class Soak {
                 burst.stream().filter(p -> p.acked > 0).forEach(p -> l.add((p.acked - p.landed) / 1e9));
                 l.sort(Double::compare);
                 double span = (lastAck - first) / 1e9;
-                md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s |\n", q, burst.size(),
+                double cpu = (burstCpuEnd[q] - burstCpuStart[q]) * 1000 / burst.size();
+                md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s |\n", q, burst.size(),
                         answered ? fmt2(span) : "not all answered", answered ? String.format(Locale.ROOT, "%.1f", burst.size() / span)
-                        : "-", fmt2(pct(l, 50)), fmt2(pct(l, 99))));
+                        : "-", fmt2(pct(l, 50)), fmt2(pct(l, 99)), answered && burstCpuEnd[q] > 0 ? f0(cpu) : "-"));
             }
             double hubCpu = hubCpuEnd - hubCpuStart;
             List<Map<String, String>> quiet = new ArrayList<>();
@@ -1233,13 +1247,13 @@ public final class Soak {
             md.append(String.format(Locale.ROOT, "\nThe hub JVM used %.0f s of CPU from the first landing to the end of the "
                     + "drain (%.0f s): %.1f ms per ferry package, all of its work (TCP, supplier, purges, sampling "
                     + "requests) included; its embedded broker is in it, PostgreSQL (another process) is not. In the "
-                    + "%d samples with no package waiting for its ACK it used %.0f %% of a core; without that, %.1f ms "
-                    + "per package. This driver "
+                    + "%d samples with no package waiting for its ACK it used %.0f %% of a core (what follows the ACKs: "
+                    + "audit, quality indicators, purges; timers, the TCP client and supplier, the sampler's requests). "
+                    + "This driver "
                     + "(gate, ACK taker, both consumers, TCP client, supplier, sampler) used %.0f %% of a core on average; "
                     + "it made each next quarter's files two thirds into the quarter (%.1f s in all), when the burst "
                     + "before is normally answered.\n", hubCpu, (drainEnd - t0) / 1e9, hubCpu * 1000 / Math.max(1, pk),
-                    quiet.size(), idle * 100, (hubCpu - (Double.isNaN(idle) ? 0 : idle) * (drainEnd - t0) / 1e9) * 1000
-                    / Math.max(1, pk),
+                    quiet.size(), idle * 100,
                     agg(samples, "driver_cpu_pct", "mean"), prepareSeconds));
             md.append("\n## Per minute\n\n");
             md.append("Packages landed in the minute and their ACK latency (landing → ACK taken); ACKs taken and records "
