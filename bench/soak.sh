@@ -32,7 +32,8 @@
 # heat-API pulls are not driven. The national uplink is off.
 # The report: bench/results/soak-<UTC stamp>.md, the samples beside it (.csv). Exit status 0 when every criterion
 # passed. Everything started here is stopped on exit, Ctrl-C included.
-# Needs deployment/target/exchange-hub.jar and bench/target (mvn -B -o -q -DskipTests package), java, curl, python3.
+# Needs deployment/target/exchange-hub.jar and bench/target (mvn -B -o -q -DskipTests package), java, curl, python3, bc,
+# psql, createdb and dropdb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -70,7 +71,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=yes; shift ;;
     --work) WORK=$2; shift 2 ;;
     --admin-db) ADMIN=$2; shift 2 ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

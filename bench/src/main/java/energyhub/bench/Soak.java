@@ -1069,8 +1069,9 @@ public final class Soak {
             verdict("ACK latency p99 ≤ 1 s in every minute (manifest landed → ACK taken, by the minute the package landed)",
                     slow.isEmpty() && !all.isEmpty(), String.format(Locale.ROOT,
                     "%d of %d minutes with packages over 1 s (minutes %s); worst minute p99 %.2f s; whole run p50 %.2f s, "
-                    + "p99 %.2f s, max %.2f s", slow.size(), minutesWithPackages, slow.size() > 12
-                    ? slow.subList(0, 12) + "…" : slow, worst, pct(all, 50), pct(all, 99), pct(all, 100)));
+                    + "p99 %.2f s, max %.2f s; a burst of %,d packages lands at once and the hub answers it at the "
+                    + "packages/s of the Bursts table below", slow.size(), minutesWithPackages, slow.size() > 12
+                    ? slow.subList(0, 12) + "…" : slow, worst, pct(all, 50), pct(all, 99), pct(all, 100), enterprises));
 
             // ---- resources, second quarter against the last
             double d = durationS;
