@@ -147,8 +147,20 @@ public final class Generate {
      * numbers 0001...), each a real-time record uploaded minutes after its quarter-hour.
      */
     long writeQuarterHour(Path data, String sender, int index, int points, UUID batchId) throws Exception {
+        byte[] bytes = quarterHour(index, points, null);
+        Files.write(data, bytes);
+        Files.writeString(Path.of(data + ".manifest"), manifest(batchId, sender, points, bytes));
+        return points;
+    }
+
+    /**
+     * The data lines of {@link #writeQuarterHour}'s package {@code index} (enterprise {@code index} mod the
+     * enterprises of this generator, quarter-hour {@code index} / them), as UTF-8 JSON lines; each record's identity
+     * (as {@link Verify#hash} keys it) goes to {@code identities} when given.
+     */
+    byte[] quarterHour(int index, int points, java.util.function.LongConsumer identities) {
         int e = index % enterprises.length;
-        LocalDateTime stat = QUARTER_BASE.plusMinutes(15L * (index / enterprises.length));
+        LocalDateTime stat = quarterStart(index / enterprises.length);
         String statDate = TS.format(stat);
         String uploadDate = TS.format(stat.plusMinutes(15).plusSeconds(random.nextInt(600)));
         StringBuilder b = new StringBuilder(points * 300);
@@ -163,6 +175,9 @@ public final class Generate {
                             + v.errors());
                 }
             }
+            if (identities != null) {
+                identities.accept(Verify.hash(f[0] + '|' + f[3] + '|' + f[9] + '|' + f[10]));
+            }
             b.append('{');
             for (int k = 0; k < f.length; k++) {
                 if (k > 0) {
@@ -172,14 +187,25 @@ public final class Generate {
             }
             b.append("}\n");
         }
-        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
-        Files.write(data, bytes);
-        String manifest = "{\"batchId\":\"" + batchId + "\",\"sender\":\"" + sender + "\",\"kind\":\"DATA\","
-                + "\"createdAt\":\"2026-11-24T10:15:00.123+08:00\",\"recordCount\":" + points + ",\"byteSize\":"
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The start of quarter-hour {@code q} of the province shape (quarter 0 is 1 November 2026 00:00). */
+    static LocalDateTime quarterStart(int q) {
+        return QUARTER_BASE.plusMinutes(15L * q);
+    }
+
+    /** Enterprise {@code i}'s 统一社会信用代码. */
+    String enterprise(int i) {
+        return enterprises[i];
+    }
+
+    /** The manifest (contracts section 2, v1, unsigned) of a DATA package of these bytes. */
+    static String manifest(UUID batchId, String sender, int records, byte[] bytes) throws Exception {
+        return "{\"batchId\":\"" + batchId + "\",\"sender\":\"" + sender + "\",\"kind\":\"DATA\","
+                + "\"createdAt\":\"2026-11-24T10:15:00.123+08:00\",\"recordCount\":" + records + ",\"byteSize\":"
                 + bytes.length + ",\"sha256\":\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(bytes)) + "\",\"schemaVersion\":\"1.0\"}";
-        Files.writeString(Path.of(data + ".manifest"), manifest);
-        return points;
     }
 
     /** The next record of enterprise {@code e}: a new (dataCode, day) for it, as one JSON line. */
