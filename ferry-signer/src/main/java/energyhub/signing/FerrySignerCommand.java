@@ -273,7 +273,6 @@ public final class FerrySignerCommand {
         }
     }
 
-
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -265,7 +265,6 @@ public class ResendRequests {
         }
     }
 
-
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +44,11 @@ public class ManifestVerifier {
     private static final Logger log = LoggerFactory.getLogger(ManifestVerifier.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final KeyRegistry registry;
     private final FerryProperties properties;
     private final Clock clock;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
     private final ObjectProvider<MeterRegistry> meters;
     /** The check's wall time and its thread's CPU time (made on first use: the registry may come late). */
     private volatile Timer checkTimer;
@@ -240,8 +240,8 @@ public class ManifestVerifier {
             checkCpuTimer = cpu;
             checkTimer = wall;
         }
-        wall.record(System.nanoTime() - v.startedNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        cpu.record(THREADS.getCurrentThreadCpuTime() - v.startedCpuNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        wall.record(System.nanoTime() - v.startedNanos(), TimeUnit.NANOSECONDS);
+        cpu.record(THREADS.getCurrentThreadCpuTime() - v.startedCpuNanos(), TimeUnit.NANOSECONDS);
     }
 
     private static Set<String> intersect(Set<String> a, Set<String> b) {
