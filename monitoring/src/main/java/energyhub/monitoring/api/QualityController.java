@@ -105,8 +105,8 @@ public class QualityController {
         Writer out = csvResponse(response, "quality-" + m + ".csv", all.size());
         out.write("enterpriseCode,month,series,expected,received,completeness,late,superseded,suspect,belowThreshold\n");
         for (EnterpriseQuality e : page) {
-            row(out, e.enterpriseCode(), e.month(), e.series(), e.expected(), e.received(), e.completeness(),
-                    e.late(), e.superseded(), e.suspect(), e.belowThreshold());
+            out.write(OperatorInput.csvRow(e.enterpriseCode(), e.month(), e.series(), e.expected(), e.received(),
+                    e.completeness(), e.late(), e.superseded(), e.suspect(), e.belowThreshold()));
         }
         out.flush();
         return null;
@@ -137,7 +137,7 @@ public class QualityController {
             out.write("enterpriseCode,dataCode,statType,statDate\n");
             reports.holes(m, code, from, pageSize, h -> {
                 try {
-                    row(out, h.enterpriseCode(), h.dataCode(), h.statType(), h.statDate());
+                    out.write(OperatorInput.csvRow(h.enterpriseCode(), h.dataCode(), h.statType(), h.statDate()));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -206,7 +206,7 @@ public class QualityController {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(entries);
         }
         StringBuilder out = new StringBuilder(ScheduleCsv.HEADER).append('\n');
-        entries.forEach(e -> row(out, e.enterpriseCode(), e.dataCode(), e.statType()));
+        entries.forEach(e -> out.append(OperatorInput.csvRow(e.enterpriseCode(), e.dataCode(), e.statType())));
         return csvBody(out, "schedule-" + code + ".csv");
     }
 
@@ -294,15 +294,6 @@ public class QualityController {
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"" + fileName + "\"");
         response.setHeader(TOTAL, Long.toString(total));
         return new java.io.BufferedWriter(response.getWriter(), 16 * 1024);
-    }
-
-    /** One CSV row (formula-safe, {@link OperatorInput#csvRow}). */
-    private static void row(Writer out, Object... cells) throws IOException {
-        out.write(OperatorInput.csvRow(cells));
-    }
-
-    private static void row(StringBuilder out, Object... cells) {
-        out.append(OperatorInput.csvRow(cells));
     }
 
     // ------------------------------------------------------------------ answers to bad input
