@@ -10,7 +10,7 @@ RECORDS=${1:-200000}
 HEAP=${2:-256m}
 JAR=${JAR:-deployment/target/exchange-hub.jar}
 WORK=$(mktemp -d /tmp/hub-bench.XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh   # free_port
 BROKER=$(free_port); HTTP=$(free_port)
 
 mkdir -p "$WORK/staging" "$WORK/data/ferry/inbox"

@@ -57,12 +57,12 @@ RESULTS=$RUN/results.properties
 mkdir -p "$RUN"
 : > "$RESULTS"
 T_START=$(date +%s)
+. "$ROOT/bench/lib.sh"   # free_port; say is this script's own (below), with the elapsed time
 say() { echo "[$(date -u +%H:%M:%S) +$(( $(date +%s) - T_START ))s] $*" >&2; }
 # every timed part starts once the previous part's writes have reached the disk: the page cache of a
 # broker journal flushed in the background would otherwise slow the next part down (seen: a hub run right
 # after the ceiling 10-20 % slower than one on its own)
 settle() { sync; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 get() { sed -n "s/^$1=//p" "$RESULTS" | tail -1; }
 put() { echo "$1=$2" >> "$RESULTS"; }
 ratio() { python3 -c "import sys; a,b=sys.argv[1:]; print('%.2f' % (float(a)/float(b)) if a and b and float(b) else '-')" "${1:-}" "${2:-}" 2>/dev/null || echo -; }

@@ -12,7 +12,7 @@ ROUNDS=${1:-20}; BLOCK=${2:-80}; RECORDS=${3:-50}; WARM=${4:-10}
 TOTAL=$((WARM + ROUNDS))
 JAR=${JAR:-deployment/target/exchange-hub.jar}
 WORK=$(mktemp -d /tmp/hub-sigbench.XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh   # free_port
 BROKER=$(free_port); HTTP=$(free_port)
 INBOX="$WORK/data/ferry/inbox"; OUTBOX="$WORK/data/ferry/outbox"
 mkdir -p "$INBOX" "$OUTBOX" "$WORK/keys"

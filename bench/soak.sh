@@ -95,14 +95,8 @@ JAR=${HUB_JAR:-$ROOT/deployment/target/exchange-hub.jar}
 CP="$ROOT/bench/target/classes:$ROOT/bench/target/lib/*"
 [ -f "$JAR" ] || { echo "missing $JAR: mvn -B -o -q -DskipTests package" >&2; exit 1; }
 [ -f "$ROOT/bench/target/classes/energyhub/bench/Soak.class" ] || { echo "missing bench/target: mvn -B -o -q -DskipTests package" >&2; exit 1; }
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-RUN=$WORK/run-$STAMP
-HUBDIR=$RUN/data
-DB=hub_soak_$(date -u +%Y%m%d%H%M%S)
-DB_URL=${ADMIN%/*}/$DB
-mkdir -p "$RUN"
-say() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$ROOT/bench/lib.sh"
+new_run hub_soak
 
 HUB_PID=""; DRIVER_PID=""; DB_MADE=no
 cleanup() {

@@ -36,14 +36,8 @@ CP="$ROOT/bench/target/classes:$ROOT/bench/target/lib/*"
 [ -f "$JAR" ] || { echo "missing $JAR: mvn -B -o -q -DskipTests package" >&2; exit 1; }
 [ -d "$ROOT/bench/target/lib" ] || { echo "missing bench/target/lib: mvn -B -o -q -DskipTests package" >&2; exit 1; }
 TOOL=(java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP")
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-RUN=$WORK/run-$STAMP
-HUBDIR=$RUN/data
-DB=hub_storage_$(date -u +%Y%m%d%H%M%S)
-DB_URL=${ADMIN%/*}/$DB
-mkdir -p "$RUN"
-say() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$ROOT/bench/lib.sh"
+new_run hub_storage
 sql() { psql -X -q -A -t "$DB_URL" -c "$1"; }
 measure() { # PHASE: prints PHASE.<store>.<part>=bytes lines
   local phase=$1
