@@ -338,7 +338,7 @@ if wants small; then
   generate "$LARGE_DIR" backlog 4 50000
   dir=$RUN/small/data; mkdir -p "$dir"
   settle
-  if start_hub small "$dir" 1g --hub.ferry.signatures=off; then
+  if start_hub small "$dir" 1g; then
     for part in small_warmup:$LARGE_DIR small_many:$SMALL_DIR small_large:$LARGE_DIR; do
       l=${part%%:*}; src=${part#*:}
       # a second landing of the same packages would be DUPLICATE: each run lands copies under new batchIds
