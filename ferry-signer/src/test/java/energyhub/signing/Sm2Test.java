@@ -116,6 +116,38 @@ class Sm2Test {
     }
 
     @Test
+    void aThreadsPrimedSignerSignsEachMessageAloneAndFollowsAChangeOfKey() throws Exception {
+        org.bouncycastle.crypto.AsymmetricCipherKeyPair a = Sm2.generate(new SecureRandom());
+        org.bouncycastle.crypto.AsymmetricCipherKeyPair b = Sm2.generate(new SecureRandom());
+        ECPrivateKeyParameters aKey = (ECPrivateKeyParameters) a.getPrivate();
+        ECPrivateKeyParameters bKey = (ECPrivateKeyParameters) b.getPrivate();
+        ECPublicKeyParameters aPub = (ECPublicKeyParameters) a.getPublic();
+        ECPublicKeyParameters bPub = (ECPublicKeyParameters) b.getPublic();
+        // several messages in a row on one thread: each signature covers its own message only (the digest went
+        // back to Z after the one before), then the key changes, then changes back
+        for (ECPrivateKeyParameters key : new ECPrivateKeyParameters[] {aKey, aKey, aKey, bKey, bKey, aKey}) {
+            for (int i = 0; i < 3; i++) {
+                byte[] message = ("ACK " + i + " of " + key.hashCode()).getBytes(StandardCharsets.UTF_8);
+                byte[] der = Sm2.sign(key, message);
+                ECPublicKeyParameters own = key == aKey ? aPub : bPub;
+                ECPublicKeyParameters other = key == aKey ? bPub : aPub;
+                Sm2.verify(own, message, der);
+                assertThatThrownBy(() -> Sm2.verify(other, message, der)).isInstanceOf(SignatureProblem.class);
+                assertThatThrownBy(() -> Sm2.verify(own, concat(message, new byte[] {1}), der))
+                        .isInstanceOf(SignatureProblem.class);
+            }
+        }
+        // another thread signs with its own signer, never with this one's state
+        byte[] message = "from another thread".getBytes(StandardCharsets.UTF_8);
+        byte[][] der = new byte[1][];
+        Thread t = new Thread(() -> der[0] = Sm2.sign(bKey, message));
+        t.start();
+        t.join();
+        Sm2.verify(bPub, message, der[0]);
+        Sm2.verify(aPub, message, Sm2.sign(aKey, message));
+    }
+
+    @Test
     void malformedDerIsToldApartFromAWrongSignature() throws Exception {
         byte[] good = vectorDer();
         BigInteger[] rs = Sm2.parseDer(good, Sm2.CURVE.getN());
