@@ -61,7 +61,8 @@ public final class Sm2 {
      * Signs with the contract's user ID; the DER signature. Each thread keeps one signer primed for the last key it
      * signed with: BouncyCastle's {@link SM2Signer#init} computes the public point d·G and the digest prefix Z, as
      * costly as the signature itself, and a signer put back to Z after each signature can sign the next message
-     * with the same key (the hub signs every ACK with one key; measured: 2.2 ms against 5.2 ms a signature, a loaded machine).
+     * with the same key (the hub signs every ACK with one key; measured: 2.2 ms against 5.2 ms a signature, on a
+     * loaded machine).
      */
     public static byte[] sign(ECPrivateKeyParameters key, byte[] message) {
         PrimedSigner primed = PRIMED.get();
@@ -76,7 +77,8 @@ public final class Sm2 {
             return primed.signer().generateSignature();
         } catch (CryptoException | RuntimeException e) {
             PRIMED.remove(); // its digest may hold part of this message: the next signature primes a new one
-            throw e instanceof CryptoException ? new IllegalStateException("SM2 signing failed", e) : (RuntimeException) e;
+            throw e instanceof CryptoException ? new IllegalStateException("SM2 signing failed", e)
+                    : (RuntimeException) e;
         }
     }
 
