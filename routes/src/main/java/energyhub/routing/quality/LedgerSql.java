@@ -2,6 +2,7 @@ package energyhub.routing.quality;
 
 import java.sql.PreparedStatement;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
 /** The two ways the quality ledger's classes talk to PostgreSQL beyond plain JdbcTemplate calls. */
@@ -25,12 +26,24 @@ final class LedgerSql {
 
     /** Runs a statement whose parameters are the text[] columns of an {@code unnest}, one callback per row it returns. */
     static void unnest(JdbcTemplate jdbc, String sql, String[][] cols, RowCallbackHandler rows) {
-        jdbc.query(con -> {
+        jdbc.query(statement(sql, cols), rows);
+    }
+
+    /**
+     * Runs an insert or update whose parameters are the text[] columns of an {@code unnest}: one statement for many
+     * rows, where a JDBC batch has PostgreSQL execute one statement a row. Returns the rows it changed.
+     */
+    static int unnestUpdate(JdbcTemplate jdbc, String sql, String[][] cols) {
+        return jdbc.update(statement(sql, cols));
+    }
+
+    private static PreparedStatementCreator statement(String sql, String[][] cols) {
+        return con -> {
             PreparedStatement ps = con.prepareStatement(sql);
             for (int c = 0; c < cols.length; c++) {
                 ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
             }
             return ps;
-        }, rows);
+        };
     }
 }

@@ -1,7 +1,6 @@
 package energyhub.routing.quality;
 
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,20 +57,27 @@ public class QualityWriter {
         }
         String kept = SenderBindings.plainSender(sender);
         var series = tally.sortedSeries();
-        jdbc.batchUpdate("insert into dq_series (enterprise_code, data_code, stat_type, first_period, last_period, "
-                + "sender, source) values (?,?,?,?,?,?,?) on conflict (enterprise_code, data_code, stat_type) do update "
+        String[][] cols = new String[7][series.size()];
+        for (int i = 0; i < series.size(); i++) {
+            var e = series.get(i);
+            cols[0][i] = e.getKey().enterpriseCode();
+            cols[1][i] = e.getKey().dataCode();
+            cols[2][i] = Integer.toString(e.getKey().statType());
+            cols[3][i] = e.getValue().first.toString();
+            cols[4][i] = e.getValue().last.toString();
+            cols[5][i] = kept;
+            cols[6][i] = source;
+        }
+        // one statement for the package's series, upserted in the tally's order (the order every writer locks in)
+        LedgerSql.unnestUpdate(jdbc, "insert into dq_series (enterprise_code, data_code, stat_type, first_period, "
+                + "last_period, sender, source) select k.e, k.c, k.t::smallint, k.f::timestamp, k.l::timestamp, k.s, k.src "
+                + "from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
+                + "with ordinality as k(e, c, t, f, l, s, src, o) order by k.o "
+                + "on conflict (enterprise_code, data_code, stat_type) do update "
                 + "set first_period = least(dq_series.first_period, excluded.first_period), "
                 + "last_period = greatest(dq_series.last_period, excluded.last_period), "
                 + "sender = coalesce(excluded.sender, dq_series.sender), source = excluded.source, updated_at = now()",
-                series, Math.max(1, series.size()), (ps, e) -> {
-                    ps.setString(1, e.getKey().enterpriseCode());
-                    ps.setString(2, e.getKey().dataCode());
-                    ps.setShort(3, (short) e.getKey().statType());
-                    ps.setTimestamp(4, Timestamp.valueOf(e.getValue().first));
-                    ps.setTimestamp(5, Timestamp.valueOf(e.getValue().last));
-                    ps.setString(6, kept);
-                    ps.setString(7, source);
-                });
+                cols);
         senders.bind(series, kept);
         var rows = tally.sortedRows();
         // rows new to the ledger are written whole by one statement; the others are merged below
@@ -140,39 +146,45 @@ public class QualityWriter {
     private void merge(List<Map.Entry<QualityTally.RowKey, QualityTally.Row>> rows) {
         Map<QualityTally.RowKey, Stored> stored = lock(rows);
         // each row is locked by this transaction now, so its ctid stays put until the commit
-        jdbc.batchUpdate("update dq_slots set bits = ?, received = ?, vals = ?, uploads = ?, value_sum = ?, "
-                + "plant = plant or ?, late = late + ?, superseded = superseded + ?, suspect = suspect + ? "
-                + "where ctid = ?::tid",
-                rows, Math.max(1, rows.size()), (ps, e) -> {
-                    QualityTally.Row add = e.getValue();
-                    Stored old = stored.get(e.getKey());
-                    BitSet bits = old.bits;
-                    BitSet again = (BitSet) bits.clone();
-                    again.and(add.bits);
-                    bits.or(add.bits);
-                    String[] vals = null;
-                    String[] uploads = null;
-                    if (add.values != null) {
-                        vals = old.vals != null ? old.vals : new String[add.slots];
-                        uploads = old.uploads != null ? old.uploads : new String[add.slots];
-                        for (int p = add.bits.nextSetBit(0); p >= 0; p = add.bits.nextSetBit(p + 1)) {
-                            if (uploads[p] == null || uploads[p].compareTo(add.uploads[p]) <= 0) {
-                                vals[p] = add.values[p];
-                                uploads[p] = add.uploads[p];
-                            }
-                        }
+        String[][] cols = new String[10][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            QualityTally.Row add = rows.get(i).getValue();
+            Stored old = stored.get(rows.get(i).getKey());
+            BitSet bits = old.bits;
+            BitSet again = (BitSet) bits.clone();
+            again.and(add.bits);
+            bits.or(add.bits);
+            String[] vals = null;
+            String[] uploads = null;
+            if (add.values != null) {
+                vals = old.vals != null ? old.vals : new String[add.slots];
+                uploads = old.uploads != null ? old.uploads : new String[add.slots];
+                for (int p = add.bits.nextSetBit(0); p >= 0; p = add.bits.nextSetBit(p + 1)) {
+                    if (uploads[p] == null || uploads[p].compareTo(add.uploads[p]) <= 0) {
+                        vals[p] = add.values[p];
+                        uploads[p] = add.uploads[p];
                     }
-                    ps.setBytes(1, bits.toByteArray());
-                    ps.setInt(2, bits.cardinality());
-                    ps.setString(3, StoredValues.joined(vals));
-                    ps.setString(4, StoredValues.joined(uploads));
-                    ps.setBigDecimal(5, StoredValues.sum(vals));
-                    ps.setBoolean(6, add.plant);
-                    ps.setInt(7, add.late);
-                    ps.setInt(8, add.superseded + again.cardinality());
-                    ps.setInt(9, add.suspect);
-                    ps.setString(10, old.ctid);
-                });
+                }
+            }
+            BigDecimal sum = StoredValues.sum(vals);
+            cols[0][i] = old.ctid;
+            cols[1][i] = HexFormat.of().formatHex(bits.toByteArray());
+            cols[2][i] = Integer.toString(bits.cardinality());
+            cols[3][i] = StoredValues.joined(vals);
+            cols[4][i] = StoredValues.joined(uploads);
+            cols[5][i] = sum == null ? null : sum.toPlainString();
+            cols[6][i] = Boolean.toString(add.plant);
+            cols[7][i] = Integer.toString(add.late);
+            cols[8][i] = Integer.toString(add.superseded + again.cardinality());
+            cols[9][i] = Integer.toString(add.suspect);
+        }
+        // one statement for all of them (a nested loop of TID scans), not one a row
+        LedgerSql.unnestUpdate(jdbc, "update dq_slots s set bits = decode(k.b, 'hex'), received = k.r::integer, "
+                + "vals = k.v, uploads = k.u, value_sum = k.vs::numeric, plant = s.plant or k.p::boolean, "
+                + "late = s.late + k.l::integer, superseded = s.superseded + k.sd::integer, "
+                + "suspect = s.suspect + k.sp::integer from unnest(?::text[], ?::text[], ?::text[], ?::text[], "
+                + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as k(c, b, r, v, u, vs, p, l, sd, sp) "
+                + "where s.ctid = k.c::tid", cols);
     }
 
     /**
