@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,7 +25,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The hash-chained audit trail ({@code V200__audit_trail.sql}). Rows are appended one at a time
+ * The hash-chained audit trail ({@code V200__audit_trail.sql}). Rows are appended in order
  * under a lock on the chain's head, each sealed with the hash of the one before; {@link #verify()}
  * walks the chain and reports every row that was edited, deleted or inserted behind the hub's back.
  */
@@ -74,20 +75,57 @@ public class AuditTrail {
         return tx.execute(s -> appendInTransaction(clock.instant(), actor, action, subject, result, detail));
     }
 
-    /** Appends within the caller's transaction (the ledger follower moves pending rows in one). */
+    /** An event to append: what {@link #appendAllInTransaction} seals and inserts. */
+    record Event(Instant when, String actor, String action, String subject, String result, String detail) {
+    }
+
+    /** Appends within the caller's transaction. */
     Entry appendInTransaction(Instant when, String actor, String action, String subject, String result,
             String detail) {
+        return appendAllInTransaction(List.of(new Event(when, actor, action, subject, result, detail))).get(0);
+    }
+
+    /**
+     * Appends events in their order within the caller's transaction (the ledger follower moves a page of pending
+     * rows in one): the head is locked and read once, the rows inserted by one statement, the head moved once.
+     */
+    List<Entry> appendAllInTransaction(List<Event> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
         Map<String, Object> head = jdbc.queryForMap("select last_seq, last_hash from audit_head where id = 1 for update");
-        long seq = ((Number) head.get("last_seq")).longValue() + 1;
+        long seq = ((Number) head.get("last_seq")).longValue();
         String prev = (String) head.get("last_hash");
-        Instant at = when.truncatedTo(ChronoUnit.MICROS);
-        Entry e = new Entry(seq, at, actor, action, subject, result, detail, prev, null);
-        String hash = hash(e);
-        jdbc.update("insert into audit_event (seq, at, actor, action, subject, result, detail, hash) "
-                + "values (?,?,?,?,?,?,?,?)", seq, Timestamp.from(at), actor, action, subject, result, detail,
-                HexFormat.of().parseHex(hash));
-        jdbc.update("update audit_head set last_seq = ?, last_hash = ? where id = 1", seq, hash);
-        return new Entry(seq, at, actor, action, subject, result, detail, prev, hash);
+        List<Entry> out = new ArrayList<>(events.size());
+        String[][] cols = new String[8][events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            Event v = events.get(i);
+            seq++;
+            Instant at = v.when().truncatedTo(ChronoUnit.MICROS);
+            String hash = hash(new Entry(seq, at, v.actor(), v.action(), v.subject(), v.result(), v.detail(), prev, null));
+            out.add(new Entry(seq, at, v.actor(), v.action(), v.subject(), v.result(), v.detail(), prev, hash));
+            cols[0][i] = Long.toString(seq);
+            cols[1][i] = at.toString();
+            cols[2][i] = v.actor();
+            cols[3][i] = v.action();
+            cols[4][i] = v.subject();
+            cols[5][i] = v.result();
+            cols[6][i] = v.detail();
+            cols[7][i] = hash;
+            prev = hash;
+        }
+        jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("insert into audit_event (seq, at, actor, action, subject, "
+                    + "result, detail, hash) select k.q::bigint, k.a::timestamptz, k.ac, k.x, k.s, k.r, k.d, "
+                    + "decode(k.h, 'hex') from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                    + "?::text[], ?::text[]) as k(q, a, ac, x, s, r, d, h)");
+            for (int c = 0; c < cols.length; c++) {
+                ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
+            }
+            return ps;
+        });
+        jdbc.update("update audit_head set last_seq = ?, last_hash = ? where id = 1", seq, prev);
+        return out;
     }
 
     /** Walks the whole chain from its anchor (the last purged row) to its head. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import energyhub.monitoring.AuditTrail;
+import energyhub.monitoring.LedgerAuditRoute;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,6 +14,39 @@ class AuditChainTest extends CockpitTest {
 
     @Autowired
     AuditTrail audit;
+
+    @Autowired
+    LedgerAuditRoute ledgerAudit;
+
+    @Test
+    void aPageOfPendingLedgerEventsIsSealedInTheirOrderInOneChain() throws Exception {
+        // what the ledger's triggers write (audit_pending), several at once; the follower moves a page together
+        String run = "page-" + System.nanoTime();
+        for (int i = 1; i <= 5; i++) {
+            jdbc.update("insert into audit_pending (action, subject, result, detail) values (?, ?, 'OK', ?)",
+                    "TEST_PENDING", run + "-" + i, i % 2 == 0 ? null : "detail " + i);
+        }
+        AuditTrail.Entry before = audit.append("tester", "TEST_EVENT", run + "-before", "OK", null);
+        ledgerAudit.drain();
+        AuditTrail.Entry after = audit.append("tester", "TEST_EVENT", run + "-after", "OK", null);
+
+        assertThat(jdbc.queryForObject("select count(*) from audit_pending where subject like ?", Integer.class,
+                run + "-%")).isZero();
+        var rows = jdbc.queryForList("select seq, subject, detail from audit_event where subject like ? "
+                + "and action = 'TEST_PENDING' order by seq", run + "-%");
+        assertThat(rows).extracting(r -> r.get("subject")).containsExactly(run + "-1", run + "-2", run + "-3",
+                run + "-4", run + "-5");
+        assertThat(rows).extracting(r -> r.get("detail")).containsExactly("detail 1", null, "detail 3", null,
+                "detail 5");
+        long first = ((Number) rows.get(0).get("seq")).longValue();
+        assertThat(rows).extracting(r -> ((Number) r.get("seq")).longValue())
+                .containsExactly(first, first + 1, first + 2, first + 3, first + 4);
+        assertThat(first).isGreaterThan(before.seq());
+        assertThat(after.seq()).isGreaterThan(first + 4);
+        var verified = get("/api/operator/audit/verify", VIEWER, VIEWER_PASSWORD);
+        assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+        assertThat(json(verified).path("intact").asBoolean()).isTrue();
+    }
 
     @Test
     void editedAndDeletedRowsAreDetected() throws Exception {
