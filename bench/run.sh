@@ -309,11 +309,12 @@ if wants startup; then
     start_hub startup "$RUN/startup-3/data" 1g && again+=("$HUB_READY_S"); stop_hub
     say "startup: existing data dir ${HUB_READY_S}s"
   done
-  # the same with a class-data-sharing archive (deployment/bin/cds-archive.sh, docs/operations.md)
+  # the same as the systemd unit and the container image start it: the jar extracted with a class-data-sharing
+  # archive (deployment/bin/cds-archive.sh, docs/operations.md), the unit's JVM options (its -Xmx1g is the 1g here)
   cds=(); CDS_DIR=$RUN/cds
   if "$ROOT/deployment/bin/cds-archive.sh" "$JAR" "$CDS_DIR" > "$RUN/cds.log" 2>&1; then
     for i in 1 2 3; do
-      JVM_START="-XX:SharedArchiveFile=$CDS_DIR/exchange-hub.jsa -jar $CDS_DIR/exchange-hub.jar" \
+      JVM_START="-Xms512m -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=$CDS_DIR/exchange-hub.jsa -Xshare:auto -jar $CDS_DIR/exchange-hub.jar" \
         start_hub startup "$RUN/startup-3/data" 1g && cds+=("$HUB_READY_S"); stop_hub
       say "startup: existing data dir, CDS archive ${HUB_READY_S}s"
     done
@@ -468,7 +469,7 @@ vsum() { # LABEL: one line on what the verifier found
   echo "## Start-up (java -jar → readiness UP, dev profile, median of 3)"
   echo
   echo "fresh data dir: $(v startup.fresh_s) s ($(v startup.fresh_all)); existing data dir: $(v startup.restart_s) s ($(v startup.restart_all));"
-  echo "existing data dir with a CDS archive (deployment/bin/cds-archive.sh): $(v startup.cds_s) s ($(v startup.cds_all))."
+  echo "existing data dir, started as the systemd unit and the image start it (extracted jar and CDS archive of deployment/bin/cds-archive.sh): $(v startup.cds_s) s ($(v startup.cds_all))."
   echo
   echo "## Many small packages against a few large ones (one hub, warm)"
   echo

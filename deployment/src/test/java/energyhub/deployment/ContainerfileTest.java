@@ -92,16 +92,16 @@ class ContainerfileTest {
                 .anySatisfy(run -> assertThat(run.args()).contains("mvn -B").contains("-DskipTests").contains("package"));
 
         List<Instruction> copies = all(finalStage(), "COPY");
-        assertThat(copies).as("the runtime stage copies the runnable jar and the health check's classes, nothing else")
-                .hasSize(2).allSatisfy(c -> assertThat(c.args()).startsWith("--from=" + build.group(2) + " "));
-        assertThat(copies.get(0).args()).contains("/deployment/target/exchange-hub.jar ");
+        assertThat(copies).as("the runtime stage copies the health check's classes, nothing else (the jar is mounted "
+                        + "for the step that extracts it: theImageStartsFromAClassDataSharingArchiveMadeByItsOwnJvm)")
+                .hasSize(1).allSatisfy(c -> assertThat(c.args()).startsWith("--from=" + build.group(2) + " "));
         // all of javac's output folder (HealthCheck has an inner class), to the folder HEALTHCHECK's -cp names
         Instruction javac = all(buildStage, "RUN").stream().filter(run -> run.args().startsWith("javac ")).findFirst()
                 .orElseThrow(() -> new AssertionError("the build stage compiles the health check"));
         assertThat(javac.args()).contains("deployment/container/HealthCheck.java");
         Matcher out = Pattern.compile("-d (\\S+)").matcher(javac.args());
         assertThat(out.find()).isTrue();
-        String[] copy = copies.get(1).args().split("\\s+");
+        String[] copy = copies.get(0).args().split("\\s+");
         assertThat(Path.of(copy[1])).isEqualTo(Path.of(out.group(1)));
         assertThat(all(finalStage(), "HEALTHCHECK").get(0).args())
                 .contains("\"-cp\", \"" + Path.of(copy[2]) + "\", \"HealthCheck\"");
@@ -225,8 +225,49 @@ class ContainerfileTest {
         List<Instruction> entry = all(finalStage(), "ENTRYPOINT");
         assertThat(entry).hasSize(1);
         assertThat(entry.get(0).args()).startsWith("[") // exec form: no shell left between the engine and java
-                .contains("exec java $JAVA_OPTS -jar /opt/exchange-hub/exchange-hub.jar")
+                .contains("\"exec java $JAVA_OPTS ")
                 .contains("--spring.config.additional-location=optional:file:" + configDirectory());
+    }
+
+    /**
+     * The image starts in the time measured with a class-data-sharing archive (docs/benchmarks.md), not the slow
+     * way: the runtime stage extracts the jar and records the archive with deployment/bin/cds-archive.sh, and the
+     * entry point starts that jar with that archive. The archive is valid only for the JVM that made it, so it
+     * is made in the runtime stage (by the image's own JVM), never in the build stage (a JDK of another image).
+     */
+    @Test
+    void theImageStartsFromAClassDataSharingArchiveMadeByItsOwnJvm() {
+        String entry = all(finalStage(), "ENTRYPOINT").get(0).args();
+        Matcher start = Pattern.compile("exec java \\$JAVA_OPTS -XX:SharedArchiveFile=(\\S+)/exchange-hub\\.jsa -Xshare:auto "
+                + "-jar (\\S+)/exchange-hub\\.jar ").matcher(entry);
+        assertThat(start.find()).as("the entry point starts the extracted jar with its archive: %s", entry).isTrue();
+        String app = start.group(1);
+        assertThat(start.group(2)).as("the jar beside its archive").isEqualTo(app);
+        assertThat(env().get("JAVA_OPTS")).as("the archive is the entry point's, not in JAVA_OPTS (a deployment replaces "
+                + "those)").doesNotContain("Xshare").doesNotContain("SharedArchiveFile");
+
+        List<Instruction> runs = all(finalStage(), "RUN").stream().filter(r -> r.args().contains("cds-archive.sh")).toList();
+        assertThat(runs).as("the runtime stage runs deployment/bin/cds-archive.sh").hasSize(1);
+        String run = runs.get(0).args();
+        String build = Pattern.compile("(\\S+)\\s+AS\\s+(\\S+)", Pattern.CASE_INSENSITIVE)
+                .matcher(all(instructions, "FROM").get(0).args()).results().findFirst().orElseThrow().group(2);
+        Matcher jar = Pattern.compile("--mount=type=bind,from=" + build + ",source=/src/deployment/target/exchange-hub\\.jar,"
+                + "target=(\\S+)").matcher(run);
+        Matcher script = Pattern.compile("--mount=type=bind,from=" + build + ",source=/src/deployment/bin/cds-archive\\.sh,"
+                + "target=(\\S+)").matcher(run);
+        assertThat(jar.find()).as("the build stage's runnable jar is mounted for the step: %s", run).isTrue();
+        assertThat(script.find()).as("the script is mounted for the step: %s", run).isTrue();
+        assertThat(run).as("the script extracts that jar next to the archive the entry point names")
+                .endsWith("bash " + script.group(1) + " " + jar.group(1) + " " + app)
+                // the training start's data directory, PostgreSQL binaries and Tomcat work folder are under /tmp
+                .contains("--mount=type=tmpfs,target=/tmp");
+        assertThat(read(Path.of("bin/cds-archive.sh"))).contains("mktemp -d /tmp/")
+                .contains("-XX:ArchiveClassesAtExit=\"$DEST/exchange-hub.jsa\"")
+                .contains("--destination \"$DEST\" --application-filename exchange-hub.jar");
+
+        List<Instruction> buildStage = instructions.subList(0, instructions.indexOf(all(instructions, "FROM").get(1)));
+        assertThat(buildStage).as("no archive is made by the build stage's JDK")
+                .noneMatch(i -> i.args().contains("cds-archive") || i.args().contains("ArchiveClassesAtExit"));
     }
 
     @Test

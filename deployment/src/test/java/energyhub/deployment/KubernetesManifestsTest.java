@@ -321,6 +321,17 @@ class KubernetesManifestsTest {
         assertThat(((Number) podSpec().get("terminationGracePeriodSeconds")).intValue()).isGreaterThanOrEqualTo(60);
     }
 
+    /**
+     * The pods start as the image does, from its class-data-sharing archive (ContainerfileTest): a container
+     * `command` would replace the image's ENTRYPOINT and with it the archive's options (`args` only add to them).
+     */
+    @Test
+    void theHubStartsThroughTheImagesEntryPoint() {
+        assertThat(hubContainer()).as("no command replaces the image's ENTRYPOINT").doesNotContainKey("command");
+        assertThat((String) map(only("ConfigMap").get("data")).get("JAVA_OPTS")).as("JAVA_OPTS leaves the archive on")
+                .doesNotContain("-Xshare:off").doesNotContain("SharedArchiveFile");
+    }
+
     @Test
     void servicesAndTheDisruptionBudgetSelectTheHubsAndTheirNamedPorts() {
         Map<String, Object> statefulSet = only("StatefulSet");

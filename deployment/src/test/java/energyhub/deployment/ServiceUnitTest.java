@@ -123,6 +123,67 @@ class ServiceUnitTest {
                 .isEqualTo("EPERM");
     }
 
+    /**
+     * The unit starts the hub in the time measured with a class-data-sharing archive (docs/benchmarks.md), not the
+     * slow way: ExecStart runs the jar deployment/bin/cds-archive.sh extracted, with the archive it recorded
+     * (-Xshare:auto: an archive the JVM cannot use only slows the start); the install steps run that script with
+     * ExecStart's java (an archive is valid only for the JVM that made it); and a jar installed after the last
+     * extraction (an upgrade without the script, which would leave the hub on the old build) stops the start.
+     */
+    @Test
+    void theUnitStartsTheExtractedJarFromItsClassDataSharingArchive() throws IOException {
+        String start = execStart();
+        Matcher exec = Pattern.compile("^(\\S+) .*-XX:SharedArchiveFile=(\\S+)/exchange-hub\\.jsa -Xshare:auto "
+                + "-jar (\\S+)/exchange-hub\\.jar ").matcher(start);
+        assertThat(exec.find()).as("ExecStart starts the extracted jar with its archive: %s", start).isTrue();
+        String java = exec.group(1);
+        String app = exec.group(2);
+        assertThat(exec.group(3)).as("the jar beside its archive").isEqualTo(app);
+
+        String unit = Files.readString(UNIT);
+        Matcher install = Pattern.compile("^#\\s+install .*deployment/bin/cds-archive\\.sh (\\S+)$", Pattern.MULTILINE)
+                .matcher(unit);
+        assertThat(install.find()).as("the install steps install cds-archive.sh").isTrue();
+        Matcher run = Pattern.compile("^#\\s+JAVA=(\\S+) " + Pattern.quote(install.group(1)) + " (\\S+) (\\S+)$",
+                Pattern.MULTILINE).matcher(unit);
+        assertThat(run.find()).as("the install steps run it").isTrue();
+        assertThat(run.group(1)).as("with ExecStart's java").isEqualTo(java);
+        assertThat(run.group(3)).as("into the folder ExecStart runs from").isEqualTo(app);
+        String jar = run.group(2);
+        assertThat(unit).contains("install -D -o root -g root -m 644 deployment/target/exchange-hub.jar " + jar);
+        assertThat(run.results().count()).as("once more, for every upgrade").isEqualTo(1);
+
+        assertThat(directive("ExecStartPre")).as("a jar newer than its extraction stops the start")
+                .contains("[ " + jar + " -nt " + app + "/exchange-hub.jar ]").contains("exit 1");
+        assertThat(read(Path.of("bin/cds-archive.sh"))).contains("JAVA=${JAVA:-java}")
+                .contains("\"$JAVA\" -XX:ArchiveClassesAtExit=\"$DEST/exchange-hub.jsa\"")
+                .contains("--destination \"$DEST\" --application-filename exchange-hub.jar");
+    }
+
+    /** ExecStart, its continuation lines joined. */
+    static String execStart() throws IOException {
+        StringBuilder start = new StringBuilder();
+        boolean in = false;
+        for (String line : Files.readAllLines(UNIT)) {
+            if (line.startsWith("ExecStart=")) {
+                in = true;
+                line = line.substring("ExecStart=".length());
+            }
+            if (in) {
+                boolean continues = line.endsWith("\\");
+                start.append(continues ? line.substring(0, line.length() - 1) : line).append(' ');
+                if (!continues) {
+                    break;
+                }
+            }
+        }
+        return start.toString().replaceAll("\\s+", " ").strip();
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file);
+    }
+
     /** The absolute folders the hub writes in with application.yml under application-prod.yml. */
     private static Map<String, String> productionFolders() throws IOException {
         StandardEnvironment env = new StandardEnvironment();

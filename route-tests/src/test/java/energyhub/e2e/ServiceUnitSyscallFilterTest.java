@@ -39,7 +39,9 @@ import org.junit.jupiter.api.Test;
  * broker and database) under strace while it starts, takes a ferry package and answers it, serves the
  * cockpit and stops; every system call and socket family it used must be one the unit allows, as
  * {@code systemd-analyze syscall-filter} expands the unit's groups. A call outside would fail with EPERM
- * under the unit (SystemCallErrorNumber), so a newer JDK, Netty or driver needing one shows up here.
+ * under the unit (SystemCallErrorNumber), so a newer JDK, Netty or driver needing one shows up here. The JVM
+ * starts with ExecStart's options, from the extracted jar and its class-data-sharing archive, prepared by
+ * deployment/bin/cds-archive.sh as the unit's install steps do (the archive must map: -Xshare:on).
  */
 class ServiceUnitSyscallFilterTest {
 
@@ -75,10 +77,9 @@ class ServiceUnitSyscallFilterTest {
             Path outbox = dir.resolve("outbound");
             Map<String, String> props = ProductionProfile.properties(dir.resolve("data"), inbox, outbox);
             int port = FreePort.next();
-            List<String> command = new ArrayList<>(List.of(STRACE.toString(), "-f", "-qq", "-o", trace.toString(),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                    "-XX:+ExitOnOutOfMemoryError", "-jar", Path.of(System.getProperty("hub.jar",
-                            "../deployment/target/exchange-hub.jar")).toAbsolutePath().toString(), "--server.port=" + port));
+            List<String> command = new ArrayList<>(List.of(STRACE.toString(), "-f", "-qq", "-o", trace.toString()));
+            command.addAll(unitJvm(dir.resolve("app")));
+            command.add("--server.port=" + port);
             props.forEach((k, v) -> command.add("--" + k + "=" + v));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(HubProcess.logFile("syscall-filter"));
@@ -131,6 +132,43 @@ class ServiceUnitSyscallFilterTest {
         assertThat(families).as("socket families the hub opened").isNotEmpty()
                 .isSubsetOf(Arrays.asList(directives("RestrictAddressFamilies").get(0).split("\\s+")));
         org.springframework.util.FileSystemUtils.deleteRecursively(dir);
+    }
+
+    /**
+     * ExecStart's java command up to and with its jar, for a hub in APP: the jar extracted there with its archive
+     * by deployment/bin/cds-archive.sh (with this JVM), the unit's folder of both replaced by APP, its heap by a
+     * test's, and -Xshare:on last, so that the traced start is one from the archive, as the unit's is.
+     */
+    private static List<String> unitJvm(Path app) throws Exception {
+        // ExecStart= and its continuation lines (ending in a backslash)
+        String unit = Files.readString(UNIT).replaceAll("\\\\\n", " ");
+        Matcher start = Pattern.compile("^ExecStart=(.+)$", Pattern.MULTILINE).matcher(unit);
+        assertThat(start.find()).as("ExecStart in %s", UNIT).isTrue();
+        List<String> exec = Arrays.asList(start.group(1).strip().split("\\s+"));
+        int jar = exec.indexOf("-jar");
+        assertThat(jar).as("ExecStart runs a jar: %s", exec).isPositive();
+        Path unitApp = Path.of(exec.get(jar + 1)).getParent();
+        assertThat(exec.subList(1, jar)).as("ExecStart starts from the archive beside its jar")
+                .contains("-XX:SharedArchiveFile=" + unitApp.resolve("exchange-hub.jsa"), "-Xshare:auto");
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path script = UNIT.getParent().resolveSibling("bin").resolve("cds-archive.sh");
+        ProcessBuilder prepare = new ProcessBuilder("bash", script.toString(), Path.of(System.getProperty("hub.jar",
+                "../deployment/target/exchange-hub.jar")).toAbsolutePath().toString(), app.toString())
+                .redirectErrorStream(true).redirectOutput(HubProcess.logFile("syscall-filter-cds"));
+        prepare.environment().put("JAVA", java);
+        Process p = prepare.start();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("cds-archive.sh within 5 minutes").isTrue();
+        assertThat(p.exitValue()).as("cds-archive.sh, see its log syscall-filter-cds").isZero();
+
+        List<String> jvm = new ArrayList<>(List.of(java, "-Xmx384m"));
+        for (String option : exec.subList(1, jar)) {
+            if (!option.startsWith("-Xms") && !option.startsWith("-Xmx")) {
+                jvm.add(option.replace(unitApp + "/", app + "/"));
+            }
+        }
+        jvm.addAll(List.of("-Xshare:on", "-jar", app.resolve(Path.of(exec.get(jar + 1)).getFileName()).toString()));
+        return jvm;
     }
 
     /** The calls the unit's SystemCallFilter lines allow: the first an allow list, a line with ~ a deny list. */
