@@ -118,6 +118,9 @@ trap cleanup EXIT
 trap 'say "interrupted: stopping everything"; exit 130' INT TERM
 
 createdb -h 127.0.0.1 -U postgres "$DB"; DB_MADE=yes
+# retention only keeps the tables flat where vacuum reclaims what it deletes (docs/operations.md, Retention)
+AUTOVACUUM=$(psql -X -A -t "$ADMIN" -c 'show autovacuum' 2>/dev/null || echo unknown)
+[ "$AUTOVACUUM" = on ] || say "warning: this PostgreSQL runs with autovacuum $AUTOVACUUM: no table stays flat on it, whatever the hub purges"
 BROKER=$(free_port); HTTP=$(free_port); TCP=$(free_port)
 HUB_OPTS=(--spring.profiles.active=dev --hub.ferry.signatures=off
   --hub.retention.interval="$RET_INTERVAL" --hub.routing.body-retention="$BODY_RET"
@@ -147,7 +150,7 @@ java -Xmx1g -Dclk.tck="$(getconf CLK_TCK)" -Dorg.slf4j.simpleLogger.defaultLogLe
   tcpBatches="$TCP_BATCHES" tcpRecords="$TCP_RECORDS" supplierAccounts="$SUPPLIER_ACCOUNTS" drainTimeoutS="$DRAIN" \
   command="bench/soak.sh $ARGS" commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo ' (with local changes)')" \
   machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" loadBefore="$LOAD_BEFORE" \
-  hubArgs="java -Xmx1g -Xlog:gc -jar exchange-hub.jar ${HUB_OPTS[*]} ${HUB_ARGS:-}, a fresh database on 127.0.0.1:5432" \
+  hubArgs="java -Xmx1g -Xlog:gc -jar exchange-hub.jar ${HUB_OPTS[*]} ${HUB_ARGS:-}, a fresh database on 127.0.0.1:5432 (autovacuum $AUTOVACUUM)" autovacuum="$AUTOVACUUM" \
   retention="hub.retention.interval $RET_INTERVAL, hub.routing.body-retention $BODY_RET, hub.retention.batches $BATCH_RET (and hub.ferry.max-package-lifetime, which it may not be shorter than)" \
   2> >(tee "$RUN/driver.log" >&2) > "$RUN/report.md" &
 DRIVER_PID=$!

@@ -1163,7 +1163,10 @@ public final class Soak {
                     "first batch purge that removed rows at %.0f s; steady window %.0f–%.0f s; %s", steady, steady, d,
                     (failedTables.isEmpty() ? "every table as expected" : "not flat: " + failedTables)
                     + (byFloor.isEmpty() ? "" : "; within 1 MiB but more than 10 % (too small or too short a run to "
-                    + "judge): " + byFloor)));
+                    + "judge): " + byFloor))
+                    + ("on".equals(opt.get("autovacuum")) ? "" : "; this PostgreSQL runs with autovacuum "
+                    + opt.get("autovacuum") + ": nothing reclaims the dead rows that purges and updates leave, so the "
+                    + "verdict judges the server, not the hub (docs/operations.md, Retention)"));
 
             // ---- hub log
             Path hubLog = Path.of(opt.get("hubLog"));

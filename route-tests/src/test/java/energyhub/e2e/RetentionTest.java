@@ -85,6 +85,19 @@ class RetentionTest {
     }
 
     @Test
+    void aLedgerWithoutAutovacuumIsSaidToGrowWithoutBound() {
+        // the server's own setting (this machine's test server runs without autovacuum; a production one with)
+        boolean off = "off".equals(db.queryForObject("show autovacuum", String.class));
+        String warning = retention().autovacuumWarning();
+        if (off) {
+            assertThat(warning).contains("autovacuum off", "database " + db.queryForObject("select current_database()",
+                    String.class), "grow without bound", "docs/operations.md");
+        } else {
+            assertThat(warning).isNull();
+        }
+    }
+
+    @Test
     void chunkBodiesGoOnlyWhenEveryTargetHasHadThemLongerThanTheReplayWindow() {
         Instant now = clock.instant();
         long old = batch("B-OLD", now.minus(Duration.ofDays(32)), delivered(now.minus(Duration.ofDays(31))),
