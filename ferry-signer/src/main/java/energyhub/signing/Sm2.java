@@ -75,10 +75,12 @@ public final class Sm2 {
         primed.signer().update(message, 0, message.length);
         try {
             return primed.signer().generateSignature();
-        } catch (CryptoException | RuntimeException e) {
+        } catch (CryptoException e) {
             PRIMED.remove(); // its digest may hold part of this message: the next signature primes a new one
-            throw e instanceof CryptoException ? new IllegalStateException("SM2 signing failed", e)
-                    : (RuntimeException) e;
+            throw new IllegalStateException("SM2 signing failed", e);
+        } catch (RuntimeException e) {
+            PRIMED.remove();
+            throw e;
         }
     }
 

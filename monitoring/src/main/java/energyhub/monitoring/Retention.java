@@ -115,16 +115,16 @@ public class Retention {
     /** The warning when the ledger's PostgreSQL runs without autovacuum, else null (also when it cannot tell). */
     public String autovacuumWarning() {
         try {
-            String setting = jdbc.queryForObject("select setting from pg_settings where name = 'autovacuum'",
-                    String.class);
-            if (!"off".equals(setting)) {
+            // one row, the database's name, only when autovacuum is off
+            List<String> off = jdbc.queryForList("select current_database() from pg_settings "
+                    + "where name = 'autovacuum' and setting = 'off'", String.class);
+            if (off.isEmpty()) {
                 return null;
             }
-            return "retention: the ledger's PostgreSQL (database " + jdbc.queryForObject("select current_database()",
-                    String.class) + ") runs with autovacuum off: the rows retention deletes and the row versions each "
-                    + "package leaves (deliveries, audit_pending, the audit chain's head) are never reclaimed, so the "
-                    + "tables grow without bound; turn autovacuum on (postgresql.conf) or VACUUM the hub's tables "
-                    + "regularly (docs/operations.md, Retention)";
+            return "retention: the ledger's PostgreSQL (database " + off.get(0) + ") runs with autovacuum off: the "
+                    + "rows retention deletes and the row versions each package leaves (deliveries, audit_pending, the "
+                    + "audit chain's head) are never reclaimed, so the tables grow without bound; turn autovacuum on "
+                    + "(postgresql.conf) or VACUUM the hub's tables regularly (docs/operations.md, Retention)";
         } catch (org.springframework.dao.DataAccessException e) {
             return null; // the database is unavailable: its outage is said where the ledger is used
         }
