@@ -2,10 +2,10 @@ package energyhub.monitoring;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import energyhub.routing.quality.LedgerSql;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -114,16 +114,10 @@ public class AuditTrail {
             cols[7][i] = hash;
             prev = hash;
         }
-        jdbc.update(con -> {
-            PreparedStatement ps = con.prepareStatement("insert into audit_event (seq, at, actor, action, subject, "
-                    + "result, detail, hash) select k.q::bigint, k.a::timestamptz, k.ac, k.x, k.s, k.r, k.d, "
-                    + "decode(k.h, 'hex') from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                    + "?::text[], ?::text[]) as k(q, a, ac, x, s, r, d, h)");
-            for (int c = 0; c < cols.length; c++) {
-                ps.setArray(c + 1, con.createArrayOf("text", cols[c]));
-            }
-            return ps;
-        });
+        LedgerSql.unnestUpdate(jdbc, "insert into audit_event (seq, at, actor, action, subject, result, detail, hash) "
+                + "select k.q::bigint, k.a::timestamptz, k.ac, k.x, k.s, k.r, k.d, decode(k.h, 'hex') from unnest("
+                + "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
+                + "as k(q, a, ac, x, s, r, d, h)", cols);
         jdbc.update("update audit_head set last_seq = ?, last_hash = ? where id = 1", seq, prev);
         return out;
     }

@@ -5,8 +5,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
-/** The two ways the quality ledger's classes talk to PostgreSQL beyond plain JdbcTemplate calls. */
-final class LedgerSql {
+/**
+ * The ways the ledger's classes talk to PostgreSQL beyond plain JdbcTemplate calls: a read by cursor, and statements
+ * over the text[] columns of an {@code unnest} (the quality ledger's, and the audit trail's page of events).
+ */
+public final class LedgerSql {
 
     private LedgerSql() {
     }
@@ -33,7 +36,7 @@ final class LedgerSql {
      * Runs an insert or update whose parameters are the text[] columns of an {@code unnest}: one statement for many
      * rows, where a JDBC batch has PostgreSQL execute one statement a row. Returns the rows it changed.
      */
-    static int unnestUpdate(JdbcTemplate jdbc, String sql, String[][] cols) {
+    public static int unnestUpdate(JdbcTemplate jdbc, String sql, String[][] cols) {
         return jdbc.update(statement(sql, cols));
     }
 
