@@ -1,6 +1,7 @@
 package energyhub.routing;
 
-import org.apache.camel.builder.AggregationStrategies;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -33,18 +34,39 @@ public class BatchIntakeRoute extends RouteBuilder {
     public void configure() {
         from(ENDPOINT).routeId("batch-intake")
                 .routeConfigurationId(DeliveryFailurePolicy.INTAKE_ID)
-                .bean(stager, "stage").id("stage-batch")
+                .bean(stager, "stage(${exchange})").id("stage-batch")
                 .setProperty(OUTCOME, body())
                 .setHeader(Headers.BATCH_PK, simple("${body.batchPk}"))
                 .filter(simple("${body.disposition} in 'STAGED,RESUMED'"))
                     .to(DualDeliveryRoute.ENDPOINT).id("deliver-batch")
                 .end()
+                // sent, or left to delivery-sweep, which reads the ledger: not held any longer
+                .removeProperty(BatchStager.STAGED_CHUNKS).id("staged-chunks-sent")
                 // enrich with the original kept: a batch that cannot be answered now (the ledger is down, the
                 // ACK endpoint failed) is handled in settle-batch and answered by delivery-sweep; the intake
                 // still gets its outcome
-                .enrich(SettleBatchRoute.ENDPOINT, AggregationStrategies.useOriginal(false)).id("answer-batch")
-                // what settle-batch did is not carried back by the enrich: the ledger says whether it answered
-                .setProperty(ANSWERED, method(ledger, "acked(${header." + Headers.BATCH_PK + "})")).id("answered")
+                .enrich(SettleBatchRoute.ENDPOINT, new KeepOriginal()).id("answer-batch")
+                // not answered by settle-batch just now: the ledger says whether it was answered before
+                .filter(exchangeProperty(ANSWERED).isNull())
+                    .setProperty(ANSWERED, method(ledger, "acked(${header." + Headers.BATCH_PK + "})")).id("answered")
+                .end()
                 .setBody(exchangeProperty(OUTCOME));
+    }
+
+    /**
+     * The enrich's strategy: the intake's own exchange goes on unchanged, whatever settle-batch did or
+     * failed at; the one thing carried back is {@link #ANSWERED}, set by settle-batch once its ACK was
+     * handed over and marked, which spares a query of the ledger per batch.
+     */
+    static final class KeepOriginal implements AggregationStrategy {
+
+        @Override
+        public Exchange aggregate(Exchange original, Exchange settled) {
+            if (settled != null && settled.getException() == null
+                    && Boolean.TRUE.equals(settled.getProperty(ANSWERED, Boolean.class))) {
+                original.setProperty(ANSWERED, true);
+            }
+            return original;
+        }
     }
 }

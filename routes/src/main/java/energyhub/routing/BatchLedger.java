@@ -51,6 +51,10 @@ public class BatchLedger {
         }
     }
 
+    /** What a delivery's sends need of its batch, returned by the claim that took it ({@link #take}). */
+    public record Claimed(String source, String batchId, String duplicateSuffix) {
+    }
+
     /** An ACK ready to hand to its intake. */
     public record PendingAck(long batchPk, String endpoint, String ref, BatchAck ack) {
     }
@@ -69,11 +73,6 @@ public class BatchLedger {
                         + "values (?,?,?,?,?,?,?,?,?,?,?,now(),case when ? then now() end) returning id", Long.class,
                 s.batchId(), s.source(), s.fileName(), s.digestAlgorithm(), s.digest(), s.byteSize(),
                 s.declaredCount(), status, reason, s.ackEndpoint(), s.ackRef(), settled);
-    }
-
-    public void updateCounts(long pk, int received, int accepted, int rejected) {
-        jdbc.update("update batch set received = ?, accepted = ?, rejected = ? where id = ?",
-                received, accepted, rejected, pk);
     }
 
     public void insertErrors(long pk, List<LineError> errors) {
@@ -96,33 +95,45 @@ public class BatchLedger {
     }
 
     /**
-     * The batch's deliveries, PENDING. Its intake claims them at once (a claim does not look at
-     * {@code next_attempt_at}); delivery-sweep leaves them to it for {@code hub.routing.ack-grace}, as it leaves
+     * The end of a staging: the batch's counts, and its deliveries, PENDING, in one statement (a small package
+     * pays each round trip to the database once). Its intake claims the deliveries at once (a claim does not look
+     * at {@code next_attempt_at}); delivery-sweep leaves them to it for {@code hub.routing.ack-grace}, as it leaves
      * the ACK. Due at once, the sweep took now and then a delivery the intake was about to send: the intake's claim
      * failed, the batch was answered by the sweep after the ACK grace, and its ACK came 10-15 s late.
      */
-    public void insertDeliveries(long pk) {
+    public void countAndQueue(long pk, int received, int accepted, int rejected) {
+        StringBuilder sql = new StringBuilder("with counted as (update batch set received = ?, accepted = ?, "
+                + "rejected = ? where id = ?) insert into delivery (batch_pk, target, status, next_attempt_at) values ");
+        List<Object> args = new ArrayList<>(List.of(received, accepted, rejected, pk));
+        String sep = "";
         for (Target t : Target.values()) {
-            jdbc.update("insert into delivery (batch_pk, target, status, next_attempt_at) "
-                    + "values (?,?,'PENDING',now() + ? * interval '1 millisecond')", pk, t.id(),
-                    properties.getAckGrace().toMillis());
+            sql.append(sep).append("(?,?,'PENDING',now() + ? * interval '1 millisecond')");
+            sep = ", ";
+            args.add(pk);
+            args.add(t.id());
+            args.add(properties.getAckGrace().toMillis());
         }
+        jdbc.update(sql.toString(), args.toArray());
     }
 
     /**
      * Takes a delivery for this hub instance under a lease of {@code hub.routing.claim-lease}:
      * a pending or failed one, or one whose lease lapsed (its holder died or could not record its
-     * result). False when it is delivered already or another holder's lease is still running. The
+     * result). Empty when it is delivered already or another holder's lease is still running. The
      * check and the take are one UPDATE, so two hubs sharing the ledger never both get it. Leases are
      * set and judged by the database's clock ({@code now()}), so hubs whose clocks differ agree on when
-     * one lapsed.
+     * one lapsed. The same statement returns what the sends need: the batch's source and batchId, and the
+     * duplicate-id suffix of the next send (empty for a normal delivery, so the broker drops what it already
+     * stored; {@code :resend-N} for the N-th operator re-send of a delivered batch).
      */
-    public boolean claim(long pk, String target) {
-        return jdbc.update("update delivery set status = 'SENDING', claimed_at = now(), claimed_by = ?, "
-                + "lease_until = now() + ? * interval '1 millisecond', attempts = attempts + 1 "
-                + "where batch_pk = ? and target = ? and (status in ('PENDING', 'FAILED') "
-                + "or (status = 'SENDING' and (lease_until is null or lease_until < now())))",
-                instance.id(), leaseMillis(), pk, target) == 1;
+    public Optional<Claimed> take(long pk, String target) {
+        return jdbc.query("update delivery d set status = 'SENDING', claimed_at = now(), claimed_by = ?, "
+                + "lease_until = now() + ? * interval '1 millisecond', attempts = d.attempts + 1 from batch b "
+                + "where b.id = d.batch_pk and d.batch_pk = ? and d.target = ? and (d.status in ('PENDING', 'FAILED') "
+                + "or (d.status = 'SENDING' and (d.lease_until is null or d.lease_until < now()))) "
+                + "returning b.source, b.batch_id, d.mode, d.resends",
+                (rs, i) -> new Claimed(rs.getString(1), rs.getString(2), suffix(rs.getString(3), rs.getInt(4))),
+                instance.id(), leaseMillis(), pk, target).stream().findFirst();
     }
 
     /**
@@ -156,13 +167,8 @@ public class BatchLedger {
                 truncate(error, 2000), wait.toMillis(), pk, target, instance.id());
     }
 
-    /**
-     * The duplicate-id suffix of the next send: empty for a normal delivery (the broker drops what
-     * it already stored), {@code :resend-N} for the N-th operator re-send of a delivered batch.
-     */
-    public String duplicateSuffix(long pk, String target) {
-        return jdbc.query("select mode, resends from delivery where batch_pk = ? and target = ?",
-                rs -> rs.next() && "RESEND".equals(rs.getString(1)) ? ":resend-" + rs.getInt(2) : "", pk, target);
+    private static String suffix(String mode, int resends) {
+        return "RESEND".equals(mode) ? ":resend-" + resends : "";
     }
 
     Duration backoff(int attempts) {
@@ -299,8 +305,10 @@ public class BatchLedger {
      */
     @Transactional
     public Optional<PendingAck> settle(long pk) {
+        // the row locked and its open deliveries counted in one round trip
         var row = jdbc.queryForMap("select batch_id, status, received, accepted, rejected, reason, ack_endpoint, "
-                + "ack_ref, settled_at, acked_at from batch where id = ? for update", pk);
+                + "ack_ref, settled_at, acked_at, (select count(*) from delivery d where d.batch_pk = b.id "
+                + "and d.status <> 'DELIVERED') as open from batch b where id = ? for update", pk);
         if (row.get("acked_at") != null) {
             return Optional.empty();
         }
@@ -310,9 +318,7 @@ public class BatchLedger {
         int rejected = (Integer) row.get("rejected");
         Instant settledAt;
         if ("DELIVERING".equals(status)) {
-            Integer open = jdbc.queryForObject("select count(*) from delivery where batch_pk = ? "
-                    + "and status <> 'DELIVERED'", Integer.class, pk);
-            if (open != null && open > 0) {
+            if (((Number) row.get("open")).longValue() > 0) {
                 return Optional.empty();
             }
             status = rejected == 0 ? "ACCEPTED" : accepted == 0 ? "REJECTED" : "PARTIAL";
@@ -321,8 +327,11 @@ public class BatchLedger {
         } else {
             settledAt = ((Timestamp) row.get("settled_at")).toInstant();
         }
+        // a batch staged with every record accepted has no error rows (BatchStager writes them for rejected
+        // records, and for a refused transfer, which is REJECTED): it is answered without asking for them
+        List<LineError> errors = "ACCEPTED".equals(status) && rejected == 0 ? List.of() : errorsOf(pk);
         BatchAck ack = new BatchAck((String) row.get("batch_id"), status, received, accepted, rejected,
-                errorsOf(pk), ACK_TIME.format(settledAt.atOffset(ZoneOffset.ofHours(8))));
+                errors, ACK_TIME.format(settledAt.atOffset(ZoneOffset.ofHours(8))));
         return Optional.of(new PendingAck(pk, (String) row.get("ack_endpoint"), (String) row.get("ack_ref"), ack));
     }
 
@@ -382,10 +391,6 @@ public class BatchLedger {
                 return c;
             }
         };
-    }
-
-    public String sourceOf(long pk) {
-        return jdbc.queryForObject("select source from batch where id = ?", String.class, pk);
     }
 
     public String batchIdOf(long pk) {

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -66,11 +68,63 @@ public class BatchStager {
      * judged again against what that hub staged: a re-read of the same package (RESUMED) or a duplicate.
      */
     public IntakeOutcome stage(BatchSubmission submission) {
+        return stage(submission, null);
+    }
+
+    /**
+     * {@link #stage(BatchSubmission)} for batch-intake: a batch staged now whose chunks are few and small
+     * ({@value #KEPT_CHUNKS} at most, {@value #KEPT_CHARS} characters of body in all: every live package) leaves
+     * them, as committed, in the exchange property {@link #STAGED_CHUNKS}, so that its first delivery sends them
+     * without reading them back from the ledger (TargetDeliveryRoute). Every later attempt reads the ledger.
+     */
+    public IntakeOutcome stage(Exchange exchange) throws InvalidPayloadException {
+        Kept kept = new Kept();
+        IntakeOutcome outcome = stage(exchange.getMessage().getMandatoryBody(BatchSubmission.class), kept);
+        if (outcome.disposition() == Disposition.STAGED && !kept.overflow) {
+            exchange.setProperty(STAGED_CHUNKS, List.copyOf(kept.chunks));
+        }
+        return outcome;
+    }
+
+    /** Exchange property: the chunks of the batch just staged, as committed ({@link #stage(Exchange)}). */
+    public static final String STAGED_CHUNKS = "hubStagedChunks";
+    static final int KEPT_CHUNKS = 16;
+    static final int KEPT_CHARS = 1 << 20;
+
+    /** The chunks of one staging kept for its first delivery, while they are few and small. */
+    private static final class Kept {
+        final List<StagedChunk> chunks = new ArrayList<>();
+        int chars;
+        boolean overflow;
+
+        void add(StagedChunk chunk) {
+            if (overflow) {
+                return;
+            }
+            chars += chunk.body().length();
+            if (chunks.size() == KEPT_CHUNKS || chars > KEPT_CHARS) {
+                // too many or too large to hold while it is delivered: its delivery reads the ledger
+                overflow = true;
+                chunks.clear();
+            } else {
+                chunks.add(chunk);
+            }
+        }
+
+        /** A transaction rolled back and run again stages its chunks again. */
+        void clear() {
+            chunks.clear();
+            chars = 0;
+            overflow = false;
+        }
+    }
+
+    private IntakeOutcome stage(BatchSubmission submission, Kept kept) {
         try {
-            return stageChecked(submission);
+            return stageChecked(submission, kept);
         } catch (UnreadableBatchException e) {
             // found while reading (digest, count, encoding, size): what was staged of it is rolled back
-            return stageChecked(submission.rejected(e.field(), e.code(), e.getMessage()));
+            return stageChecked(submission.rejected(e.field(), e.code(), e.getMessage()), kept);
         } catch (DataAccessException | TransactionException e) {
             // the database refused a value of the batch (SQLState class 22 or 23): it would refuse it on every
             // attempt, so the batch is rejected now, with one answer; anything else is an outage, thrown back
@@ -82,21 +136,25 @@ public class BatchStager {
                     + "{} and not submitted again (the same data would be refused again)", submission.batchId(), where,
                     cause, LEDGER_REFUSED);
             return stageChecked(submission.rejected("", LEDGER_REFUSED, "the ledger's database refused this batch's"
-                    + " data (" + cause + "); nothing of it is delivered"));
+                    + " data (" + cause + "); nothing of it is delivered"), kept);
         }
     }
 
-    private IntakeOutcome stageChecked(BatchSubmission submission) {
+    private IntakeOutcome stageChecked(BatchSubmission submission, Kept kept) {
         try {
-            return tx.execute(status -> stageInTransaction(submission));
+            return tx.execute(status -> stageInTransaction(submission, kept));
         } catch (DuplicateKeyException e) {
             log.info("batch {} ({}) was staged at the same moment by another hub; judged again against its staging",
                     submission.batchId(), submission.fileName() == null ? submission.source() : submission.fileName());
-            return tx.execute(status -> stageInTransaction(submission));
+            return tx.execute(status -> stageInTransaction(submission, kept));
         }
     }
 
-    private IntakeOutcome stageInTransaction(BatchSubmission s) {
+    /** Stages the batch; {@code kept}, when given, gets its chunks while they are few and small. */
+    private IntakeOutcome stageInTransaction(BatchSubmission s, Kept kept) {
+        if (kept != null) {
+            kept.clear();
+        }
         if (s.rejection() != null) {
             String reason = s.rejection().code() + ": " + s.rejection().message();
             long pk = ledger.insertBatch(s, "REJECTED", reason);
@@ -120,7 +178,12 @@ public class BatchStager {
         }
         long pk = ledger.insertBatch(s, "DELIVERING", null);
         Chunker chunker = new Chunker(codec.mapper(), s.batchId(), s.source(), properties.getChunkMaxRecords(),
-                properties.getChunkMaxChars(), MAX_OPEN_CHUNKS, chunk -> ledger.insertChunk(pk, chunk));
+                properties.getChunkMaxChars(), MAX_OPEN_CHUNKS, chunk -> {
+                    ledger.insertChunk(pk, chunk);
+                    if (kept != null) {
+                        kept.add(chunk);
+                    }
+                });
         QualityTally tally = quality.enabled() ? quality.tally() : null;
         SeriesCap cap = tally == null ? null : quality.seriesCap();
         List<LineError> errors = new ArrayList<>();
@@ -153,9 +216,8 @@ public class BatchStager {
                     s.sender() == null ? s.source() : IntakeNames.escape(s.sender()),
                     cap.refused(), SeriesCap.CODE, cap.firstReason());
         }
-        ledger.updateCounts(pk, counts[0], counts[1], counts[2]);
         ledger.insertErrors(pk, errors);
-        ledger.insertDeliveries(pk);
+        ledger.countAndQueue(pk, counts[0], counts[1], counts[2]);
         return new IntakeOutcome(pk, Disposition.STAGED, null);
     }
 

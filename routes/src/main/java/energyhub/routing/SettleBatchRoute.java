@@ -34,6 +34,8 @@ public class SettleBatchRoute extends RouteBuilder {
                         .toD("${header.hubAckEndpoint}").id("send-ack")
                     .end()
                     .bean(ledger, "markAcked(${header." + Headers.BATCH_PK + "})").id("mark-acked")
+                    // batch-intake's enrich carries this back (BatchIntakeRoute.ANSWERED): answered now
+                    .setProperty(BatchIntakeRoute.ANSWERED, constant(true)).id("answered-now")
                 .end();
     }
 

@@ -1,5 +1,7 @@
 package energyhub.routing;
 
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -44,12 +46,9 @@ public class TargetDeliveryRoute extends RouteBuilder {
                     // properties, unlike headers, reach every split message and survive its header reset
                     .setProperty(PK, header(Headers.BATCH_PK))
                     .setProperty(Headers.TARGET, constant(t))
-                    .filter(method(ledger, "claim(" + pk + ", '" + t + "')")).id(t + "-claim")
+                    // the claim returns the batch's source and batchId and the duplicate-id suffix, which it sets
+                    .filter(method(this, "claim")).id(t + "-claim")
                         .setProperty(LEASE_RENEWED, method(this, "leaseClock")).id(t + "-lease-clock")
-                        .setProperty(Headers.SOURCE, method(ledger, "sourceOf(" + pk + ")")).id(t + "-source")
-                        .setProperty(Headers.BATCH_ID, method(ledger, "batchIdOf(" + pk + ")")).id(t + "-batch-id")
-                        .setProperty(DUPLICATE_SUFFIX, method(ledger, "duplicateSuffix(" + pk + ", '" + t + "')"))
-                            .id(t + "-duplicate-suffix")
                         .to("direct:send-" + t).id(t + "-send-chunks")
                         .bean(ledger, "delivered(" + pk + ", '" + t + "')").id(t + "-delivered")
                     .end();
@@ -57,7 +56,7 @@ public class TargetDeliveryRoute extends RouteBuilder {
             // no error handler of its own: the first failed chunk ends the loop and the failure goes
             // to deliver-<target>, whose policy records it once for the whole delivery
             from("direct:send-" + t).routeId("send-" + t).errorHandler(noErrorHandler())
-                    .split(method(ledger, "chunks(" + pk + ")")).streaming().stopOnException().id(t + "-chunks")
+                    .split(method(this, "chunks")).streaming().stopOnException().id(t + "-chunks")
                         .bean(this, "toQueueMessage").id(t + "-message")
                         // fire-and-forget whatever the caller's pattern: an InOut exchange would make
                         // the JMS producer wait for a reply no platform sends
@@ -66,6 +65,34 @@ public class TargetDeliveryRoute extends RouteBuilder {
                         .bean(this, "renewLease").id(t + "-renew-lease")
                     .end();
         }
+    }
+
+    /**
+     * Takes the delivery ({@link BatchLedger#take}); when taken, sets what every chunk message carries: the
+     * batch's source ({@code hubSource}) and batchId, and the duplicate-id suffix. False when another holder
+     * has it or it is delivered already.
+     */
+    public boolean claim(Exchange exchange) {
+        long pk = exchange.getProperty(PK, Long.class);
+        var claimed = ledger.take(pk, exchange.getProperty(Headers.TARGET, String.class));
+        claimed.ifPresent(c -> {
+            exchange.setProperty(Headers.SOURCE, c.source());
+            exchange.setProperty(Headers.BATCH_ID, c.batchId());
+            exchange.setProperty(DUPLICATE_SUFFIX, c.duplicateSuffix());
+        });
+        return claimed.isPresent();
+    }
+
+    /**
+     * The chunks to send: those batch-intake staged just now ({@link BatchStager#STAGED_CHUNKS}, a small batch's
+     * first delivery), else the ledger's, a page at a time.
+     */
+    public Iterator<StagedChunk> chunks(Exchange exchange) {
+        List<?> staged = exchange.getProperty(BatchStager.STAGED_CHUNKS, List.class);
+        if (staged != null) {
+            return staged.stream().map(StagedChunk.class::cast).iterator();
+        }
+        return ledger.chunks(exchange.getProperty(PK, Long.class));
     }
 
     /** When the lease was last taken or renewed; shared by the chunk messages of one delivery. */

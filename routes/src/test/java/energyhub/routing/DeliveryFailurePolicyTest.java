@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
@@ -40,7 +41,7 @@ class DeliveryFailurePolicyTest extends CamelTestSupport {
         TargetSender sender = new TargetSender(context, properties);
         BatchStager downAtStaging = new BatchStager(ledger, null, null, properties, null, null) {
             @Override
-            public IntakeOutcome stage(BatchSubmission submission) {
+            public IntakeOutcome stage(org.apache.camel.Exchange exchange) {
                 throw new org.springframework.transaction.CannotCreateTransactionException(
                         "Could not open JDBC Connection for transaction", new java.net.ConnectException("Connection refused"));
             }
@@ -154,8 +155,8 @@ class DeliveryFailurePolicyTest extends CamelTestSupport {
         }
 
         @Override
-        public boolean claim(long pk, String target) {
-            return true;
+        public Optional<Claimed> take(long pk, String target) {
+            return Optional.of(new Claimed("test", "B1", suffix));
         }
 
         @Override
@@ -163,23 +164,12 @@ class DeliveryFailurePolicyTest extends CamelTestSupport {
             return !leaseLost;
         }
 
-        @Override
-        public String sourceOf(long pk) {
-            return "test";
-        }
-
-        @Override
-        public String batchIdOf(long pk) {
-            return "B1";
-        }
-
-        @Override
-        public String duplicateSuffix(long pk, String target) {
-            return suffix;
-        }
+        /** How often a delivery read its chunks from the ledger. */
+        final java.util.concurrent.atomic.AtomicInteger chunkReads = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public Iterator<StagedChunk> chunks(long pk) {
+            chunkReads.incrementAndGet();
             List<StagedChunk> chunks = new ArrayList<>();
             chunks.add(new StagedChunk(1, "B1-0001", "E1", 1, "{}"));
             chunks.add(new StagedChunk(2, "B1-0002", "E1", 1, "{}"));

@@ -196,11 +196,7 @@ class LedgerRefusalTest extends CamelTestSupport {
         }
 
         @Override
-        public void updateCounts(long pk, int received, int accepted, int rejected) {
-        }
-
-        @Override
-        public void insertDeliveries(long pk) {
+        public void countAndQueue(long pk, int received, int accepted, int rejected) {
         }
 
         @Override
