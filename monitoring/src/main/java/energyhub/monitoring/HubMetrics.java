@@ -8,9 +8,17 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,70 +70,109 @@ public class HubMetrics {
                 .description("ledger events not yet sealed into the audit chain").register(registry);
     }
 
-    /** Called with each ledger event after it was sealed into the audit chain. */
-    void ledgerEvent(Map<String, Object> event) {
+    /**
+     * Called with each page of ledger events after it was sealed into the audit chain. What the counters need of
+     * the batches is read for the whole page at once (two or three queries a page, not three a batch).
+     */
+    void ledgerEvents(List<Map<String, Object>> events) {
         try {
-            String action = (String) event.get("action");
-            Object pk = event.get("batch_pk");
-            if (pk == null) {
-                return;
+            Map<Long, String> settled = new LinkedHashMap<>();       // batch -> final status
+            List<Map.Entry<Long, String>> delivered = new ArrayList<>(); // batch, target
+            for (Map<String, Object> event : events) {
+                String action = (String) event.get("action");
+                Object pk = event.get("batch_pk");
+                if (pk == null) {
+                    continue;
+                }
+                boolean settledAtOnce = "BATCH_RECEIVED".equals(action)
+                        && List.of("REJECTED", "DUPLICATE").contains(event.get("result"));
+                if ("BATCH_SETTLED".equals(action) || settledAtOnce) {
+                    settled.put(((Number) pk).longValue(), (String) event.get("result"));
+                } else if ("DELIVERED".equals(action)) {
+                    delivered.add(Map.entry(((Number) pk).longValue(), target((String) event.get("detail"))));
+                } else if ("DELIVERY_FAILED".equals(action)) {
+                    Counter.builder("hub.delivery.failures").description("failed sends of a batch to a target queue")
+                            .tag("target", target((String) event.get("detail"))).register(registry).increment();
+                }
             }
-            boolean settledAtOnce = "BATCH_RECEIVED".equals(action)
-                    && List.of("REJECTED", "DUPLICATE").contains(event.get("result"));
-            if ("BATCH_SETTLED".equals(action) || settledAtOnce) {
-                batchSettled(((Number) pk).longValue(), (String) event.get("result"));
-            } else if ("DELIVERED".equals(action)) {
-                delivered(((Number) pk).longValue(), (String) event.get("detail"));
-            } else if ("DELIVERY_FAILED".equals(action)) {
-                Counter.builder("hub.delivery.failures").description("failed sends of a batch to a target queue")
-                        .tag("target", target((String) event.get("detail"))).register(registry).increment();
+            if (!settled.isEmpty()) {
+                batchesSettled(settled);
+            }
+            if (!delivered.isEmpty()) {
+                delivered(delivered);
             }
         } catch (RuntimeException e) {
-            log.warn("cannot count ledger event {}: {}", event, e.toString()); // a metric must never stop the audit
+            // a metric must never stop the audit
+            log.warn("cannot count {} ledger events (first {}): {}", events.size(), events.get(0), e.toString());
         }
     }
 
-    private void batchSettled(long pk, String status) {
-        List<Map<String, Object>> rows = jdbc.queryForList("select source, received, accepted, rejected from batch "
-                + "where id = ?", pk);
-        if (rows.isEmpty()) {
-            return;
+    private void batchesSettled(Map<Long, String> settled) {
+        List<Long> withErrors = new ArrayList<>();
+        Map<Long, String> sources = new HashMap<>();
+        jdbc.query(con -> pks(con, "select id, source, received, accepted, rejected from batch where id = any(?)",
+                settled.keySet()), rs -> {
+            long pk = rs.getLong(1);
+            String source = rs.getString(2);
+            String status = settled.get(pk);
+            sources.put(pk, source);
+            Counter.builder("hub.batches.in").description("batches received, by source and final status")
+                    .tag("source", source).tag("status", status).register(registry).increment();
+            for (int i = 0; i < 3; i++) {
+                Counter.builder("hub.records.in").description("records received, accepted and rejected, by source")
+                        .tag("source", source).tag("outcome", OUTCOMES.get(i)).register(registry)
+                        .increment(rs.getInt(3 + i));
+            }
+            // record_error rows exist for rejected records and refused transfers only
+            if (rs.getInt(5) > 0 || !"ACCEPTED".equals(status)) {
+                withErrors.add(pk);
+            }
+        });
+        if (!withErrors.isEmpty()) {
+            jdbc.query(con -> pks(con, "select batch_pk, code, count(*) from record_error where batch_pk = any(?) "
+                    + "group by batch_pk, code", withErrors), rs -> {
+                Counter.builder("hub.rejections").description("rejected records and packages, by reason code")
+                        .tag("source", sources.get(rs.getLong(1))).tag("reason", rs.getString(2)).register(registry)
+                        .increment(rs.getLong(3));
+            });
         }
-        Map<String, Object> b = rows.get(0);
-        String source = (String) b.get("source");
-        Counter.builder("hub.batches.in").description("batches received, by source and final status")
-                .tag("source", source).tag("status", status).register(registry).increment();
-        for (String outcome : List.of("received", "accepted", "rejected")) {
-            Counter.builder("hub.records.in").description("records received, accepted and rejected, by source")
-                    .tag("source", source).tag("outcome", outcome).register(registry)
-                    .increment(((Number) b.get(outcome)).doubleValue());
-        }
-        jdbc.query("select code, count(*) from record_error where batch_pk = ? group by code", rs -> {
-            Counter.builder("hub.rejections").description("rejected records and packages, by reason code")
-                    .tag("source", source).tag("reason", rs.getString(1)).register(registry).increment(rs.getLong(2));
-        }, pk);
     }
 
-    private void delivered(long pk, String detail) {
-        String target = target(detail);
-        List<Map<String, Object>> rows = jdbc.queryForList("select b.source, b.accepted, b.received_at, d.delivered_at "
-                + "from batch b join delivery d on d.batch_pk = b.id where b.id = ? and d.target = ?", pk, target);
-        if (rows.isEmpty()) {
-            return;
-        }
-        Map<String, Object> r = rows.get(0);
-        String source = (String) r.get("source");
+    private void delivered(List<Map.Entry<Long, String>> delivered) {
+        // a batch delivered twice to one target within a page (a re-send) counts twice, as it did event by event
+        Map<Map.Entry<Long, String>, Integer> wanted = new HashMap<>();
+        delivered.forEach(d -> wanted.merge(d, 1, Integer::sum));
+        jdbc.query(con -> pks(con, "select b.id, d.target, b.source, b.accepted, b.received_at, d.delivered_at "
+                + "from batch b join delivery d on d.batch_pk = b.id where b.id = any(?)",
+                delivered.stream().map(Map.Entry::getKey).distinct().toList()), rs -> {
+            String target = rs.getString(2);
+            int times = wanted.getOrDefault(Map.entry(rs.getLong(1), target), 0);
+            for (int i = 0; i < times; i++) {
+                deliveredOnce(rs, target);
+            }
+        });
+    }
+
+    private void deliveredOnce(ResultSet rs, String target) throws SQLException {
+        String source = rs.getString(3);
         Counter.builder("hub.batches.out").description("batches delivered, by target and source")
                 .tag("target", target).tag("source", source).register(registry).increment();
         Counter.builder("hub.records.out").description("records delivered, by target and source")
-                .tag("target", target).tag("source", source).register(registry)
-                .increment(((Number) r.get("accepted")).doubleValue());
-        if (r.get("delivered_at") != null) {
+                .tag("target", target).tag("source", source).register(registry).increment(rs.getInt(4));
+        Timestamp deliveredAt = rs.getTimestamp(6);
+        if (deliveredAt != null) {
             Timer.builder("hub.delivery.latency").description("from a batch's receipt to its delivery to a target")
                     .tag("target", target).publishPercentileHistogram().register(registry)
-                    .record(Duration.between(((Timestamp) r.get("received_at")).toInstant(),
-                            ((Timestamp) r.get("delivered_at")).toInstant()));
+                    .record(Duration.between(rs.getTimestamp(5).toInstant(), deliveredAt.toInstant()));
         }
+    }
+
+    private static final List<String> OUTCOMES = List.of("received", "accepted", "rejected");
+
+    private static PreparedStatement pks(Connection con, String sql, Collection<Long> pks) throws SQLException {
+        PreparedStatement ps = con.prepareStatement(sql);
+        ps.setArray(1, con.createArrayOf("bigint", pks.toArray()));
+        return ps;
     }
 
     private static String target(String detail) {

@@ -73,7 +73,7 @@ public class LedgerAuditRoute extends RouteBuilder {
             if (moved == null || moved.isEmpty()) {
                 return total;
             }
-            moved.forEach(metrics::ledgerEvent);
+            metrics.ledgerEvents(moved);
             total += moved.size();
             if (moved.size() < PAGE) {
                 return total;
