@@ -10,7 +10,9 @@
 #   --records           records per package (default 50: 100,000 records a burst, 1,111 records/s on average; the
 #                       issue's "≈ 450 records/s" is --records 20)
 #   --quarter-seconds   a quarter-hour compressed to this (default 90: ten times a province's rate); every quarter's
-#                       packages land as one burst at its start (data file, then manifest, package after package)
+#                       packages land as one burst from its start (data file, then manifest, package after package)
+#   --burst-rate        records/s at which a burst lands (default 7000: ten times a province's ≈ 700 records/s at the
+#                       quarter-hour, issue 23; 0 = every package of the burst at once)
 #   --tcp-batches       DATA frames the TCP client (dev client city-dev) sends a quarter-hour, spread over it (default
 #                       20, 0 = no TCP client); --tcp-records records in each (default 50)
 #   --supplier-accounts accounts of the energy supplier soak-grid (electricity-csv, drop folder polled every 5 s),
@@ -43,6 +45,7 @@ DURATION=1h
 ENTERPRISES=
 RECORDS=50
 QUARTER=90
+BURST_RATE=7000
 TCP_BATCHES=
 TCP_RECORDS=50
 SUPPLIER_ACCOUNTS=
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
     --enterprises) ENTERPRISES=$2; shift 2 ;;
     --records) RECORDS=$2; shift 2 ;;
     --quarter-seconds) QUARTER=$2; shift 2 ;;
+    --burst-rate) BURST_RATE=$2; shift 2 ;;
     --tcp-batches) TCP_BATCHES=$2; shift 2 ;;
     --tcp-records) TCP_RECORDS=$2; shift 2 ;;
     --supplier-accounts) SUPPLIER_ACCOUNTS=$2; shift 2 ;;
@@ -71,7 +75,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=yes; shift ;;
     --work) WORK=$2; shift 2 ;;
     --admin-db) ADMIN=$2; shift 2 ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -146,7 +150,7 @@ say "hub ready in $(printf '%.1f' "$(echo "$(date +%s.%N) - $T_START" | bc)") s 
 java -Xmx1g -Dclk.tck="$(getconf CLK_TCK)" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" energyhub.bench.Soak \
   hubPid=$HUB_PID hubData="$HUBDIR" httpPort="$HTTP" brokerPort="$BROKER" tcpPort="$TCP" dbUrl="$DB_URL" \
   gcLog="$RUN/gc.log" hubLog="$RUN/hub.log" work="$RUN" results="$ROOT/bench/results" stamp="$STAMP" \
-  durationS="$DURATION_S" enterprises="$ENTERPRISES" records="$RECORDS" quarterS="$QUARTER" \
+  durationS="$DURATION_S" enterprises="$ENTERPRISES" records="$RECORDS" quarterS="$QUARTER" burstRate="$BURST_RATE" \
   tcpBatches="$TCP_BATCHES" tcpRecords="$TCP_RECORDS" supplierAccounts="$SUPPLIER_ACCOUNTS" drainTimeoutS="$DRAIN" \
   command="bench/soak.sh $ARGS" commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo ' (with local changes)')" \
   machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" loadBefore="$LOAD_BEFORE" \

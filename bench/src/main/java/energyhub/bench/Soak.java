@@ -94,6 +94,8 @@ public final class Soak {
     private final int enterprises;
     private final int records;
     private final int quarterS;
+    /** Records/s at which a quarter's packages land (one after another, as a gate passes them); 0: all at once. */
+    private final int burstRate;
     private final long durationS;
     private final int quarters;
     private final int tcpBatches;
@@ -200,6 +202,7 @@ public final class Soak {
         this.enterprises = Integer.parseInt(opt.get("enterprises"));
         this.records = Integer.parseInt(opt.get("records"));
         this.quarterS = Integer.parseInt(opt.get("quarterS"));
+        this.burstRate = Integer.parseInt(opt.getOrDefault("burstRate", "0"));
         this.durationS = Long.parseLong(opt.get("durationS"));
         this.quarters = (int) ((durationS + quarterS - 1) / quarterS);
         this.tcpBatches = Integer.parseInt(opt.get("tcpBatches"));
@@ -290,7 +293,13 @@ public final class Soak {
             long b0 = System.nanoTime();
             expected.addAll(nextIds);
             burstCpuStart[q] = hubCpuSeconds();
+            int landedInBurst = 0;
             for (Pkg p : next) {
+                if (burstRate > 0) {
+                    // the burst's pace: package k lands k × records / burstRate seconds after the first
+                    sleepUntil(b0 + (long) landedInBurst * records * SECOND / burstRate);
+                }
+                landedInBurst++;
                 // as a gate: the data file complete first, then its manifest
                 Files.move(staging.resolve(p.name), inbox.resolve(p.name), StandardCopyOption.ATOMIC_MOVE);
                 packages.put(p.name, p);
@@ -356,6 +365,12 @@ public final class Soak {
 
     private LongArray lastIds;
     private double prepareSeconds;
+    /** How a quarter's packages land, for the report. */
+    private String burstLanding() {
+        return burstRate <= 0 ? "at once" : String.format(Locale.ROOT, "at %,d records/s (%.0f packages/s, %.1f s a burst)",
+                burstRate, burstRate / (double) records, enterprises * (double) records / burstRate);
+    }
+
     /** Per quarter: the hub's CPU seconds when its burst began to land, and when its last ACK was taken. */
     private double[] burstCpuStart;
     private double[] burstCpuEnd;
@@ -1069,9 +1084,10 @@ public final class Soak {
             verdict("ACK latency p99 ≤ 1 s in every minute (manifest landed → ACK taken, by the minute the package landed)",
                     slow.isEmpty() && !all.isEmpty(), String.format(Locale.ROOT,
                     "%d of %d minutes with packages over 1 s (minutes %s); worst minute p99 %.2f s; whole run p50 %.2f s, "
-                    + "p99 %.2f s, max %.2f s; a burst of %,d packages lands at once and the hub answers it at the "
+                    + "p99 %.2f s, max %.2f s; a burst of %,d packages lands %s and the hub answers it at the "
                     + "packages/s of the Bursts table below", slow.size(), minutesWithPackages, slow.size() > 12
-                    ? slow.subList(0, 12) + "…" : slow, worst, pct(all, 50), pct(all, 99), pct(all, 100), enterprises));
+                    ? slow.subList(0, 12) + "…" : slow, worst, pct(all, 50), pct(all, 99), pct(all, 100), enterprises,
+                    burstLanding()));
 
             // ---- resources, second quarter against the last
             double d = durationS;
@@ -1195,9 +1211,9 @@ public final class Soak {
                     .append(" before, ").append(loadNow()).append(" after.\n\n");
             md.append(String.format(Locale.ROOT, "- Gate: %,d enterprises × %d records, one package per enterprise per "
                     + "quarter-hour, a quarter-hour every %d s (%.1f× a province's 900 s), each quarter's packages landed "
-                    + "as a burst at its start: %d quarters, %,d packages, %,d records in %d s of writing, %.0f records/s "
-                    + "on average (%,d in each burst)\n", enterprises, records, quarterS, 900.0 / quarterS, quarters,
-                    packages.size(), packages.size() * (long) records, durationS,
+                    + "as a burst from its start (%s): %d quarters, %,d packages, %,d records in %d s of writing, %.0f "
+                    + "records/s on average (%,d in each burst)\n", enterprises, records, quarterS, 900.0 / quarterS,
+                    burstLanding(), quarters, packages.size(), packages.size() * (long) records, durationS,
                     packages.size() * (double) records / durationS, enterprises * (long) records));
             md.append(String.format(Locale.ROOT, "- TCP client (city-dev): %s\n", tcpBatches == 0 ? "off" : String.format(
                     Locale.ROOT, "%d DATA frames of %d records a quarter-hour, spread over it; %d frames sent, ACK p50 "
@@ -1216,7 +1232,7 @@ public final class Soak {
             for (String[] v : verdicts) {
                 md.append("| ").append(v[0]).append(" | ").append(v[1]).append(" | ").append(v[2]).append(" |\n");
             }
-            md.append("\n## Bursts\n\nEach quarter's packages land within a fraction of a second; how long the hub took to "
+            md.append("\n## Bursts\n\nEach quarter's packages land " + burstLanding() + "; how long the hub took to "
                     + "answer them all (first landing → last ACK taken), and their ACK latency.\n\n"
                     + "The hub JVM's CPU over that span (/proc; its embedded broker included, PostgreSQL not) per "
                     + "package.\n\n"
