@@ -1,6 +1,7 @@
 package energyhub.monitoring;
 
 import energyhub.routing.RoutingProperties;
+import energyhub.routing.quality.LedgerSql;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,15 +9,12 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,8 +74,9 @@ public class HubMetrics {
      */
     void ledgerEvents(List<Map<String, Object>> events) {
         try {
-            Map<Long, String> settled = new LinkedHashMap<>();       // batch -> final status
-            List<Map.Entry<Long, String>> delivered = new ArrayList<>(); // batch, target
+            // batch -> its final statuses, batch and target -> deliveries: each event counts once, as one by one
+            Map<Long, List<String>> settled = new LinkedHashMap<>();
+            Map<Map.Entry<Long, String>, Integer> delivered = new HashMap<>();
             for (Map<String, Object> event : events) {
                 String action = (String) event.get("action");
                 Object pk = event.get("batch_pk");
@@ -87,9 +86,11 @@ public class HubMetrics {
                 boolean settledAtOnce = "BATCH_RECEIVED".equals(action)
                         && List.of("REJECTED", "DUPLICATE").contains(event.get("result"));
                 if ("BATCH_SETTLED".equals(action) || settledAtOnce) {
-                    settled.put(((Number) pk).longValue(), (String) event.get("result"));
+                    settled.computeIfAbsent(((Number) pk).longValue(), k -> new ArrayList<>())
+                            .add((String) event.get("result"));
                 } else if ("DELIVERED".equals(action)) {
-                    delivered.add(Map.entry(((Number) pk).longValue(), target((String) event.get("detail"))));
+                    delivered.merge(Map.entry(((Number) pk).longValue(), target((String) event.get("detail"))), 1,
+                            Integer::sum);
                 } else if ("DELIVERY_FAILED".equals(action)) {
                     Counter.builder("hub.delivery.failures").description("failed sends of a batch to a target queue")
                             .tag("target", target((String) event.get("detail"))).register(registry).increment();
@@ -107,29 +108,30 @@ public class HubMetrics {
         }
     }
 
-    private void batchesSettled(Map<Long, String> settled) {
-        List<Long> withErrors = new ArrayList<>();
+    private void batchesSettled(Map<Long, List<String>> settled) {
+        java.util.Set<Long> withErrors = new java.util.LinkedHashSet<>();
         Map<Long, String> sources = new HashMap<>();
-        jdbc.query(con -> pks(con, "select id, source, received, accepted, rejected from batch where id = any(?)",
+        jdbc.query(LedgerSql.ids("select id, source, received, accepted, rejected from batch where id = any(?)",
                 settled.keySet()), rs -> {
             long pk = rs.getLong(1);
             String source = rs.getString(2);
-            String status = settled.get(pk);
             sources.put(pk, source);
-            Counter.builder("hub.batches.in").description("batches received, by source and final status")
-                    .tag("source", source).tag("status", status).register(registry).increment();
-            for (int i = 0; i < 3; i++) {
-                Counter.builder("hub.records.in").description("records received, accepted and rejected, by source")
-                        .tag("source", source).tag("outcome", OUTCOMES.get(i)).register(registry)
-                        .increment(rs.getInt(3 + i));
-            }
-            // record_error rows exist for rejected records and refused transfers only
-            if (rs.getInt(5) > 0 || !"ACCEPTED".equals(status)) {
-                withErrors.add(pk);
+            for (String status : settled.get(pk)) {
+                Counter.builder("hub.batches.in").description("batches received, by source and final status")
+                        .tag("source", source).tag("status", status).register(registry).increment();
+                for (int i = 0; i < 3; i++) {
+                    Counter.builder("hub.records.in").description("records received, accepted and rejected, by source")
+                            .tag("source", source).tag("outcome", OUTCOMES.get(i)).register(registry)
+                            .increment(rs.getInt(3 + i));
+                }
+                // record_error rows exist for rejected records and refused transfers only: never for ACCEPTED
+                if (!"ACCEPTED".equals(status)) {
+                    withErrors.add(pk);
+                }
             }
         });
         if (!withErrors.isEmpty()) {
-            jdbc.query(con -> pks(con, "select batch_pk, code, count(*) from record_error where batch_pk = any(?) "
+            jdbc.query(LedgerSql.ids("select batch_pk, code, count(*) from record_error where batch_pk = any(?) "
                     + "group by batch_pk, code", withErrors), rs -> {
                 Counter.builder("hub.rejections").description("rejected records and packages, by reason code")
                         .tag("source", sources.get(rs.getLong(1))).tag("reason", rs.getString(2)).register(registry)
@@ -138,15 +140,12 @@ public class HubMetrics {
         }
     }
 
-    private void delivered(List<Map.Entry<Long, String>> delivered) {
-        // a batch delivered twice to one target within a page (a re-send) counts twice, as it did event by event
-        Map<Map.Entry<Long, String>, Integer> wanted = new HashMap<>();
-        delivered.forEach(d -> wanted.merge(d, 1, Integer::sum));
-        jdbc.query(con -> pks(con, "select b.id, d.target, b.source, b.accepted, b.received_at, d.delivered_at "
+    private void delivered(Map<Map.Entry<Long, String>, Integer> delivered) {
+        jdbc.query(LedgerSql.ids("select b.id, d.target, b.source, b.accepted, b.received_at, d.delivered_at "
                 + "from batch b join delivery d on d.batch_pk = b.id where b.id = any(?)",
-                delivered.stream().map(Map.Entry::getKey).distinct().toList()), rs -> {
+                delivered.keySet().stream().map(Map.Entry::getKey).distinct().toList()), rs -> {
             String target = rs.getString(2);
-            int times = wanted.getOrDefault(Map.entry(rs.getLong(1), target), 0);
+            int times = delivered.getOrDefault(Map.entry(rs.getLong(1), target), 0);
             for (int i = 0; i < times; i++) {
                 deliveredOnce(rs, target);
             }
@@ -168,12 +167,6 @@ public class HubMetrics {
     }
 
     private static final List<String> OUTCOMES = List.of("received", "accepted", "rejected");
-
-    private static PreparedStatement pks(Connection con, String sql, Collection<Long> pks) throws SQLException {
-        PreparedStatement ps = con.prepareStatement(sql);
-        ps.setArray(1, con.createArrayOf("bigint", pks.toArray()));
-        return ps;
-    }
 
     private static String target(String detail) {
         if (detail != null) {

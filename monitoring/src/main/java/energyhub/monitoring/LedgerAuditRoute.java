@@ -1,7 +1,7 @@
 package energyhub.monitoring;
 
 import energyhub.routing.DeliveryFailurePolicy;
-import java.sql.PreparedStatement;
+import energyhub.routing.quality.LedgerSql;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
@@ -62,12 +62,8 @@ public class LedgerAuditRoute extends RouteBuilder {
                 audit.appendAllInTransaction(rows.stream().map(r -> new AuditTrail.Event(
                         ((Timestamp) r.get("at")).toInstant(), AuditTrail.HUB, (String) r.get("action"),
                         (String) r.get("subject"), (String) r.get("result"), (String) r.get("detail"))).toList());
-                Long[] ids = rows.stream().map(r -> ((Number) r.get("id")).longValue()).toArray(Long[]::new);
-                jdbc.update(con -> {
-                    PreparedStatement ps = con.prepareStatement("delete from audit_pending where id = any(?)");
-                    ps.setArray(1, con.createArrayOf("bigint", ids));
-                    return ps;
-                });
+                jdbc.update(LedgerSql.ids("delete from audit_pending where id = any(?)",
+                        rows.stream().map(r -> ((Number) r.get("id")).longValue()).toList()));
                 return rows;
             });
             if (moved == null || moved.isEmpty()) {

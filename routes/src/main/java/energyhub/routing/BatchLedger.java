@@ -102,19 +102,18 @@ public class BatchLedger {
      * failed, the batch was answered by the sweep after the ACK grace, and its ACK came 10-15 s late.
      */
     public void countAndQueue(long pk, int received, int accepted, int rejected) {
-        StringBuilder sql = new StringBuilder("with counted as (update batch set received = ?, accepted = ?, "
-                + "rejected = ? where id = ?) insert into delivery (batch_pk, target, status, next_attempt_at) values ");
         List<Object> args = new ArrayList<>(List.of(received, accepted, rejected, pk));
-        String sep = "";
         for (Target t : Target.values()) {
-            sql.append(sep).append("(?,?,'PENDING',now() + ? * interval '1 millisecond')");
-            sep = ", ";
-            args.add(pk);
-            args.add(t.id());
-            args.add(properties.getAckGrace().toMillis());
+            args.addAll(List.of(pk, t.id(), properties.getAckGrace().toMillis()));
         }
-        jdbc.update(sql.toString(), args.toArray());
+        jdbc.update(COUNT_AND_QUEUE, args.toArray());
     }
+
+    /** {@link #countAndQueue}'s statement: the counts, then one PENDING delivery row per target. */
+    private static final String COUNT_AND_QUEUE = "with counted as (update batch set received = ?, accepted = ?, "
+            + "rejected = ? where id = ?) insert into delivery (batch_pk, target, status, next_attempt_at) values "
+            + String.join(", ", java.util.Collections.nCopies(Target.values().length,
+                    "(?,?,'PENDING',now() + ? * interval '1 millisecond')"));
 
     /**
      * Takes a delivery for this hub instance under a lease of {@code hub.routing.claim-lease}:
@@ -327,9 +326,9 @@ public class BatchLedger {
         } else {
             settledAt = ((Timestamp) row.get("settled_at")).toInstant();
         }
-        // a batch staged with every record accepted has no error rows (BatchStager writes them for rejected
-        // records, and for a refused transfer, which is REJECTED): it is answered without asking for them
-        List<LineError> errors = "ACCEPTED".equals(status) && rejected == 0 ? List.of() : errorsOf(pk);
+        // an ACCEPTED batch (no record rejected) has no error rows: BatchStager writes them for rejected records
+        // and for a refused transfer, which is REJECTED; it is answered without asking for them
+        List<LineError> errors = "ACCEPTED".equals(status) ? List.of() : errorsOf(pk);
         BatchAck ack = new BatchAck((String) row.get("batch_id"), status, received, accepted, rejected,
                 errors, ACK_TIME.format(settledAt.atOffset(ZoneOffset.ofHours(8))));
         return Optional.of(new PendingAck(pk, (String) row.get("ack_endpoint"), (String) row.get("ack_ref"), ack));

@@ -1,13 +1,15 @@
 package energyhub.routing.quality;
 
 import java.sql.PreparedStatement;
+import java.util.Collection;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
- * The ways the ledger's classes talk to PostgreSQL beyond plain JdbcTemplate calls: a read by cursor, and statements
- * over the text[] columns of an {@code unnest} (the quality ledger's, and the audit trail's page of events).
+ * The ways the ledger's classes talk to PostgreSQL beyond plain JdbcTemplate calls: a read by cursor, statements
+ * over the text[] columns of an {@code unnest} (the quality ledger's, and the audit trail's page of events), and
+ * statements over one bigint[] of row ids (a page of audit events, the batches a page of them names).
  */
 public final class LedgerSql {
 
@@ -38,6 +40,16 @@ public final class LedgerSql {
      */
     public static int unnestUpdate(JdbcTemplate jdbc, String sql, String[][] cols) {
         return jdbc.update(statement(sql, cols));
+    }
+
+    /** A statement whose one parameter is a bigint[] of ids ({@code ... where id = any(?)}). */
+    public static PreparedStatementCreator ids(String sql, Collection<Long> ids) {
+        Long[] array = ids.toArray(Long[]::new);
+        return con -> {
+            PreparedStatement ps = con.prepareStatement(sql);
+            ps.setArray(1, con.createArrayOf("bigint", array));
+            return ps;
+        };
     }
 
     private static PreparedStatementCreator statement(String sql, String[][] cols) {
