@@ -79,6 +79,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+[[ $BURST_RATE =~ ^[0-9]+$ ]] || { echo "--burst-rate: a whole number of records/s (0 = the whole burst at once), not '$BURST_RATE'" >&2; exit 2; }
 if [ $QUICK = yes ]; then
   [ "${QUICK_DURATION:-}" = given ] || DURATION=5m
   ENTERPRISES=${ENTERPRISES:-200}; TCP_BATCHES=${TCP_BATCHES:-5}; SUPPLIER_ACCOUNTS=${SUPPLIER_ACCOUNTS:-20}
