@@ -290,13 +290,18 @@ public class BatchLedger {
         // settled_at, delivered_at and this grace all by the database's clock: a batch in one hub's intake
         // is not answered by another hub's sweep whose clock runs ahead
         long grace = properties.getAckGrace().toMillis();
-        return jdbc.queryForList("select id from batch where acked_at is null and ("
-                + "(status <> 'DELIVERING' and settled_at < now() - ? * interval '1 millisecond') "
-                + "or (status = 'DELIVERING' and not exists (select 1 from delivery d where d.batch_pk = batch.id "
-                + "and d.status <> 'DELIVERED') and (select max(d.delivered_at) from delivery d "
-                + "where d.batch_pk = batch.id) < now() - ? * interval '1 millisecond')) order by id limit ?",
-                Long.class, grace, grace, limit);
+        return jdbc.queryForList(UNACKNOWLEDGED, Long.class, grace, grace, limit);
     }
+
+    /**
+     * {@link #unacknowledged}'s query (parameters: grace ms, grace ms, limit). It runs every sweep-interval and finds
+     * its batches by the partial index {@code batch_unanswered} (V8), never by reading every batch row kept.
+     */
+    public static final String UNACKNOWLEDGED = "select id from batch where acked_at is null and ("
+            + "(status <> 'DELIVERING' and settled_at < now() - ? * interval '1 millisecond') "
+            + "or (status = 'DELIVERING' and not exists (select 1 from delivery d where d.batch_pk = batch.id "
+            + "and d.status <> 'DELIVERED') and (select max(d.delivered_at) from delivery d "
+            + "where d.batch_pk = batch.id) < now() - ? * interval '1 millisecond')) order by id limit ?";
 
     /**
      * Settles a batch once both targets hold their copies, and returns its ACK while it has not
