@@ -92,8 +92,8 @@ public class UplinkConfiguration {
             CircuitBreaker breaker, LinkMonitor link, MeterRegistry meters) {
         Counter acks = Counter.builder("hub.uplink.acks").description("records the national platform acknowledged")
                 .register(meters);
-        Gauge.builder("hub.uplink.backlog", store, s -> s.countsByState().get("PENDING")
-                + s.countsByState().get("SENDING")).description("records not yet acknowledged or rejected")
+        Gauge.builder("hub.uplink.backlog", store, DeliveryStore::backlog)
+                .description("records not yet acknowledged or rejected")
                 .register(meters);
         Gauge.builder("hub.uplink.oldest.pending.age", store, DeliveryStore::oldestPendingAgeSeconds)
                 .baseUnit("seconds").register(meters);
@@ -145,6 +145,6 @@ public class UplinkConfiguration {
                 .withDetail("circuit", breaker.getState().name())
                 .withDetail("unreachableSince", String.valueOf(link.unreachableSince()))
                 .withDetail("cause", String.valueOf(link.cause()))
-                .withDetail("counts", store.countsByState()).build();
+                .withDetail("counts", store.openCounts()).build(); // never a count of all ACKED rows
     }
 }

@@ -179,6 +179,31 @@ class DeliveryStoreTest {
         assertThat(hubA.countsByState()).containsEntry("ACKED", 1L).containsEntry("PENDING", 1L);
     }
 
+    @Test
+    void theGaugesAndTheHealthCheckCountEachOpenStateAndTheSummaryAllFour() throws Exception {
+        assertThat(hubA.openCounts()).containsExactly(java.util.Map.entry("PENDING", 0L),
+                java.util.Map.entry("SENDING", 0L), java.util.Map.entry("REJECTED", 0L));
+        assertThat(hubA.backlog()).isZero();
+        assertThat(hubA.oldestPendingAgeSeconds()).isZero();
+        List<JsonNode> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            records.add(record("G" + i, "2026-10-01 00:00:00", "2026-11-01 01:00:00", "1"));
+        }
+        hubA.upsert(records);
+        List<DeliveryStore.Row> claimed = hubA.claim(4, Duration.ofMinutes(1));
+        hubA.ackedAll(claimed.subList(0, 2), List.of("t", "t"), 200);
+        hubA.rejected(claimed.get(2), 400, 400, "bad");
+        // one SENDING (claimed.get(3)), two PENDING, two ACKED, one REJECTED; the oldest open row an hour old
+        db.jdbc().update("update uplink_record set received_at = now() - interval '1 hour' where id = ?",
+                claimed.get(3).id());
+        assertThat(hubA.openCounts()).containsEntry("PENDING", 2L).containsEntry("SENDING", 1L)
+                .containsEntry("REJECTED", 1L).doesNotContainKey("ACKED");
+        assertThat(hubA.backlog()).isEqualTo(3);
+        assertThat(hubA.oldestPendingAgeSeconds()).isBetween(3590L, 3700L);
+        assertThat(hubA.countsByState()).containsExactly(java.util.Map.entry("PENDING", 2L),
+                java.util.Map.entry("SENDING", 1L), java.util.Map.entry("ACKED", 2L), java.util.Map.entry("REJECTED", 1L));
+    }
+
     private String state(String dataCode) {
         return db.jdbc().queryForObject("select state from uplink_record where data_code = ?", String.class, dataCode);
     }
