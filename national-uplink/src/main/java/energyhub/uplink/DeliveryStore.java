@@ -189,8 +189,8 @@ public class DeliveryStore {
 
     /** Records not yet acknowledged or rejected (PENDING and SENDING): gauge {@code hub.uplink.backlog}. */
     public long backlog() {
-        Long n = jdbc.queryForObject(BACKLOG, Long.class);
-        return n == null ? 0 : n;
+        Map<String, Long> open = openCounts();
+        return open.get("PENDING") + open.get("SENDING");
     }
 
     /** Seconds since the oldest PENDING or SENDING row was received (0 when none); each state by its partial index. */
@@ -204,8 +204,6 @@ public class DeliveryStore {
     public static final String OPEN_COUNTS = "select (select count(*) from uplink_record where state = 'PENDING'), "
             + "(select count(*) from uplink_record where state = 'SENDING'), "
             + "(select count(*) from uplink_record where state = 'REJECTED')";
-    public static final String BACKLOG = "select (select count(*) from uplink_record where state = 'PENDING') "
-            + "+ (select count(*) from uplink_record where state = 'SENDING')";
     public static final String OLDEST_PENDING = "select least((select min(received_at) from uplink_record where "
             + "state = 'PENDING'), (select min(received_at) from uplink_record where state = 'SENDING'))";
     public static final String ACKED_COUNT = "select count(*) from uplink_record where state = 'ACKED'";

@@ -40,10 +40,9 @@ class PeriodicQueryPlanTest {
         List<Periodic> periodic = List.of(
                 new Periodic("delivery-sweep: unanswered batches (BatchLedger.UNACKNOWLEDGED)",
                         List.of(BatchLedger.UNACKNOWLEDGED, 10_000L, 10_000L, 100), List.of("batch_unanswered")),
-                new Periodic("uplink health: open counts", List.of(DeliveryStore.OPEN_COUNTS),
+                new Periodic("uplink health and gauge hub.uplink.backlog: open counts",
+                        List.of(DeliveryStore.OPEN_COUNTS),
                         List.of("uplink_record_due", "uplink_record_sending", "uplink_record_rejected")),
-                new Periodic("gauge hub.uplink.backlog", List.of(DeliveryStore.BACKLOG),
-                        List.of("uplink_record_due", "uplink_record_sending")),
                 new Periodic("gauge hub.uplink.oldest.pending.age", List.of(DeliveryStore.OLDEST_PENDING),
                         List.of("uplink_record_due", "uplink_record_sending")),
                 new Periodic("uplink-purge-acked", List.of(DeliveryStore.PURGE_ACKED, 2_592_000.0),
