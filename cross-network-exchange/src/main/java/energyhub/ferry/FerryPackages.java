@@ -1,6 +1,7 @@
 package energyhub.ferry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import energyhub.routing.BatchLedger;
 import energyhub.routing.BatchSubmission;
 import energyhub.routing.IntakeOutcome;
 import energyhub.routing.inbox.IntakeFiles;
@@ -44,13 +45,15 @@ public class FerryPackages {
     private final FerryProperties properties;
     private final Clock clock;
     private final energyhub.ferry.signing.ManifestVerifier verifier;
+    private final BatchLedger ledger;
 
     public FerryPackages(RecordCodec codec, FerryProperties properties, Clock clock,
-            energyhub.ferry.signing.ManifestVerifier verifier) {
+            energyhub.ferry.signing.ManifestVerifier verifier, BatchLedger ledger) {
         this.mapper = codec.mapper();
         this.properties = properties;
         this.clock = clock;
         this.verifier = verifier;
+        this.ledger = ledger;
     }
 
     /** A manifest read and checked: for a signed one (v2), also the enterprises its records may name (null: any). */
@@ -91,6 +94,16 @@ public class FerryPackages {
         }
         IntakeFiles.Kind kind = IntakeFiles.kind(dataFile);
         if (kind == IntakeFiles.Kind.MISSING) {
+            // filing moves the data file first, then the manifest: a hub stopped between the two leaves the manifest
+            // of a package it staged and answered. Read again, it is answered RESUMED with the batch's own answer
+            // (nothing is read: the ledger has the batch) and filed; never MISSING_DATA_FILE after an ACCEPTED.
+            var staged = ledger.readAgain(submission);
+            if (staged.isPresent()) {
+                log.info("{}: {} is not beside its manifest, which batch #{} staged before (a hub stopped between filing"
+                        + " the two): answered again as before, and the manifest is filed", manifestName, dataName,
+                        staged.get().pk());
+                return Optional.of(submission);
+            }
             if (age(manifestFile).compareTo(properties.getStaleAfter()) < 0) {
                 return Optional.empty();
             }
@@ -233,9 +246,16 @@ public class FerryPackages {
         if (outcome.taken()) {
             Path day = archive
                     .resolve(LocalDate.now(clock.withZone(CST)).format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+            // the data file first: a hub stopped between the two moves leaves the manifest, which is answered
+            // again as before when it is read again (prepare); the other order would leave a data file nobody answers
             Path archived = IntakeFiles.moveInto(dataFile, day, dataName);
-            IntakeFiles.moveInto(manifestFile, day, manifestName);
-            log.info("{} {} (batch #{}), archived as {}", dataName, outcome.disposition(), outcome.batchPk(), archived);
+            Path archivedManifest = IntakeFiles.moveInto(manifestFile, day, manifestName);
+            if (archived != null) {
+                log.info("{} {} (batch #{}), archived as {}", dataName, outcome.disposition(), outcome.batchPk(), archived);
+            } else {
+                log.info("{} {} (batch #{}), archived as {} (its data file was archived when it was first filed)",
+                        dataName, outcome.disposition(), outcome.batchPk(), archivedManifest);
+            }
         } else {
             Path kept = IntakeFiles.moveInto(dataFile, quarantine, dataName);
             Path keptManifest = IntakeFiles.moveInto(manifestFile, quarantine, manifestName);

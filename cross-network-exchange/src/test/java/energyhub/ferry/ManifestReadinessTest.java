@@ -31,7 +31,7 @@ class ManifestReadinessTest {
         FerryProperties properties = new FerryProperties();
         properties.setManifestMinAge(Duration.ofSeconds(1));
         return new FerryPackages(new RecordCodec(16384), properties, Clock.fixed(NOW, ZoneOffset.UTC),
-                null); // signatures off: no verifier asked
+                null, null); // signatures off: no verifier asked; every data file is there: the ledger is not asked
     }
 
     Path manifest(String text, Duration age) throws Exception {

@@ -184,6 +184,42 @@ class FerryInboxTest extends HubTest {
                 .contains("processed before").contains(first.dataFileName());
     }
 
+    /**
+     * A hub stopped (killed, power lost) between filing a package's data file and its manifest leaves the manifest in
+     * the inbox, alone. Read again (by the restarted hub, or by another hub once the claim lapsed), it is the package
+     * the ledger already has: answered again with the same ACK and filed, never answered MISSING_DATA_FILE after its
+     * ACCEPTED, and nothing is delivered twice. (TwoHubsSharedInboxTest's SIGKILL once landed in that gap.)
+     */
+    @Test
+    void aManifestLeftAloneByAHubStoppedWhileFilingIsAnsweredAgainAsBefore() throws Exception {
+        FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 3).dropInto(inbox());
+        JsonNode first = awaitAck(pkg);
+        assertThat(first.get("status").asText()).isEqualTo("ACCEPTED");
+        Path manifest = inbox().resolve(pkg.dataFileName() + ".manifest");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(manifest));
+        Path archivedManifest;
+        try (Stream<Path> archived = Files.walk(DATA_DIR.resolve("ferry/archive"))) {
+            archivedManifest = archived.filter(f -> f.getFileName().toString().equals(pkg.dataFileName() + ".manifest"))
+                    .findFirst().orElseThrow();
+        }
+        // the gate has taken the ACK; the stopped hub's manifest is back where it was, its data file archived
+        Files.delete(outbox().resolve(pkg.dataFileName() + ".ack.json"));
+        Files.move(archivedManifest, manifest);
+
+        JsonNode again = awaitAck(pkg);
+
+        assertThat(again).isEqualTo(first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(manifest));
+        assertThat(inbox().resolve(pkg.dataFileName())).doesNotExist();
+        assertThat(ledger.batches(pkg.batchId())).extracting(b -> b.get("status")).containsExactly("ACCEPTED");
+        assertThat(national.browse(pkg.batchId()).stream().mapToInt(Received::records).sum()).isEqualTo(3);
+        assertThat(provincial.browse(pkg.batchId()).stream().mapToInt(Received::records).sum()).isEqualTo(3);
+        try (Stream<Path> archived = Files.walk(DATA_DIR.resolve("ferry/archive"))) {
+            assertThat(archived.map(f -> f.getFileName().toString()))
+                    .contains(pkg.dataFileName(), pkg.dataFileName() + ".manifest");
+        }
+    }
+
     @Test
     void invalidRecordsArePartialWithLineFieldAndCode() throws Exception {
         FerryPackage pkg = FerryPackage.of()

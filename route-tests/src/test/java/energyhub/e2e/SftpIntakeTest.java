@@ -81,6 +81,34 @@ class SftpIntakeTest extends ExchangeHubTest {
         assertThat(provincial.browse(partial.batchId()).get(0).records()).isEqualTo(2);
     }
 
+    /**
+     * On commit the data file's remote move runs before the manifest's: a hub stopped between the two leaves the
+     * remote manifest alone. The next reading answers it again with the same ACK and moves it, as for the local
+     * inbox (FerryInboxTest), instead of waiting for a data file that is already archived.
+     */
+    @Test
+    void aRemoteManifestLeftAloneByAHubStoppedWhileMovingIsAnsweredAgainAsBefore() throws Exception {
+        FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 2).dropInto(SERVER_A.inbound());
+        JsonNode first = awaitRemoteAck(SERVER_A, pkg);
+        assertThat(first.get("status").asText()).isEqualTo("ACCEPTED");
+        Path manifest = SERVER_A.inbound().resolve(pkg.dataFileName() + ".manifest");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(manifest));
+        Path archivedManifest;
+        try (Stream<Path> archived = Files.walk(SERVER_A.archive())) {
+            archivedManifest = archived.filter(f -> f.getFileName().toString().equals(pkg.dataFileName() + ".manifest"))
+                    .findFirst().orElseThrow();
+        }
+        Files.delete(SERVER_A.outbound().resolve(pkg.dataFileName() + ".ack.json"));
+        Files.move(archivedManifest, manifest);
+
+        assertThat(awaitRemoteAck(SERVER_A, pkg)).isEqualTo(first);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(manifest));
+        assertThat(SERVER_A.inbound().resolve(pkg.dataFileName())).doesNotExist();
+        assertThat(ledger.batches(pkg.batchId())).extracting(b -> b.get("status")).containsExactly("ACCEPTED");
+        assertThat(national.browse(pkg.batchId())).hasSize(1);
+        assertThat(provincial.browse(pkg.batchId())).hasSize(1);
+    }
+
     @Test
     void serverPresentingAnotherHostKeyIsRefusedAndReported() throws Exception {
         FerryPackage pkg = FerryPackage.of().records(FerryPackage.ENTERPRISE, 1).dropInto(IMPOSTOR.inbound());

@@ -38,6 +38,16 @@ public class BatchLedger {
 
     /** A batch row that counts as processed (not a duplicate, not a rejected transfer). */
     public record ProcessedBatch(long pk, String source, String fileName, String digest) {
+
+        /**
+         * Whether a submission is this batch read again (a restart, a hub that took over a dead one's claim, the
+         * gate sending the same file again): the same source, file name and digest. Such a submission is
+         * answered RESUMED, with the batch's own answer, and nothing of it is read or staged again.
+         */
+        public boolean isReadAgainBy(BatchSubmission s) {
+            return java.util.Objects.equals(source, s.source()) && java.util.Objects.equals(fileName, s.fileName())
+                    && java.util.Objects.equals(digest, s.digest());
+        }
     }
 
     /**
@@ -64,6 +74,11 @@ public class BatchLedger {
                         + "and status not in ('DUPLICATE', 'REJECTED')",
                 (rs, i) -> new ProcessedBatch(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
                 batchId).stream().findFirst();
+    }
+
+    /** The processed batch that a submission reads again ({@link ProcessedBatch#isReadAgainBy}), if any. */
+    public Optional<ProcessedBatch> readAgain(BatchSubmission s) {
+        return findProcessed(s.batchId()).filter(p -> p.isReadAgainBy(s));
     }
 
     public long insertBatch(BatchSubmission s, String status, String reason) {

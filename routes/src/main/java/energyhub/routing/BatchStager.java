@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -164,8 +163,7 @@ public class BatchStager {
         var earlier = ledger.findProcessed(s.batchId());
         if (earlier.isPresent()) {
             var e = earlier.get();
-            if (Objects.equals(e.source(), s.source()) && Objects.equals(e.fileName(), s.fileName())
-                    && Objects.equals(e.digest(), s.digest())) {
+            if (e.isReadAgainBy(s)) {
                 // a restart re-reading its package, or the gate sending the same file again: nothing is
                 // staged twice, and the original answer is given again
                 ledger.reopenAck(e.pk());
