@@ -27,7 +27,9 @@
 #   --work              run folder (default /tmp/hub-soak); --keep keeps the hub's data folder after the run
 #   --admin-db          a PostgreSQL the script may create a fresh database in (default
 #                       postgresql://postgres@127.0.0.1:5432/postgres; psql, createdb and dropdb on the PATH)
-# The hub: deployment/target/exchange-hub.jar (HUB_JAR to change), dev profile, -Xmx1g, GC log, its own data folder,
+# The hub: deployment/target/exchange-hub.jar (HUB_JAR to change), dev profile, -Xmx1g, GC log (two thirds into each
+# quarter-hour, once its burst is answered, the soak asks it for one full collection, jcmd PID GC.run, whose heap
+# after is the live heap the verdict compares; jcmd on the PATH), its own data folder,
 # free ports, a fresh database (dropped at the end). Unsigned packages (--hub.ferry.signatures=off): the cost of
 # signed manifests is measured apart by bench/signature-cost.sh. Extra hub options: HUB_ARGS.
 # What is not here: the energy supplier is the local drop folder of electricity-csv (a scheduled poll); the SFTP and
@@ -35,7 +37,7 @@
 # The report: bench/results/soak-<UTC stamp>.md, the samples beside it (.csv). Exit status 0 when every criterion
 # passed. Everything started here is stopped on exit, Ctrl-C included.
 # Needs deployment/target/exchange-hub.jar and bench/target (mvn -B -o -q -DskipTests package), java, curl, python3, bc,
-# psql, createdb and dropdb.
+# psql, createdb, dropdb and jcmd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

@@ -310,10 +310,14 @@ public final class Soak {
             }
             say("quarter %d: %d packages landed in %.2f s; %d ACKs so far, %d/%d records held by the platforms", q,
                     next.size(), (System.nanoTime() - b0) / 1e9, ackCount(), national.unique(), provincial.unique());
+            // two thirds into the quarter, when the burst is answered: the hub's live heap, by one full collection
+            sleepUntil(t0 + q * quarterS * SECOND + quarterS * SECOND * 2 / 3);
+            if (!stopping) {
+                liveHeapCheck(q);
+            }
             if (q + 1 < quarters) {
                 // the next quarter's files are made late in this one, when the burst is answered (the hub and this
                 // driver share the machine): two thirds into the quarter
-                sleepUntil(t0 + q * quarterS * SECOND + quarterS * SECOND * 2 / 3);
                 long p0 = System.nanoTime();
                 next = prepare(gate, sender, staging, q + 1);
                 nextIds = lastIds;
@@ -365,6 +369,34 @@ public final class Soak {
 
     private LongArray lastIds;
     private double prepareSeconds;
+    /** Quarters whose live-heap check was skipped because their burst was not answered yet. */
+    private final List<Integer> liveChecksSkipped = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * The hub's live heap: one full collection ({@code jcmd PID GC.run}, i.e. System.gc()), in the quiet third of a
+     * quarter-hour when its burst has been answered; the GC log's "Pause Full (Diagnostic Command)" line gives the heap
+     * after it, the live data with nothing left for a later cycle. The lowest heap after the young collections
+     * is not that: G1 promotes garbage into the old generation and marks it only when the old generation reaches
+     * its threshold (45 % of the heap), so between two marking cycles it grows without anything being held.
+     */
+    private void liveHeapCheck(int q) {
+        if (burstAcked.get(q) < enterprises) {
+            liveChecksSkipped.add(q);
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder("jcmd", String.valueOf(hubPid), "GC.run").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                say("quarter %d: jcmd %d GC.run failed (exit %s)", q, hubPid, p.isAlive() ? "none" : p.exitValue());
+            }
+        } catch (IOException e) {
+            say("quarter %d: jcmd %d GC.run could not run: %s", q, hubPid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** How a quarter's packages land, for the report. */
     private String burstLanding() {
         return burstRate <= 0 ? "at once" : String.format(Locale.ROOT, "at %,d records/s (%.0f packages/s, %.1f s a burst)",
@@ -782,6 +814,8 @@ public final class Soak {
         Path log = Path.of(opt.get("gcLog"));
         List<Double> pauses = new ArrayList<>();
         double minAfter = Double.NaN;
+        double liveAfterFull = Double.NaN;
+        double fullPauseMs = Double.NaN;
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             if (f.length() > gcOffset) {
                 f.seek(gcOffset);
@@ -792,7 +826,14 @@ public final class Soak {
                 gcOffset += text.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
                 for (String line : text.substring(0, end).split("\n")) {
                     Matcher m = PAUSE.matcher(line);
-                    if (m.find()) {
+                    if (!m.find()) {
+                        continue;
+                    }
+                    if (line.contains("Pause Full (Diagnostic Command)")) {
+                        // the soak's own live-heap check (liveHeapCheck): not one of the hub's pauses
+                        liveAfterFull = Long.parseLong(m.group(3)) * unit(m.group(4));
+                        fullPauseMs = Double.parseDouble(m.group(7));
+                    } else {
                         pauses.add(Double.parseDouble(m.group(7)));
                         double after = Long.parseLong(m.group(3)) * unit(m.group(4));
                         minAfter = Double.isNaN(minAfter) ? after : Math.min(minAfter, after);
@@ -807,6 +848,8 @@ public final class Soak {
         s.put("gc_pause_max_ms", pauses.isEmpty() ? "" : fmt1(pauses.get(pauses.size() - 1)));
         s.put("gc_pause_p99_ms", pauses.isEmpty() ? "" : fmt1(pct(pauses, 99)));
         s.put("heap_after_gc_mib", Double.isNaN(minAfter) ? "" : String.format(Locale.ROOT, "%.0f", minAfter));
+        s.put("heap_after_full_gc_mib", Double.isNaN(liveAfterFull) ? "" : String.format(Locale.ROOT, "%.1f", liveAfterFull));
+        s.put("full_gc_pause_ms", Double.isNaN(fullPauseMs) ? "" : fmt1(fullPauseMs));
     }
 
     private static double unit(String u) {
@@ -1093,7 +1136,8 @@ public final class Soak {
             double d = durationS;
             List<Map<String, String>> q2 = between(d / 4, d / 2);
             List<Map<String, String>> q4 = between(3 * d / 4, d);
-            String[][] res = {{"heap after GC (lowest after a collection in the quarter, GC log), MiB", "heap_after_gc_mib", "min"},
+            String[][] res = {{"heap after GC: after the full collection in each quarter-hour's quiet third (jcmd GC.run, "
+                    + "GC log), mean of the quarter, MiB", "heap_after_full_gc_mib", "mean"},
                 {"threads (mean)", "threads", "mean"}, {"open files (mean)", "open_files", "mean"},
                 {"metaspace (mean), MiB", "metaspace_mib", "mean"}};
             for (String[] r : res) {
@@ -1105,6 +1149,15 @@ public final class Soak {
                         "second quarter (%.0f–%.0f s) %.1f, last quarter (%.0f–%.0f s) %.1f: %+.1f %%", d / 4, d / 2, a,
                         3 * d / 4, d, b, change * 100));
             }
+            double youngA = agg(q2, "heap_after_gc_mib", "min");
+            double youngB = agg(q4, "heap_after_gc_mib", "min");
+            String heapNote = (String.format(Locale.ROOT, "\nNot a verdict: the lowest heap after a young or mixed collection, "
+                    + "second quarter %.0f MiB, last quarter %.0f MiB (%+.1f %%). It also counts garbage promoted to the "
+                    + "old generation since G1's last marking cycle, which runs only when the old generation reaches its "
+                    + "threshold; the full collections (the longest took %s ms, in a quiet third) measure what is "
+                    + "held.%s\n", youngA, youngB, (youngB - youngA) / youngA * 100, fmt1(agg(samples, "full_gc_pause_ms",
+                    "max")), liveChecksSkipped.isEmpty() ? "" : " Quarter-hours whose check was skipped (burst not "
+                    + "answered by two thirds in): " + liveChecksSkipped + "."));
 
             // ---- tables
             List<double[]> purges = purges();
@@ -1232,6 +1285,7 @@ public final class Soak {
             for (String[] v : verdicts) {
                 md.append("| ").append(v[0]).append(" | ").append(v[1]).append(" | ").append(v[2]).append(" |\n");
             }
+            md.append(heapNote);
             md.append("\n## Bursts\n\nEach quarter's packages land " + burstLanding() + "; how long the hub took to "
                     + "answer them all (first landing → last ACK taken), and their ACK latency.\n\n"
                     + "The hub JVM's CPU over that span (/proc; its embedded broker included, PostgreSQL not) per "
@@ -1312,7 +1366,9 @@ public final class Soak {
                     + "|---|---|---|---|---|---|---|---|\n");
             tableRows.forEach(r -> md.append(r).append('\n'));
             md.append("\n## Resources by quarter of the run\n\n| | first | second | third | last |\n|---|---|---|---|---|\n");
-            String[][] rows = {{"heap after GC, lowest (MiB)", "heap_after_gc_mib", "min"},
+            String[][] rows = {{"heap after the quiet third's full GC, mean (MiB)", "heap_after_full_gc_mib", "mean"},
+                {"heap after the quiet third's full GC, largest (MiB)", "heap_after_full_gc_mib", "max"},
+                {"heap after GC, lowest (MiB)", "heap_after_gc_mib", "min"},
                 {"heap after GC, mean (MiB)", "heap_after_gc_mib", "mean"},
                 {"live data size (Micrometer, MiB)", "live_data_mib", "mean"}, {"RSS, mean (MiB)", "rss_mib", "mean"},
                 {"threads, mean", "threads", "mean"}, {"open files, mean", "open_files", "mean"},
@@ -1329,7 +1385,9 @@ public final class Soak {
             md.append("\n## Samples\n\nEvery 10 s, in `").append(csvFile.getFileName()).append("` beside this report: ")
                     .append("time, elapsed s, phase (run or drain), rss_mib, threads, open_files (/proc), hub_cpu_pct, ")
                     .append("driver_cpu_pct (100 = one core), load1, gc_pauses / gc_pause_max_ms / gc_pause_p99_ms / heap_after_gc_mib (the GC log's ")
-                    .append("pauses in the interval; heap after GC is the lowest after one of them), live_data_mib ")
+                    .append("pauses in the interval, the soak's own full collections left out; heap after GC is the lowest ")
+                    .append("after one of them), heap_after_full_gc_mib and full_gc_pause_ms (the full collection the soak ")
+                    .append("asks for with jcmd GC.run two thirds into each quarter-hour, once its burst is answered), live_data_mib ")
                     .append("(jvm.gc.live.data.size: 0 until G1 has run a mixed or full collection) and metaspace_mib ")
                     .append("(actuator), inflight (Camel's ExchangesInflight, JMX through Jolokia), depth_national / ")
                     .append("depth_provincial (hub.queue.depth, refreshed every 15 s), audit_pending, journal_mib / ")
