@@ -385,10 +385,14 @@ public final class Soak {
             return;
         }
         try {
-            Process p = new ProcessBuilder("jcmd", String.valueOf(hubPid), "GC.run").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-                say("quarter %d: jcmd %d GC.run failed (exit %s)", q, hubPid, p.isAlive() ? "none" : p.exitValue());
+            // its output is not needed (the GC log has the result); discarded, so the timeout below is the only wait
+            Process p = new ProcessBuilder("jcmd", String.valueOf(hubPid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                say("quarter %d: jcmd %d GC.run did not end within 60 s; stopped, no live-heap figure this quarter", q, hubPid);
+            } else if (p.exitValue() != 0) {
+                say("quarter %d: jcmd %d GC.run failed (exit %d); no live-heap figure this quarter", q, hubPid, p.exitValue());
             }
         } catch (IOException e) {
             say("quarter %d: jcmd %d GC.run could not run: %s", q, hubPid, e);
@@ -1151,13 +1155,13 @@ public final class Soak {
             }
             double youngA = agg(q2, "heap_after_gc_mib", "min");
             double youngB = agg(q4, "heap_after_gc_mib", "min");
-            String heapNote = (String.format(Locale.ROOT, "\nNot a verdict: the lowest heap after a young or mixed collection, "
+            String heapNote = String.format(Locale.ROOT, "\nNot a verdict: the lowest heap after a young or mixed collection, "
                     + "second quarter %.0f MiB, last quarter %.0f MiB (%+.1f %%). It also counts garbage promoted to the "
                     + "old generation since G1's last marking cycle, which runs only when the old generation reaches its "
                     + "threshold; the full collections (the longest took %s ms, in a quiet third) measure what is "
                     + "held.%s\n", youngA, youngB, (youngB - youngA) / youngA * 100, fmt1(agg(samples, "full_gc_pause_ms",
                     "max")), liveChecksSkipped.isEmpty() ? "" : " Quarter-hours whose check was skipped (burst not "
-                    + "answered by two thirds in): " + liveChecksSkipped + "."));
+                    + "answered by two thirds in): " + liveChecksSkipped + ".");
 
             // ---- tables
             List<double[]> purges = purges();

@@ -250,12 +250,9 @@ public class FerryPackages {
             // again as before when it is read again (prepare); the other order would leave a data file nobody answers
             Path archived = IntakeFiles.moveInto(dataFile, day, dataName);
             Path archivedManifest = IntakeFiles.moveInto(manifestFile, day, manifestName);
-            if (archived != null) {
-                log.info("{} {} (batch #{}), archived as {}", dataName, outcome.disposition(), outcome.batchPk(), archived);
-            } else {
-                log.info("{} {} (batch #{}), archived as {} (its data file was archived when it was first filed)",
-                        dataName, outcome.disposition(), outcome.batchPk(), archivedManifest);
-            }
+            log.info("{} {} (batch #{}), archived as {}{}", dataName, outcome.disposition(), outcome.batchPk(),
+                    archived != null ? archived : archivedManifest,
+                    archived != null ? "" : " (its data file was archived when it was first filed)");
         } else {
             Path kept = IntakeFiles.moveInto(dataFile, quarantine, dataName);
             Path keptManifest = IntakeFiles.moveInto(manifestFile, quarantine, manifestName);

@@ -2,6 +2,7 @@ package energyhub.ferry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import energyhub.routing.BatchLedger;
 import energyhub.routing.BatchSubmission;
 import energyhub.standard.RecordCodec;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +29,54 @@ class ManifestReadinessTest {
     static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
 
     FerryPackages packages() {
+        return packages(null); // every data file is there: the ledger is not asked
+    }
+
+    FerryPackages packages(BatchLedger ledger) {
         FerryProperties properties = new FerryProperties();
         properties.setManifestMinAge(Duration.ofSeconds(1));
         return new FerryPackages(new RecordCodec(16384), properties, Clock.fixed(NOW, ZoneOffset.UTC),
-                null, null); // signatures off: no verifier asked; every data file is there: the ledger is not asked
+                null, ledger); // signatures off: no verifier asked
+    }
+
+    /** A ledger that knows one batch, staged from ferry-inbox as p.jsonl with COMPLETE's digest, or none. */
+    static BatchLedger ledgerKnowing(boolean staged) {
+        return new BatchLedger(null, null, null) {
+            @Override
+            public Optional<ProcessedBatch> readAgain(BatchSubmission s) {
+                ProcessedBatch b = new ProcessedBatch(7, "ferry-inbox", "p.jsonl",
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+                return staged && b.isReadAgainBy(s) ? Optional.of(b) : Optional.empty();
+            }
+        };
+    }
+
+    Path manifestAlone(Duration age) throws Exception {
+        Path m = Files.writeString(inbox.resolve("p.jsonl.manifest"), COMPLETE, StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(m, FileTime.from(NOW.minus(age)));
+        return m;
+    }
+
+    @Test
+    void aManifestAloneWhoseBatchTheLedgerHasIsSubmittedAtOnceToBeAnsweredAgain() throws Exception {
+        Optional<BatchSubmission> s = packages(ledgerKnowing(true)).prepare(manifestAlone(Duration.ZERO), "ferry-inbox",
+                "direct:ack");
+        assertThat(s).isPresent();
+        assertThat(s.get().rejection()).isNull();
+        assertThat(s.get().fileName()).isEqualTo("p.jsonl");
+        // the same manifest read by another source is not that batch: it waits for its data file
+        assertThat(packages(ledgerKnowing(true)).prepare(manifestAlone(Duration.ZERO), "ferry-exchange-a", "direct:ack"))
+                .isEmpty();
+    }
+
+    @Test
+    void aManifestAloneTheLedgerDoesNotKnowWaitsForItsDataThenIsMissingData() throws Exception {
+        assertThat(packages(ledgerKnowing(false)).prepare(manifestAlone(Duration.ofMinutes(5)), "ferry-inbox",
+                "direct:ack")).isEmpty();
+        Optional<BatchSubmission> stale = packages(ledgerKnowing(false)).prepare(manifestAlone(Duration.ofMinutes(31)),
+                "ferry-inbox", "direct:ack");
+        assertThat(stale).isPresent();
+        assertThat(stale.get().rejection().code()).isEqualTo("MISSING_DATA_FILE");
     }
 
     Path manifest(String text, Duration age) throws Exception {

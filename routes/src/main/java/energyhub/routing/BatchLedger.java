@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -45,8 +46,8 @@ public class BatchLedger {
          * answered RESUMED, with the batch's own answer, and nothing of it is read or staged again.
          */
         public boolean isReadAgainBy(BatchSubmission s) {
-            return java.util.Objects.equals(source, s.source()) && java.util.Objects.equals(fileName, s.fileName())
-                    && java.util.Objects.equals(digest, s.digest());
+            return Objects.equals(source, s.source()) && Objects.equals(fileName, s.fileName())
+                    && Objects.equals(digest, s.digest());
         }
     }
 
