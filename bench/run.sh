@@ -17,6 +17,8 @@
 #   --live          live packages available for the latency probe (default 600; one lands per second)
 #   --work          cache and run folder (default /tmp/hub-bench); generated data is reused by parameters
 # HUB_ARGS adds options to every hub start, e.g. HUB_ARGS='--hub.monitoring.camel-debugger=false'.
+# JVM_START replaces '-jar <jar>' in every hub start, for JVM options (named in the report), e.g.
+#   JVM_START="-XX:CICompilerCount=4 -jar $PWD/deployment/target/exchange-hub.jar".
 # HUB_JAR runs another build of the hub (default deployment/target/exchange-hub.jar).
 # Needs deployment/target/exchange-hub.jar and bench/target (mvn -B -o -q -DskipTests package), java, curl, python3.
 set -euo pipefail
@@ -415,7 +417,7 @@ vsum() { # LABEL: one line on what the verifier found
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load average at the end $(cut -d' ' -f1-3 /proc/loadavg);" \
        "commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . ':!bench/results' || echo ' (with local changes)');" \
-       "jar $JAR; HUB_ARGS='${HUB_ARGS:-}'; parts: $ONLY; total time $(( $(date +%s) - T_START )) s."
+       "jar $JAR; HUB_ARGS='${HUB_ARGS:-}'${JVM_START:+; JVM_START='$JVM_START'}; parts: $ONLY; total time $(( $(date +%s) - T_START )) s."
   echo "Backlog: $(v packages) packages, $(v records) records ($(v backlog_mib) MiB of JSONL), 2,000 enterprises, seed $SEED."
   echo "The machine is shared: compare the ratios, which are measured in the same run; absolute rates move by ±30 %."
   echo

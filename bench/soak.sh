@@ -31,7 +31,8 @@
 # quarter-hour, once its burst is answered, the soak asks it for one full collection, jcmd PID GC.run, whose heap
 # after is the live heap the verdict compares; jcmd on the PATH), its own data folder,
 # free ports, a fresh database (dropped at the end). Unsigned packages (--hub.ferry.signatures=off): the cost of
-# signed manifests is measured apart by bench/signature-cost.sh. Extra hub options: HUB_ARGS.
+# signed manifests is measured apart by bench/signature-cost.sh. Extra hub options: HUB_ARGS; extra JVM options:
+# HUB_JVM_OPTS (e.g. -XX:CICompilerCount=4).
 # What is not here: the energy supplier is the local drop folder of electricity-csv (a scheduled poll); the SFTP and
 # heat-API pulls are not driven. The national uplink is off.
 # The report: bench/results/soak-<UTC stamp>.md, the samples beside it (.csv). Exit status 0 when every criterion
@@ -139,7 +140,7 @@ fi
 say "soak $STAMP: $DURATION of $ENTERPRISES enterprises x $RECORDS records every $QUARTER s; work in $RUN"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # shellcheck disable=SC2086
-java -Xmx1g "-Xlog:gc:file=$RUN/gc.log:utctime:filecount=0" -jar "$JAR" "${HUB_OPTS[@]}" ${HUB_ARGS:-} --hub.data-dir="$HUBDIR" \
+java -Xmx1g "-Xlog:gc:file=$RUN/gc.log:utctime:filecount=0" ${HUB_JVM_OPTS:-} -jar "$JAR" "${HUB_OPTS[@]}" ${HUB_ARGS:-} --hub.data-dir="$HUBDIR" \
   --hub.broker.port="$BROKER" --server.port="$HTTP" --hub.tcp.port="$TCP" \
   --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$DB" >> "$RUN/hub.log" 2>&1 &
 HUB_PID=$!
@@ -157,7 +158,7 @@ java -Xmx1g -Dclk.tck="$(getconf CLK_TCK)" -Dorg.slf4j.simpleLogger.defaultLogLe
   tcpBatches="$TCP_BATCHES" tcpRecords="$TCP_RECORDS" supplierAccounts="$SUPPLIER_ACCOUNTS" drainTimeoutS="$DRAIN" \
   command="bench/soak.sh $ARGS" commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo ' (with local changes)')" \
   machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" loadBefore="$LOAD_BEFORE" \
-  hubArgs="java -Xmx1g -Xlog:gc -jar exchange-hub.jar ${HUB_OPTS[*]} ${HUB_ARGS:-}, a fresh database on 127.0.0.1:5432 (autovacuum $AUTOVACUUM)" autovacuum="$AUTOVACUUM" \
+  hubArgs="java -Xmx1g -Xlog:gc ${HUB_JVM_OPTS:-} -jar exchange-hub.jar ${HUB_OPTS[*]} ${HUB_ARGS:-}, a fresh database on 127.0.0.1:5432 (autovacuum $AUTOVACUUM)" autovacuum="$AUTOVACUUM" \
   retention="hub.retention.interval $RET_INTERVAL, hub.routing.body-retention $BODY_RET, hub.retention.batches $BATCH_RET (and hub.ferry.max-package-lifetime, which it may not be shorter than)" \
   2> >(tee "$RUN/driver.log" >&2) > "$RUN/report.md" &
 DRIVER_PID=$!
