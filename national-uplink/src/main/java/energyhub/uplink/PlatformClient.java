@@ -64,36 +64,42 @@ public class PlatformClient {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<byte[]> r;
         // the request's timeout covers the answer's headers only: a platform that stalls in the body would hold
-        // the sender for ever (seen in CI: every sender parked in HttpClient.send). So the whole exchange has a
-        // deadline too, after which it is cancelled and counts as no answer (retried like a timeout).
-        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
-                http.sendAsync(b.build(), info -> new BoundedBody(maxAnswerBytes,
-                        info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+        // the sender for ever (seen in CI: every sender parked in HttpClient.send). So the body has a deadline of its
+        // own (BoundedBody), after which the connection is closed and the call counts as no answer (retried like a
+        // timeout). The blocking send, not sendAsync: sendAsync hands every answer over to the common fork-join pool
+        // (so that no caller's code runs on the client's threads), which on two cores doubled the CPU of a request
+        // (docs/benchmarks.md, "The national uplink").
+        HttpResponse<byte[]> r;
         try {
-            r = call.get(deadline().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            call.cancel(true);
-            return new Answer(0, null, null, null, "no whole answer within " + deadline().toMillis() + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
-            AnswerTooLarge tooLarge = tooLarge(e);
+            r = http.send(b.build(), info -> new BoundedBody(maxAnswerBytes,
+                    info.headers().firstValueAsLong("Content-Length").orElse(-1), bodyDeadline().toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(0, null, null, null, "interrupted");
+        } catch (IOException | RuntimeException e) {
+            AnswerTooLarge tooLarge = cause(e, AnswerTooLarge.class);
             if (tooLarge != null) {
                 return new Answer(0, null, null, null, "the answer to " + path + " " + tooLarge.getMessage()
                         + " (hub.uplink.max-answer-bytes): cut off unread and retried like no answer");
             }
-            return failed(e.getCause() == null ? e : e.getCause());
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            return new Answer(0, null, null, null, "interrupted");
+            if (cause(e, java.util.concurrent.TimeoutException.class) != null) {
+                return new Answer(0, null, null, null, "no whole answer within " + deadline().toMillis()
+                        + " ms: its body stalled, the connection is closed");
+            }
+            return failed(e);
         }
         return answer(r);
     }
 
     /** How long one exchange may take as a whole: the headers within the read timeout, the body within as long again. */
     private Duration deadline() {
-        return readTimeout.multipliedBy(2).plusSeconds(1);
+        return readTimeout.plus(bodyDeadline());
+    }
+
+    /** How long an answer's body may take once its headers are in. */
+    private Duration bodyDeadline() {
+        return readTimeout.plusSeconds(1);
     }
 
     private Answer failed(Throwable failure) {
@@ -112,10 +118,10 @@ public class PlatformClient {
         }
     }
 
-    private static AnswerTooLarge tooLarge(Throwable e) {
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof AnswerTooLarge a) {
-                return a;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;
@@ -131,18 +137,21 @@ public class PlatformClient {
     /**
      * The answer's body, bounded while it arrives: more than {@code max} bytes (or a Content-Length saying so) cancels
      * the subscription, which closes the connection, and fails the call with {@link AnswerTooLarge}. Nothing past the
-     * bound is kept in memory.
+     * bound is kept in memory. A body not whole within {@code deadlineMillis} of its headers is cut off the same way
+     * and fails the call with a {@link java.util.concurrent.TimeoutException}.
      */
     static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final java.util.concurrent.CompletableFuture<byte[]> body = new java.util.concurrent.CompletableFuture<>();
         private final int max;
         private final long declared;
+        private final long deadlineMillis;
         private java.io.ByteArrayOutputStream out;
         private java.util.concurrent.Flow.Subscription subscription;
 
-        BoundedBody(int max, long declared) {
+        BoundedBody(int max, long declared, long deadlineMillis) {
             this.max = max;
             this.declared = declared;
+            this.deadlineMillis = deadlineMillis;
         }
 
         @Override
@@ -159,6 +168,12 @@ public class PlatformClient {
                 return;
             }
             out = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+            // the deadline's timer is dropped as soon as the body completes (CompletableFuture.orTimeout)
+            body.orTimeout(deadlineMillis, java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((whole, failure) -> {
+                if (failure instanceof java.util.concurrent.TimeoutException) {
+                    s.cancel();
+                }
+            });
             s.request(Long.MAX_VALUE);
         }
 

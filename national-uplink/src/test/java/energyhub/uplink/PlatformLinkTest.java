@@ -140,6 +140,29 @@ class PlatformLinkTest {
     }
 
     @Test
+    void anAnswerWhoseBodyStallsIsCutOffAtTheDeadlineAndRetried() throws Exception {
+        PlatformTls tls = PlatformTls.load(pki.clientKeyStore(), "PKCS12", pki.password.toCharArray(),
+                pki.clientTrustStore(), "PKCS12", pki.password.toCharArray());
+        // headers within the read timeout (1 s), the body within as long again plus a second
+        PlatformClient c = new PlatformClient("https://127.0.0.1:" + sim.port(), tls, Duration.ofSeconds(2),
+                Duration.ofSeconds(1), 4);
+        String token = new TokenManager(c, props(), new SimpleMeterRegistry().counter("r")).current().value();
+
+        // the headers and half the envelope at once, the rest after 6 s (past the 3 s): read whole, it would be an ACK
+        sim.stallBodies(1, 6_000);
+        PlatformClient.Answer a = c.post("/dataEnterpriseEnergy", "{}", token);
+        assertThat(a.failure()).isEqualTo("no whole answer within 3000 ms: its body stalled, the connection is closed");
+        assertThat(a.bodyCode()).isNull();
+        assertThat(new UplinkSender(props(), null, null, null, null, null, null).classify(a))
+                .isEqualTo(UplinkSender.Outcome.RETRY);
+
+        // the next call on the same client is answered whole
+        PlatformClient.Answer next = c.post("/dataEnterpriseEnergy", "{}", token);
+        assertThat(next.failure()).isNull();
+        assertThat(next.httpStatus()).isEqualTo(200);
+    }
+
+    @Test
     void answersFallIntoTheirOutcomeClasses() {
         UplinkSender s = new UplinkSender(props(), null, null, null, null, null, null);
         assertThat(s.classify(answer(200, 200))).isEqualTo(UplinkSender.Outcome.ACK);

@@ -85,6 +85,8 @@ public class NationalPlatformSimulator implements AutoCloseable {
     private final AtomicInteger oversized = new AtomicInteger();
     private final AtomicInteger oversizedCutOff = new AtomicInteger();
     private volatile long oversizedBytes;
+    private final AtomicInteger stalled = new AtomicInteger();
+    private volatile long stallMillis;
     private final AtomicReference<String> dicVersion = new AtomicReference<>("1.0");
     private volatile long slowMillis;
     private volatile Duration tokenLifetime;
@@ -174,6 +176,8 @@ public class NationalPlatformSimulator implements AutoCloseable {
     public void unauthorized(int n) { unauthorized.set(n); }
     /** The next {@code n} uploads are answered 200 with a body of {@code bytes} bytes, chunked (no length said). */
     public void oversizedAnswers(int n, long bytes) { oversizedBytes = bytes; oversized.set(n); }
+    /** The next {@code n} uploads answer their headers and half an envelope, then stall {@code millis} before the rest. */
+    public void stallBodies(int n, long millis) { stallMillis = millis; stalled.set(n); }
     /** Oversized answers the client stopped reading (the connection closed before their end). */
     public int oversizedAnswersCutOff() { return oversizedCutOff.get(); }
     /** Records with this dataCode are refused as bad data (responseCode 400). */
@@ -293,6 +297,10 @@ public class NationalPlatformSimulator implements AutoCloseable {
             answerOversized(ex);
             return;
         }
+        if (take(stalled)) {
+            answerStalled(ex);
+            return;
+        }
         if (take(unauthorized)) {
             answer(ex, 200, envelope(401, "AK验证失败,请确认AK的完整性和有效性!", null));
             return;
@@ -346,6 +354,24 @@ public class NationalPlatformSimulator implements AutoCloseable {
             out.write(tail);
         } catch (IOException e) {
             oversizedCutOff.incrementAndGet();
+        } finally {
+            ex.close();
+        }
+    }
+
+    /** Headers and half an envelope, flushed; then nothing for stallMillis; then the rest (if the client still listens). */
+    private void answerStalled(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(200, 0);
+        try (var out = ex.getResponseBody()) {
+            out.write("{\"responseCode\":200,".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Thread.sleep(stallMillis);
+            out.write("\"responseMessage\":\"success\"}".getBytes(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client gave up and closed the connection
         } finally {
             ex.close();
         }
