@@ -77,6 +77,8 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "loadavg_after=$LOAD_AFTER"
   echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo -)"
   echo "jar=$JAR"
+  echo "hub_jvm_opts=${HUB_JVM_OPTS:--}"
+  echo "hub_args=${HUB_ARGS:--}"
 } >> "$RESULTS"
 
 get() { sed -n "s/^$1=//p" "$RESULTS" | tail -1; }
@@ -84,7 +86,8 @@ get() { sed -n "s/^$1=//p" "$RESULTS" | tail -1; }
   echo "# National uplink benchmark, $STAMP"
   echo
   echo "\`bench/uplink.sh --records $RECORDS --batched-records $BATCHED_RECORDS --batch-size $BATCH_SIZE --concurrency $CONCURRENCY\`" \
-       "on commit $(get commit), hub jar $(get jar); $(get machine); load average $(get loadavg_before) before, $(get loadavg_after) after."
+       "on commit $(get commit), hub jar $(get jar) (HUB_JVM_OPTS: $(get hub_jvm_opts); HUB_ARGS: $(get hub_args));" \
+       "$(get machine); load average $(get loadavg_before) before, $(get loadavg_after) after."
   echo
   echo "| mode | records | plain loop, records/s (before / after) | hub, records/s | hub ÷ loop (goal ≥ 0.8) | every record once from the hub |"
   echo "|---|---|---|---|---|---|"
