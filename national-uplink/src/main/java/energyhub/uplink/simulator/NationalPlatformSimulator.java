@@ -40,7 +40,8 @@ import javax.net.ssl.TrustManagerFactory;
  * A national platform for trying the uplink before the province is connected, and for the tests: a real HTTPS server
  * that requires a client certificate, {@code requestAK} checking the SM4 PIN block, short-lived tokens, {@code
  * checkVersion} with a version that can be bumped, base-data download, record upload that counts each identity, and
- * scriptable faults (refused connections, 5xx bursts, slow answers, resets, 401 storms, rejected records, oversized answers).
+ * scriptable faults (refused connections, 5xx bursts, slow answers, resets, 401 storms, rejected records, oversized
+ * answers, bodies that stall after their headers).
  *
  * <p>Run: {@code java -jar deployment/target/exchange-hub.jar --national-platform-simulator [port=8443]
  * [dir=data/national-simulator] [token-lifetime=PT20S]} (docs/national-uplink.md).
