@@ -430,9 +430,12 @@ public final class UplinkBench {
         cmd.addAll(List.of("--hub.uplink.enabled=true", "--hub.uplink.base-url=https://127.0.0.1:" + sim.port(),
                 "--hub.uplink.enterprise-code=" + NationalPlatformSimulator.ENTERPRISE_CODE,
                 "--hub.uplink.key-store=" + pki.clientKeyStore(), "--hub.uplink.trust-store=" + pki.clientTrustStore(),
-                "--hub.uplink.concurrency=" + concurrency, "--hub.uplink.batch-size=" + batchSize,
-                "--hub.uplink.claim-size=" + Math.max(16, batchSize)));
+                "--hub.uplink.concurrency=" + concurrency, "--hub.uplink.batch-size=" + batchSize));
         String extra = System.getenv("HUB_ARGS");
+        if (extra == null || !extra.contains("--hub.uplink.claim-size=")) {
+            // HUB_ARGS may set its own (Spring would join two values of one key with a comma, and not start)
+            cmd.add("--hub.uplink.claim-size=" + Math.max(16, batchSize));
+        }
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));
         }
