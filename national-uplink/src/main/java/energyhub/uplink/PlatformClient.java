@@ -92,7 +92,7 @@ public class PlatformClient {
         return answer(r);
     }
 
-    /** How long one exchange may take as a whole: the headers within the read timeout, the body within as long again. */
+    /** How long one exchange may take as a whole: the headers within the read timeout, then the body's deadline. */
     private Duration deadline() {
         return readTimeout.plus(bodyDeadline());
     }
