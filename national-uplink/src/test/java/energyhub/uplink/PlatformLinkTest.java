@@ -54,9 +54,15 @@ class PlatformLinkTest {
     }
 
     static PlatformClient client(DemoPki trust) throws Exception {
+        return client(trust, Duration.ofSeconds(2), PlatformClient.DEFAULT_MAX_ANSWER_BYTES);
+    }
+
+    /** The hub's client certificate, {@code trust}'s CA, a 2 s connect timeout, 4 senders. */
+    static PlatformClient client(DemoPki trust, Duration readTimeout, int maxAnswerBytes) throws Exception {
         PlatformTls tls = PlatformTls.load(pki.clientKeyStore(), "PKCS12", pki.password.toCharArray(),
                 trust.clientTrustStore(), "PKCS12", trust.password.toCharArray());
-        return new PlatformClient("https://127.0.0.1:" + sim.port(), tls, Duration.ofSeconds(2), Duration.ofSeconds(2), 4);
+        return new PlatformClient("https://127.0.0.1:" + sim.port(), tls, Duration.ofSeconds(2), readTimeout, 4,
+                maxAnswerBytes);
     }
 
     @Test
@@ -115,10 +121,7 @@ class PlatformLinkTest {
 
     @Test
     void anAnswerOverMaxAnswerBytesIsCutOffWhileItArrivesAndRetried() throws Exception {
-        PlatformTls tls = PlatformTls.load(pki.clientKeyStore(), "PKCS12", pki.password.toCharArray(),
-                pki.clientTrustStore(), "PKCS12", pki.password.toCharArray());
-        PlatformClient c = new PlatformClient("https://127.0.0.1:" + sim.port(), tls, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), 4, 64 << 10);
+        PlatformClient c = client(pki, Duration.ofSeconds(5), 64 << 10);
         String token = new TokenManager(c, props(), new SimpleMeterRegistry().counter("r")).current().value();
 
         // 64 MiB, chunked: nothing says its length before it arrives
@@ -141,11 +144,8 @@ class PlatformLinkTest {
 
     @Test
     void anAnswerWhoseBodyStallsIsCutOffAtTheDeadlineAndRetried() throws Exception {
-        PlatformTls tls = PlatformTls.load(pki.clientKeyStore(), "PKCS12", pki.password.toCharArray(),
-                pki.clientTrustStore(), "PKCS12", pki.password.toCharArray());
         // headers within the read timeout (1 s), the body within as long again plus a second
-        PlatformClient c = new PlatformClient("https://127.0.0.1:" + sim.port(), tls, Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 4);
+        PlatformClient c = client(pki, Duration.ofSeconds(1), PlatformClient.DEFAULT_MAX_ANSWER_BYTES);
         String token = new TokenManager(c, props(), new SimpleMeterRegistry().counter("r")).current().value();
 
         // the headers and half the envelope at once, the rest after 6 s (past the 3 s): read whole, it would be an ACK
