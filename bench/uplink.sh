@@ -99,12 +99,13 @@ get() { sed -n "s/^$1=//p" "$RESULTS" | tail -1; }
        "and selector); the uplink's queue consumer while the records were staged (energy.national into uplink_record);" \
        "its senders while they sent (workers, whose database calls count there, and the HttpClient's executor and" \
        "selector); the two together; and the hub JVM's whole process while it sent (JIT, GC and all else included;" \
-       "PostgreSQL's own CPU is not counted). The JIT's and GC's seconds while sending are beside it."
+       "PostgreSQL's apart); then every process of this machine named postgres while the hub sent (the server's" \
+       "backends of the hub's pool, its WAL writer and the rest). The JIT's and GC's seconds while sending are beside it."
   echo
-  echo "| mode | plain loop | uplink consumer | uplink senders | uplink in all | hub process while sending (JIT s, GC s) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| mode | plain loop | uplink consumer | uplink senders | uplink in all | hub process while sending (JIT s, GC s) | PostgreSQL while sending |"
+  echo "|---|---|---|---|---|---|---|"
   for m in single batched; do
-    echo "| $m | $(get $m.loop.cpu_us_per_record) | $(get $m.hub.consumer_cpu_us_per_record) | $(get $m.hub.senders_cpu_us_per_record) | $(get $m.hub.uplink_cpu_us_per_record) | $(get $m.hub.process_cpu_us_per_record_sending) ($(get $m.hub.sending_cpu_s.jit), $(get $m.hub.sending_cpu_s.gc)) |"
+    echo "| $m | $(get $m.loop.cpu_us_per_record) | $(get $m.hub.consumer_cpu_us_per_record) | $(get $m.hub.senders_cpu_us_per_record) | $(get $m.hub.uplink_cpu_us_per_record) | $(get $m.hub.process_cpu_us_per_record_sending) ($(get $m.hub.sending_cpu_s.jit), $(get $m.hub.sending_cpu_s.gc)) | $(get $m.hub.postgres_cpu_us_per_record_sending) |"
   done
   echo
   echo "Raw figures: \`bench/results/$STAMP-uplink.properties\`."

@@ -163,6 +163,7 @@ public final class UplinkBench {
         // is idle meanwhile, retrying its login once a second); the rate's window at the first record it sends
         Map<String, Double> t1 = threadCpu(hub.process());
         long cpuFirst = cpuTicks(hub.process());
+        long pgFirst = postgresTicks();
         long accepted0 = sim.recordsAccepted();
         long target = accepted0 + lines.size();
         sim.accept();
@@ -176,6 +177,7 @@ public final class UplinkBench {
         }
         long last = System.nanoTime();
         long processCpu = cpuTicks(hub.process()) - cpuFirst;
+        long pgCpu = postgresTicks() - pgFirst;
         Map<String, Double> t3 = threadCpu(hub.process());
         awaitSummary(hub, "ACKED", warm + lines.size(), Duration.ofMinutes(2));
         stop(hub.process());
@@ -193,6 +195,7 @@ public final class UplinkBench {
         put(label + ".hub.uplink_cpu_us_per_record", String.format("%.1f", consumerUs + senderUs));
         put(label + ".hub.process_cpu_us_per_record_sending",
                 String.format("%.1f", processCpu * 1e6 / CLK_TCK / lines.size()));
+        put(label + ".hub.postgres_cpu_us_per_record_sending", String.format("%.1f", pgCpu * 1e6 / CLK_TCK / lines.size()));
         sending.forEach((group, cpu) -> put(label + ".hub.sending_cpu_s." + group, String.format("%.2f", cpu)));
 
         Loop after = loop(bodies, lines.size());
@@ -543,6 +546,28 @@ public final class UplinkBench {
         String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * CPU ticks used so far by every process of this machine named postgres (the server the hub's database is on, when
+     * it runs here: its backends, which the hub's pool keeps open, and its WAL writer, checkpointer and the rest).
+     */
+    private static long postgresTicks() throws IOException {
+        long ticks = 0;
+        try (var procs = Files.newDirectoryStream(Path.of("/proc"), d -> d.getFileName().toString().matches("\\d+"))) {
+            for (Path d : procs) {
+                try {
+                    String stat = Files.readString(d.resolve("stat"));
+                    if (stat.contains("(postgres)")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException gone) {
+                    // a process that ended meanwhile
+                }
+            }
+        }
+        return ticks;
     }
 
     private static int freePort() throws IOException {
