@@ -71,13 +71,28 @@ public class PlatformClient {
         // (so that no caller's code runs on the client's threads), which on two cores doubled the CPU of a request
         // (docs/benchmarks.md, "The national uplink").
         HttpResponse<byte[]> r;
+        String[] badLength = new String[1]; // the answer's Content-Length when it is not a number
         try {
-            r = http.send(b.build(), info -> new BoundedBody(maxAnswerBytes,
-                    info.headers().firstValueAsLong("Content-Length").orElse(-1), bodyDeadline().toMillis()));
+            r = http.send(b.build(), info -> {
+                String length = info.headers().firstValue("Content-Length").orElse(null);
+                long declared = -1;
+                if (length != null) {
+                    try {
+                        declared = Long.parseLong(length.trim());
+                    } catch (NumberFormatException e) {
+                        badLength[0] = length; // the client fails the call right after (IllegalArgumentException)
+                    }
+                }
+                return new BoundedBody(maxAnswerBytes, declared, bodyDeadline().toMillis());
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(0, null, null, null, "interrupted");
         } catch (IOException | RuntimeException e) {
+            if (badLength[0] != null) {
+                return new Answer(0, null, null, null, "the answer to " + path + " has a Content-Length that is not a "
+                        + "number (" + printable(badLength[0]) + "): cut off unread and retried like no answer");
+            }
             AnswerTooLarge tooLarge = cause(e, AnswerTooLarge.class);
             if (tooLarge != null) {
                 return new Answer(0, null, null, null, "the answer to " + path + " " + tooLarge.getMessage()
@@ -238,6 +253,12 @@ public class PlatformClient {
         }
         String own = tls.clientCertificateProblem();
         return own != null ? own + ": refused by the platform (" + rootMessage(e) + ")" : rootMessage(e);
+    }
+
+    /** A value from the platform fit for a log line: at most 40 characters, anything but printable ASCII as '?'. */
+    static String printable(String s) {
+        String clipped = s.length() > 40 ? s.substring(0, 37) + "..." : s;
+        return "'" + clipped.replaceAll("[^\\x20-\\x7e]", "?") + "'";
     }
 
     static String rootMessage(Throwable e) {

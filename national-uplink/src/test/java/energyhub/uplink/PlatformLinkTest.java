@@ -163,6 +163,26 @@ class PlatformLinkTest {
     }
 
     @Test
+    void anAnswerWhoseContentLengthIsNotANumberIsNamedAndRetried() throws Exception {
+        PlatformClient c = client(pki, Duration.ofSeconds(5), PlatformClient.DEFAULT_MAX_ANSWER_BYTES);
+        String token = new TokenManager(c, props(), new SimpleMeterRegistry().counter("r")).current().value();
+
+        // the JDK's client itself says only NumberFormatException: For input string; the hub names the header and
+        // shows its value as printable ASCII (the é went over the wire as one byte)
+        sim.malformedLengths(1, "12abc\u00e9");
+        PlatformClient.Answer a = c.post("/dataEnterpriseEnergy", "{}", token);
+        assertThat(a.failure()).isEqualTo("the answer to /dataEnterpriseEnergy has a Content-Length that is not a "
+                + "number ('12abc?'): cut off unread and retried like no answer");
+        assertThat(new UplinkSender(props(), null, null, null, null, null, null).classify(a))
+                .isEqualTo(UplinkSender.Outcome.RETRY);
+
+        // the next call on the same client is answered whole
+        PlatformClient.Answer next = c.post("/dataEnterpriseEnergy", "{}", token);
+        assertThat(next.failure()).isNull();
+        assertThat(next.httpStatus()).isEqualTo(200);
+    }
+
+    @Test
     void answersFallIntoTheirOutcomeClasses() {
         UplinkSender s = new UplinkSender(props(), null, null, null, null, null, null);
         assertThat(s.classify(answer(200, 200))).isEqualTo(UplinkSender.Outcome.ACK);

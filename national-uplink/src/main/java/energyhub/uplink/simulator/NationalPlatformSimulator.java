@@ -41,7 +41,7 @@ import javax.net.ssl.TrustManagerFactory;
  * that requires a client certificate, {@code requestAK} checking the SM4 PIN block, short-lived tokens, {@code
  * checkVersion} with a version that can be bumped, base-data download, record upload that counts each identity, and
  * scriptable faults (refused connections, 5xx bursts, slow answers, resets, 401 storms, rejected records, oversized
- * answers, bodies that stall after their headers).
+ * answers, bodies that stall after their headers, a Content-Length that is not a number).
  *
  * <p>Run: {@code java -jar deployment/target/exchange-hub.jar --national-platform-simulator [port=8443]
  * [dir=data/national-simulator] [token-lifetime=PT20S]} (docs/national-uplink.md).
@@ -87,6 +87,8 @@ public class NationalPlatformSimulator implements AutoCloseable {
     private final AtomicInteger oversizedCutOff = new AtomicInteger();
     private volatile long oversizedBytes;
     private final AtomicInteger stalled = new AtomicInteger();
+    private final AtomicInteger badLengths = new AtomicInteger();
+    private volatile String badLength;
     private volatile long stallMillis;
     private final AtomicReference<String> dicVersion = new AtomicReference<>("1.0");
     private volatile long slowMillis;
@@ -179,6 +181,8 @@ public class NationalPlatformSimulator implements AutoCloseable {
     public void oversizedAnswers(int n, long bytes) { oversizedBytes = bytes; oversized.set(n); }
     /** The next {@code n} uploads answer their headers and half an envelope, then stall {@code millis} before the rest. */
     public void stallBodies(int n, long millis) { stallMillis = millis; stalled.set(n); }
+    /** The next {@code n} uploads are answered 200 with a Content-Length header of {@code value} (not a number). */
+    public void malformedLengths(int n, String value) { badLength = value; badLengths.set(n); }
     /** Oversized answers the client stopped reading (the connection closed before their end). */
     public int oversizedAnswersCutOff() { return oversizedCutOff.get(); }
     /** Records with this dataCode are refused as bad data (responseCode 400). */
@@ -300,6 +304,19 @@ public class NationalPlatformSimulator implements AutoCloseable {
         }
         if (take(stalled)) {
             answerStalled(ex);
+            return;
+        }
+        if (take(badLengths)) {
+            // chunked, so the server writes the body, with the handler's own Content-Length left beside it
+            ex.getResponseHeaders().set("Content-Length", badLength);
+            ex.sendResponseHeaders(200, 0);
+            try (var out = ex.getResponseBody()) {
+                out.write(envelope(200, "success", null).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // the client closed the connection
+            } finally {
+                ex.close();
+            }
             return;
         }
         if (take(unauthorized)) {
