@@ -27,7 +27,7 @@ public class UplinkProperties {
     private int maxCsvRows = 100_000;
     private int concurrency = 4;
     private int batchSize = 1;
-    private int claimSize = 16;
+    private int claimSize = 64;
     private Duration retryInitialDelay = Duration.ofSeconds(1);
     private Duration retryMaxDelay = Duration.ofMinutes(5);
     private Duration lease = Duration.ofMinutes(2);

@@ -110,13 +110,18 @@ public class UplinkSender implements SmartLifecycle {
             failed(t0, e.getMessage());
             return null;
         }
-        List<DeliveryStore.Row> rows = store.claim(Math.max(props.getClaimSize(), props.getBatchSize()),
-                props.getLease());
+        List<DeliveryStore.Row> rows = store.claim(claimSize(), props.getLease());
         if (rows.isEmpty()) {
             breaker.releasePermission();
             return null;
         }
         return new Claim(rows, token, t0);
+    }
+
+    /** Rows a sender claims at once: claim-size rounded down to whole requests of batch-size, at least one request. */
+    int claimSize() {
+        int batch = Math.max(1, props.getBatchSize());
+        return batch * Math.max(1, props.getClaimSize() / batch);
     }
 
     /** Sends a claim's rows and files each answer in its outcome class (step {@code uplink-post}). */

@@ -112,6 +112,20 @@ class UplinkSenderTest {
     }
 
     @Test
+    void aClaimIsWholeRequestsOfTheBatchSize() {
+        UplinkProperties p = new UplinkProperties();
+        assertThat(new UplinkSender(p, null, null, null, null, null, null).claimSize()).isEqualTo(64); // the default
+        int[][] batchClaimExpected = {{1, 64, 64}, {50, 64, 50}, {50, 200, 200}, {50, 120, 100}, {50, 16, 50},
+                {100, 64, 100}};
+        for (int[] c : batchClaimExpected) {
+            p.setBatchSize(c[0]);
+            p.setClaimSize(c[1]);
+            assertThat(new UplinkSender(p, null, null, null, null, null, null).claimSize())
+                    .as("batch-size %d, claim-size %d", c[0], c[1]).isEqualTo(c[2]);
+        }
+    }
+
+    @Test
     void aSlowPlatformNeverLetsAClaimsLeaseLapseSoNoRecordIsSentTwice() throws Exception {
         DeliveryStore store = new DeliveryStore(db.jdbc());
         store.upsert(records("SLOW", 10));
