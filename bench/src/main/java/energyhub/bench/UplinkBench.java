@@ -137,11 +137,11 @@ public final class UplinkBench {
         put(label + ".loop_before.rate", String.format("%.0f", before.rate()));
         put(label + ".loop_before.cpu_us_per_record", String.format("%.1f", before.cpuUsPerRecord()));
 
-        // the hub, warm first, as the loop is: a first drain of as many records of their own through the same hub
+        // the hub, warm first, as the loop is: drains of as many records of their own in all through the same hub
         // process (not counted), in the timed drain's shape (staged while the platform refuses, then sent), so the
         // timed drain finds the same paths run before, the refused phase's included. On two cores the JIT still works
-        // through the timed drain (its one C2 thread replacing C1 code of the sending path: 7-8 CPU s in a drain of
-        // 20,000 records, the same with a warm-up sent while staging); the report shows that share apart.
+        // through the timed drain (methods of the sending path reaching C2 for the first time: 2.5-3.7 CPU s in a
+        // drain of 20,000 records, docs/benchmarks.md); the report shows that share apart.
         Hub hub = startHub(label, db.equals("-") ? null : db, batchSize);
         // in two rounds, each staged while the platform refuses and then sent: the second round's new connections
         // (every connection is closed while the platform refuses) meet code the JIT compiled from a profile that had
