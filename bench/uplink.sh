@@ -95,6 +95,10 @@ get() { sed -n "s/^$1=//p" "$RESULTS" | tail -1; }
     echo "| $m | $(get $m.records) ($(get $m.requests) requests) | $(get $m.loop_before.rate) / $(get $m.loop_after.rate) | $(get $m.hub.rate) | **$(get $m.hub_vs_loop)** | $(get $m.ok) |"
   done
   echo
+  echo "Warm-up, records/s of each round (rounds until one is less than 10 % faster than the one before, at most 5):" \
+       "the plain loop one per request $(get loop.warm_up_rates); the hub one per request $(get single.hub.warm_up_rates)," \
+       "in arrays $(get batched.hub.warm_up_rates)."
+  echo
   echo "CPU time per record (µs), by thread (\`jcmd Thread.print\`): the plain loop's threads (senders, the client's executor" \
        "and selector); the uplink's queue consumer while the records were staged (energy.national into uplink_record);" \
        "its senders while they sent (workers, whose database calls count there, and the HttpClient's executor and" \

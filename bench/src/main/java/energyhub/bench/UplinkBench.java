@@ -114,13 +114,25 @@ public final class UplinkBench {
     }
 
     /**
-     * Both loops once on records of their own, unmeasured: the simulator's and this JVM's code compiled first. As many
-     * records as the one-per-request mode times (5,000 were too few: the first timed loop still ran at 0.6 of the
-     * second, which flattered the hub compared with their mean).
+     * Both loops on records of their own, unmeasured: the simulator's and this JVM's code compiled first. The
+     * one-per-request loop runs rounds of as many records as that mode times until it is warm (see {@link
+     * #WARM_STEADY}): one round was too few (2026-12-08: rounds of 20,000 ran at 1,979, 3,470, 5,161 records/s and the
+     * first timed loop at 6,996, so a loop warmed once ran its timed "before" at about half its warm rate, which
+     * flattered the hub compared with the mean of "before" and "after").
      */
     private void warmUp(int records, int batchSize) throws Exception {
         List<String> lines = generate(work.resolve("warm-up-packages"), Math.max(5_000, records), 7);
-        loop(bodies(lines, 1), lines.size());
+        List<String> rates = new ArrayList<>();
+        double previous = 0;
+        for (int round = 1; round <= WARM_MAX_ROUNDS; round++) {
+            double rate = loop(bodies(lines, 1), lines.size()).rate();
+            rates.add(String.format("%.0f", rate));
+            if (round >= 2 && rate < previous * WARM_STEADY) {
+                break;
+            }
+            previous = rate;
+        }
+        put("loop.warm_up_rates", String.join(" ", rates));
         loop(bodies(lines, batchSize), lines.size());
     }
 
@@ -143,13 +155,16 @@ public final class UplinkBench {
         // through the timed drain (methods of the sending path reaching C2 for the first time: 2.5-3.7 CPU s in a
         // drain of 20,000 records, docs/benchmarks.md); the report shows that share apart.
         Hub hub = startHub(label, db.equals("-") ? null : db, batchSize);
-        // in two rounds, each staged while the platform refuses and then sent: the second round's new connections
+        // in at least two rounds, each staged while the platform refuses and then sent: the second round's new connections
         // (every connection is closed while the platform refuses) meet code the JIT compiled from a profile that had
         // seen no TLS handshake, which it throws away and compiles again (-XX:+PrintCompilation: some 500 methods of
         // the TLS and HttpClient path made not entrant at the first request after a refusal). That happens once in a
         // hub's life, so the warm-up takes it, not the timed drain.
+        // Then more rounds until the hub is warm by the loop's rule (WARM_STEADY), at most WARM_MAX_ROUNDS.
         int warm = 0;
-        for (int round = 1; round <= 2; round++) {
+        List<String> rates = new ArrayList<>();
+        double previous = 0;
+        for (int round = 1; round <= WARM_MAX_ROUNDS; round++) {
             Path warmPackages = work.resolve(label + "-hub-warm-up-packages-" + round);
             int records = generate(warmPackages, Math.max(1, n / 2), seed + 1_000 * round).size();
             warm += records;
@@ -157,10 +172,18 @@ public final class UplinkBench {
             land(warmPackages, hub.dataDir());
             awaitAcks(warmPackages, hub.dataDir());
             awaitSummary(hub, "PENDING", records, Duration.ofMinutes(10));
+            long accepted = sim.recordsAccepted();
             sim.accept();
+            double rate = drain(accepted, records);
             awaitSummary(hub, "ACKED", warm, Duration.ofMinutes(20));
+            rates.add(String.format("%.0f", rate));
+            if (round >= 2 && rate < previous * WARM_STEADY) {
+                break;
+            }
+            previous = rate;
         }
         put(label + ".hub.warm_up_records", warm);
+        put(label + ".hub.warm_up_rates", String.join(" ", rates));
         // then the records staged through the ferry inbox while the platform refuses, until every one waits
         // PENDING in uplink_record; then the platform accepts and the backlog is sent
         sim.refuse();
@@ -558,6 +581,26 @@ public final class UplinkBench {
      * CPU ticks used so far by every process of this machine named postgres (the server the hub's database is on, when
      * it runs here: its backends, which the hub's pool keeps open, and its WAL writer, checkpointer and the rest).
      */
+    /**
+     * A warm-up (of the loop, of the hub) goes on in rounds until a round is less than this much faster than the one
+     * before, from the second round on.
+     */
+    static final double WARM_STEADY = 1.10;
+    static final int WARM_MAX_ROUNDS = 5;
+
+    /** Records a second the simulator accepted from {@code accepted0} on until {@code n} more (timed from the first). */
+    private double drain(long accepted0, int n) throws InterruptedException {
+        while (sim.recordsAccepted() == accepted0) {
+            Thread.sleep(1);
+        }
+        long first = System.nanoTime();
+        long deadline = first + Duration.ofMinutes(30).toNanos();
+        while (sim.recordsAccepted() < accepted0 + n && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        return n / ((System.nanoTime() - first) / 1e9);
+    }
+
     private static long postgresTicks() throws IOException {
         long ticks = 0;
         try (var procs = Files.newDirectoryStream(Path.of("/proc"), d -> d.getFileName().toString().matches("\\d+"))) {
