@@ -2,6 +2,7 @@ package energyhub.uplink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import energyhub.api.OperatorInput;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -91,7 +92,7 @@ public class PlatformClient {
         } catch (IOException | RuntimeException e) {
             if (badLength[0] != null) {
                 return new Answer(0, null, null, null, "the answer to " + path + " has a Content-Length that is not a "
-                        + "number (" + printable(badLength[0]) + "): cut off unread and retried like no answer");
+                        + "number (" + OperatorInput.shown(badLength[0]) + "): cut off unread and retried like no answer");
             }
             AnswerTooLarge tooLarge = cause(e, AnswerTooLarge.class);
             if (tooLarge != null) {
@@ -253,12 +254,6 @@ public class PlatformClient {
         }
         String own = tls.clientCertificateProblem();
         return own != null ? own + ": refused by the platform (" + rootMessage(e) + ")" : rootMessage(e);
-    }
-
-    /** A value from the platform fit for a log line: at most 40 characters, anything but printable ASCII as '?'. */
-    static String printable(String s) {
-        String clipped = s.length() > 40 ? s.substring(0, 37) + "..." : s;
-        return "'" + clipped.replaceAll("[^\\x20-\\x7e]", "?") + "'";
     }
 
     static String rootMessage(Throwable e) {

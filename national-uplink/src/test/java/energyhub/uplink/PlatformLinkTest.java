@@ -168,11 +168,11 @@ class PlatformLinkTest {
         String token = new TokenManager(c, props(), new SimpleMeterRegistry().counter("r")).current().value();
 
         // the JDK's client itself says only NumberFormatException: For input string; the hub names the header and
-        // shows its value as printable ASCII (the é went over the wire as one byte)
+        // quotes its value as every message of the hub quotes an outside value (OperatorInput.shown)
         sim.malformedLengths(1, "12abc\u00e9");
         PlatformClient.Answer a = c.post("/dataEnterpriseEnergy", "{}", token);
         assertThat(a.failure()).isEqualTo("the answer to /dataEnterpriseEnergy has a Content-Length that is not a "
-                + "number ('12abc?'): cut off unread and retried like no answer");
+                + "number (\"12abc\u00e9\"): cut off unread and retried like no answer");
         assertThat(new UplinkSender(props(), null, null, null, null, null, null).classify(a))
                 .isEqualTo(UplinkSender.Outcome.RETRY);
 
