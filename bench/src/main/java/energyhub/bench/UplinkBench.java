@@ -43,20 +43,22 @@ import javax.net.ssl.TrustManagerFactory;
  * run (issue 21). The simulator runs in this process; the hub is the packaged jar, started as a process.
  *
  * <pre>UplinkBench HUB_JAR WORK_DIR DB_URL_SINGLE DB_URL_BATCHED RECORDS BATCHED_RECORDS BATCH_SIZE CONCURRENCY</pre>
- * (a DB_URL of "-": the hub's embedded PostgreSQL). Both loops run once first on records of their own (as many as
- * RECORDS), unmeasured.
+ * (a DB_URL of "-": the hub's embedded PostgreSQL). Both loops run first on records of their own (as many as
+ * RECORDS), unmeasured, the one-per-request loop until warm ({@link #untilSteady}).
  * Then, for each mode, one record per request and JSON arrays of BATCH_SIZE records, on records of its own:
  * <ol>
  * <li>plain loop: CONCURRENCY threads sharing one JDK HttpClient (HTTP/1.1 keep-alive, the hub's client certificate,
  * the platform CA as its only trust), each sending the next request (the same bodies the hub sends) and reading its
  * answer's envelope; records/s, and the CPU time of its threads (senders, the client's executor and selector);</li>
- * <li>the hub (dev profile, {@code -Xmx1g}, the uplink on with CONCURRENCY senders), warm as the loop is: first as
- * many records of their own staged and sent through the same hub process the same way (not counted); then the records staged
+ * <li>the hub (dev profile, {@code -Xmx1g}, the uplink on with CONCURRENCY senders), warm as the loop is: first
+ * rounds of half as many records of their own staged and sent through the same hub process the same way, until warm
+ * (not counted); then the records staged
  * through the ferry inbox while the simulator refuses connections, until every record waits PENDING; then the simulator accepts,
  * and the hub's rate is timed from the simulator's first record of the hub to its last. CPU time by thread
  * ({@code jcmd Thread.print}): the uplink's queue consumer while staging (energy.national into uplink_record), its
  * senders while sending (workers, HttpClient executor and selector; database calls are made in the workers), and
- * the JIT, GC and other threads; and the whole process while sending;</li>
+ * the JIT, GC and other threads; the whole process while sending; and every process named postgres on this
+ * machine while sending;</li>
  * <li>plain loop again: the hub is compared with the mean of both loops.</li>
  * </ol>
  * Prints {@code key=value} lines. Each identity of a mode must end at the simulator exactly three times (two loops,
@@ -122,17 +124,7 @@ public final class UplinkBench {
      */
     private void warmUp(int records, int batchSize) throws Exception {
         List<String> lines = generate(work.resolve("warm-up-packages"), Math.max(5_000, records), 7);
-        List<String> rates = new ArrayList<>();
-        double previous = 0;
-        for (int round = 1; round <= WARM_MAX_ROUNDS; round++) {
-            double rate = loop(bodies(lines, 1), lines.size()).rate();
-            rates.add(String.format("%.0f", rate));
-            if (round >= 2 && rate < previous * WARM_STEADY) {
-                break;
-            }
-            previous = rate;
-        }
-        put("loop.warm_up_rates", String.join(" ", rates));
+        put("loop.warm_up_rates", untilSteady(round -> loop(bodies(lines, 1), lines.size()).rate()));
         loop(bodies(lines, batchSize), lines.size());
     }
 
@@ -161,29 +153,23 @@ public final class UplinkBench {
         // the TLS and HttpClient path made not entrant at the first request after a refusal). That happens once in a
         // hub's life, so the warm-up takes it, not the timed drain.
         // Then more rounds until the hub is warm by the loop's rule (WARM_STEADY), at most WARM_MAX_ROUNDS.
-        int warm = 0;
-        List<String> rates = new ArrayList<>();
-        double previous = 0;
-        for (int round = 1; round <= WARM_MAX_ROUNDS; round++) {
+        int[] warm = {0};
+        String warmRates = untilSteady(round -> {
             Path warmPackages = work.resolve(label + "-hub-warm-up-packages-" + round);
             int records = generate(warmPackages, Math.max(1, n / 2), seed + 1_000 * round).size();
-            warm += records;
+            warm[0] += records;
             sim.refuse();
             land(warmPackages, hub.dataDir());
             awaitAcks(warmPackages, hub.dataDir());
             awaitSummary(hub, "PENDING", records, Duration.ofMinutes(10));
             long accepted = sim.recordsAccepted();
             sim.accept();
-            double rate = drain(accepted, records);
-            awaitSummary(hub, "ACKED", warm, Duration.ofMinutes(20));
-            rates.add(String.format("%.0f", rate));
-            if (round >= 2 && rate < previous * WARM_STEADY) {
-                break;
-            }
-            previous = rate;
-        }
-        put(label + ".hub.warm_up_records", warm);
-        put(label + ".hub.warm_up_rates", String.join(" ", rates));
+            double rate = records / drainSeconds(accepted, records);
+            awaitSummary(hub, "ACKED", warm[0], Duration.ofMinutes(20));
+            return rate;
+        });
+        put(label + ".hub.warm_up_records", warm[0]);
+        put(label + ".hub.warm_up_rates", warmRates);
         // then the records staged through the ferry inbox while the platform refuses, until every one waits
         // PENDING in uplink_record; then the platform accepts and the backlog is sent
         sim.refuse();
@@ -197,24 +183,14 @@ public final class UplinkBench {
         long cpuFirst = cpuTicks(hub.process());
         long pgFirst = postgresTicks();
         long accepted0 = sim.recordsAccepted();
-        long target = accepted0 + lines.size();
         sim.accept();
-        while (sim.recordsAccepted() == accepted0) {
-            Thread.sleep(1);
-        }
-        long first = System.nanoTime();
-        long deadline = first + Duration.ofMinutes(30).toNanos();
-        while (sim.recordsAccepted() < target && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        long last = System.nanoTime();
+        double seconds = drainSeconds(accepted0, lines.size());
         long processCpu = cpuTicks(hub.process()) - cpuFirst;
         long pgCpu = postgresTicks() - pgFirst;
         Map<String, Double> t3 = threadCpu(hub.process());
-        awaitSummary(hub, "ACKED", warm + lines.size(), Duration.ofMinutes(2));
+        awaitSummary(hub, "ACKED", warm[0] + lines.size(), Duration.ofMinutes(2));
         stop(hub.process());
 
-        double seconds = (last - first) / 1e9;
         double hubRate = lines.size() / seconds;
         Map<String, Double> staging = delta(t0, t1);
         Map<String, Double> sending = delta(t1, t3);
@@ -572,7 +548,11 @@ public final class UplinkBench {
 
     /** utime + stime of a process, in clock ticks (/proc/PID/stat). */
     private static long cpuTicks(Process p) throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+        return ticks(Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat")));
+    }
+
+    /** User and system CPU ticks of one /proc/PID/stat line (fields 14 and 15, counted after the command's ')'). */
+    private static long ticks(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
@@ -588,8 +568,31 @@ public final class UplinkBench {
     static final double WARM_STEADY = 1.10;
     static final int WARM_MAX_ROUNDS = 5;
 
-    /** Records a second the simulator accepted from {@code accepted0} on until {@code n} more (timed from the first). */
-    private double drain(long accepted0, int n) throws InterruptedException {
+    /** One warm-up round: its records a second. */
+    interface Round {
+        double run(int round) throws Exception;
+    }
+
+    /** Rounds until one is less than {@link #WARM_STEADY} times faster than the one before; their rates, spaced. */
+    private static String untilSteady(Round round) throws Exception {
+        List<String> rates = new ArrayList<>();
+        double previous = 0;
+        for (int r = 1; r <= WARM_MAX_ROUNDS; r++) {
+            double rate = round.run(r);
+            rates.add(String.format("%.0f", rate));
+            if (r >= 2 && rate < previous * WARM_STEADY) {
+                break;
+            }
+            previous = rate;
+        }
+        return String.join(" ", rates);
+    }
+
+    /**
+     * Seconds from the simulator's first record after {@code accepted0} until it has {@code n} more (at most 30
+     * minutes; the caller's checks then find what is missing).
+     */
+    private double drainSeconds(long accepted0, int n) throws InterruptedException {
         while (sim.recordsAccepted() == accepted0) {
             Thread.sleep(1);
         }
@@ -598,7 +601,7 @@ public final class UplinkBench {
         while (sim.recordsAccepted() < accepted0 + n && System.nanoTime() < deadline) {
             Thread.sleep(2);
         }
-        return n / ((System.nanoTime() - first) / 1e9);
+        return (System.nanoTime() - first) / 1e9;
     }
 
     private static long postgresTicks() throws IOException {
@@ -608,8 +611,7 @@ public final class UplinkBench {
                 try {
                     String stat = Files.readString(d.resolve("stat"));
                     if (stat.contains("(postgres)")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        ticks += ticks(stat);
                     }
                 } catch (IOException gone) {
                     // a process that ended meanwhile
