@@ -95,7 +95,7 @@ get() { sed -n "s/^$1=//p" "$RESULTS" | tail -1; }
     echo "| $m | $(get $m.records) ($(get $m.requests) requests) | $(get $m.loop_before.rate) / $(get $m.loop_after.rate) | $(get $m.hub.rate) | **$(get $m.hub_vs_loop)** | $(get $m.ok) |"
   done
   echo
-  echo "Warm-up, records/s of each round (rounds until one is less than 10 % faster than the one before, at most 5):" \
+  echo "Warm-up, records/s of each round (rounds until one is less than $(get warm_up.steady_percent) % faster than the one before, at most $(get warm_up.max_rounds)):" \
        "the plain loop one per request $(get loop.warm_up_rates); the hub one per request $(get single.hub.warm_up_rates)," \
        "in arrays $(get batched.hub.warm_up_rates)."
   echo

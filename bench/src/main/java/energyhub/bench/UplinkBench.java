@@ -100,6 +100,8 @@ public final class UplinkBench {
         try {
             bench.warmUp(records, batchSize);
             bench.put("concurrency", concurrency);
+            bench.put("warm_up.steady_percent", Math.round((WARM_STEADY - 1) * 100));
+            bench.put("warm_up.max_rounds", WARM_MAX_ROUNDS);
             bench.put("batch_size", batchSize);
             bench.mode("single", records, 1, dbSingle, 101);
             bench.mode("batched", batchedRecords, batchSize, dbBatched, 202);
